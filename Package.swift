@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "warroom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "warroom", targets: ["warroom"]),
+        .library(name: "WarRoomCore", targets: ["WarRoomCore"]),
+        .library(name: "WarRoomRuntime", targets: ["WarRoomRuntime"]),
+        .library(name: "WarRoomUI", targets: ["WarRoomUI"]),
+        .library(name: "LaunchSimulator", targets: ["LaunchSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "WarRoomCore", swiftSettings: strict),
+        .target(
+            name: "WarRoomRuntime",
+            dependencies: [
+                "WarRoomCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "WarRoomUI", dependencies: ["WarRoomCore"], swiftSettings: strict),
+        .target(name: "WarRoomTerminal", dependencies: ["WarRoomUI", "CNcursesw"], swiftSettings: strict),
+        .target(
+            name: "LaunchSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "warroom",
+            dependencies: [
+                "WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTerminal", "LaunchSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore"], swiftSettings: strict),
+        .testTarget(name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
+                    resources: [.copy("Snapshots")], swiftSettings: strict),
+        .testTarget(
+            name: "WarRoomRuntimeTests",
+            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore"], swiftSettings: strict),
+    ]
+)

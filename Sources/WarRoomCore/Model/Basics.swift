@@ -1,0 +1,125 @@
+import Foundation
+
+/// The two populations of a canary launch.
+public enum Cohort: String, Sendable, Codable, CaseIterable, Hashable {
+    case canary
+    case stable
+}
+
+/// What a sample measures. Error rate is a fraction (0.05 = 5%), latencies are
+/// seconds, throughput is requests per minute.
+public enum MetricKind: String, Sendable, Codable, CaseIterable, Hashable {
+    case errorRate = "error_rate"
+    case latencyAvg = "latency_avg"
+    case latencyP95 = "latency_p95"
+    case throughput = "throughput"
+
+    public var label: String {
+        switch self {
+        case .errorRate: "Errors"
+        case .latencyAvg: "Latency"
+        case .latencyP95: "p95"
+        case .throughput: "Req/min"
+        }
+    }
+}
+
+/// One time series: a metric for a cohort.
+public struct SeriesKey: Sendable, Codable, Hashable, CustomStringConvertible {
+    public var cohort: Cohort
+    public var metric: MetricKind
+    public init(_ cohort: Cohort, _ metric: MetricKind) {
+        self.cohort = cohort
+        self.metric = metric
+    }
+    public var description: String { "\(cohort.rawValue) \(metric.rawValue)" }
+}
+
+/// One reading from a source.
+public struct Sample: Sendable, Codable, Equatable {
+    public var key: SeriesKey
+    public var value: Double
+    public init(_ key: SeriesKey, _ value: Double) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// Formatting shared by the screen, `status` and the exports.
+public enum Format {
+    /// "23.4%", "0.40%".
+    public static func percent(_ fraction: Double) -> String {
+        guard fraction.isFinite else { return "n/a" }
+        let p = fraction * 100
+        if p >= 10 { return String(format: "%.1f%%", p) }
+        return String(format: "%.2f%%", p)
+    }
+
+    /// "120 ms", "3.20 s".
+    public static func latency(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "n/a" }
+        if seconds < 1 { return String(format: "%.0f ms", seconds * 1000) }
+        return String(format: "%.2f s", seconds)
+    }
+
+    public static func rate(_ perMinute: Double) -> String {
+        guard perMinute.isFinite else { return "n/a" }
+        if perMinute >= 10_000 { return String(format: "%.1fk", perMinute / 1000) }
+        return String(format: "%.0f", perMinute)
+    }
+
+    public static func value(_ value: Double, _ metric: MetricKind) -> String {
+        switch metric {
+        case .errorRate: percent(value)
+        case .latencyAvg, .latencyP95: latency(value)
+        case .throughput: rate(value)
+        }
+    }
+
+    /// Canary weights: "1%", "2.5%", "100%".
+    public static func weight(_ percent: Double) -> String {
+        if percent == percent.rounded() { return String(format: "%.0f%%", percent) }
+        return String(format: "%g%%", percent)
+    }
+
+    /// Durations for ages and countdowns: "4s", "1m05s", "2h03m".
+    public static func age(_ seconds: TimeInterval) -> String {
+        let s = max(0, Int(seconds.rounded(.down)))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
+        if s < 86_400 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
+        return String(format: "%dd%02dh", s / 86_400, (s % 86_400) / 3600)
+    }
+
+    /// Clock style: "03:12", "1:03:12"; negative values get a minus sign.
+    public static func clock(_ seconds: TimeInterval) -> String {
+        let negative = seconds < 0
+        let s = Int(abs(seconds).rounded(.down))
+        let body = s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60)
+            : String(format: "%02d:%02d", s / 60, s % 60)
+        return negative ? "-" + body : body
+    }
+
+    /// Human durations for config and plans: "30m", "1h", "1h30m", "45s".
+    public static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded())
+        var parts = ""
+        if s >= 3600 { parts += "\(s / 3600)h" }
+        if (s % 3600) / 60 > 0 { parts += "\((s % 3600) / 60)m" }
+        if s % 60 > 0 || parts.isEmpty { parts += "\(s % 60)s" }
+        return parts
+    }
+
+    /// Wall-clock "HH:MM:SS" in a given offset from UTC.
+    public static func wallTime(_ date: Date, offsetSeconds: Int = 0) -> String {
+        let t = Int(date.timeIntervalSince1970.rounded(.down)) + offsetSeconds
+        let day = ((t % 86_400) + 86_400) % 86_400
+        return String(format: "%02d:%02d:%02d", day / 3600, (day % 3600) / 60, day % 60)
+    }
+
+    /// ISO-8601 in UTC, for exports.
+    public static func iso(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// What a war room watches and how, as recorded at the start of a session,
+/// so that every reader of the journal folds the same truth.
+public struct SessionInfo: Sendable, Codable, Equatable {
+    public struct SourceInfo: Sendable, Codable, Equatable {
+        public var name: String
+        public var interval: TimeInterval
+        public init(name: String, interval: TimeInterval) {
+            self.name = name
+            self.interval = interval
+        }
+    }
+
+    public var service: String
+    public var rules: SeverityRules
+    public var plan: CanaryPlan
+    public var roster: Roster
+    public var sources: [SourceInfo]
+    /// "demo", "run".
+    public var mode: String
+    public var startedBy: String
+
+    public init(
+        service: String, rules: SeverityRules, plan: CanaryPlan, roster: Roster,
+        sources: [SourceInfo], mode: String, startedBy: String
+    ) {
+        self.service = service
+        self.rules = rules
+        self.plan = plan
+        self.roster = roster
+        self.sources = sources
+        self.mode = mode
+        self.startedBy = startedBy
+    }
+}
+
+/// A severity rule crossing a threshold, up or down.
+public struct Crossing: Sendable, Codable, Equatable {
+    public var rule: RuleKey
+    public var from: Severity
+    public var to: Severity
+    public var value: Double
+    /// The threshold crossed: the new level's when rising, the old level's when falling.
+    public var threshold: Double
+
+    public init(rule: RuleKey, from: Severity, to: Severity, value: Double, threshold: Double) {
+        self.rule = rule
+        self.from = from
+        self.to = to
+        self.value = value
+        self.threshold = threshold
+    }
+}
+
+/// Everything that can happen to a war room, in the order it happened.
+/// The journal stores these; state is a fold of them.
+public enum Event: Sendable, Codable, Equatable {
+    case sessionStarted(SessionInfo)
+    case samples(source: String, samples: [Sample])
+    case sourceDown(source: String, reason: String)
+    case sourceUp(source: String, downFor: TimeInterval)
+    case thresholdCrossed(Crossing)
+    case incidentOpened(severity: Severity, title: String)
+    case commandIssued(CommandRequest)
+    case commandFinished(id: Int, outcome: CommandOutcome)
+    case note(text: String, by: String)
+
+    /// A short kind name, stored beside the payload for filtering and export.
+    public var kind: String {
+        switch self {
+        case .sessionStarted: "session_started"
+        case .samples: "samples"
+        case .sourceDown: "source_down"
+        case .sourceUp: "source_up"
+        case .thresholdCrossed: "threshold_crossed"
+        case .incidentOpened: "incident_opened"
+        case .commandIssued: "command_issued"
+        case .commandFinished: "command_finished"
+        case .note: "note"
+        }
+    }
+}
+
+/// An event with the time it happened and its place in the journal.
+public struct Recorded: Sendable, Equatable {
+    public var seq: Int64
+    public var time: Date
+    public var event: Event
+
+    public init(seq: Int64, time: Date, event: Event) {
+        self.seq = seq
+        self.time = time
+        self.event = event
+    }
+}

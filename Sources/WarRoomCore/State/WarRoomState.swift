@@ -1,0 +1,222 @@
+import Foundation
+
+/// A side effect the reducer asks for. The actor performs it; its result
+/// comes back as an event.
+public enum Effect: Sendable, Equatable {
+    /// Record this event in the journal, then fold it.
+    case record(Event)
+    /// Run this command (already recorded as issued).
+    case execute(CommandRequest)
+}
+
+/// The whole state of a war room: a pure fold of the journal's events.
+public struct WarRoomState: Sendable {
+    public static let timelineLimit = 2000
+
+    public private(set) var session: SessionInfo?
+    /// When the first session in this journal started: the launch clock.
+    public private(set) var launchStartedAt: Date?
+    public private(set) var series: [SeriesKey: Series] = [:]
+    public let seriesCapacity: Int
+    public private(set) var ruleLevels: [RuleKey: Severity] = [:]
+    public private(set) var incident: Incident?
+    public private(set) var canary = CanaryState()
+    /// Oldest first, bounded; the journal keeps everything.
+    public private(set) var timeline: [TimelineEntry] = []
+    public private(set) var sourcesDown: [String: SourceOutage] = [:]
+    public private(set) var commandsInFlight: [Int: CommandRequest] = [:]
+    public private(set) var lastCommand: (request: CommandRequest, outcome: CommandOutcome?)?
+    public private(set) var nextCommandID = 1
+    public private(set) var lastSeq: Int64 = 0
+    public private(set) var lastEventTime: Date?
+
+    public struct SourceOutage: Sendable, Equatable {
+        public var since: Date
+        public var reason: String
+    }
+
+    public init(seriesCapacity: Int = 3600) {
+        self.seriesCapacity = max(1, seriesCapacity)
+    }
+
+    /// The highest level any rule is at now.
+    public var severity: Severity {
+        ruleLevels.values.max() ?? .none
+    }
+
+    public func severity(of cohort: Cohort) -> Severity {
+        ruleLevels.filter { $0.key.cohort == cohort }.values.max() ?? .none
+    }
+
+    public var rules: SeverityRules { session?.rules ?? .runbookDefaults }
+    public var plan: CanaryPlan { session?.plan ?? .runbookDefault }
+
+    // MARK: - Fold
+
+    /// Fold one recorded event into the state. Returns the effects it implies;
+    /// a replay ignores them, a live war room performs them.
+    @discardableResult
+    public mutating func apply(_ recorded: Recorded) -> [Effect] {
+        lastSeq = max(lastSeq, recorded.seq)
+        lastEventTime = recorded.time
+        let time = recorded.time
+        var effects: [Effect] = []
+
+        switch recorded.event {
+        case .sessionStarted(let info):
+            session = info
+            if launchStartedAt == nil { launchStartedAt = time }
+            let sources = info.sources.map(\.name).joined(separator: ", ")
+            add(recorded, .session, .info,
+                "\(info.mode) session started by \(info.startedBy): watching \(info.service)"
+                + (sources.isEmpty ? "" : " via \(sources)"))
+
+        case .samples(let source, let samples):
+            for sample in samples {
+                series[sample.key, default: Series(capacity: seriesCapacity, source: source)]
+                    .append(sample.value, at: time, from: source)
+                effects += evaluate(sample)
+            }
+
+        case .sourceDown(let source, let reason):
+            sourcesDown[source] = SourceOutage(since: time, reason: reason)
+            add(recorded, .source, .bad, "source \(source) down: \(reason)")
+
+        case .sourceUp(let source, let downFor):
+            sourcesDown[source] = nil
+            add(recorded, .source, .good, "source \(source) back after \(Format.age(downFor))")
+
+        case .thresholdCrossed(let c):
+            ruleLevels[c.rule] = c.to
+            let what = "\(c.rule.cohort.rawValue) \(c.rule.rule.label)"
+            let value = c.rule.rule == .errorRate ? Format.percent(c.value) : Format.latency(c.value)
+            let threshold = c.rule.rule == .errorRate ? Format.percent(c.threshold) : Format.latency(c.threshold)
+            if c.to > c.from {
+                add(recorded, .threshold, .warning(c.to),
+                    "\(what) \(value) above \(c.to.label) threshold \(threshold)")
+            } else {
+                let now = c.to == .none ? "back to normal" : "now \(c.to.label)"
+                add(recorded, .threshold, c.to == .none ? .good : .warning(c.to),
+                    "\(what) \(value) below \(c.from.label) threshold \(threshold): \(now)")
+            }
+            if c.to >= .sev3 {
+                if incident == nil {
+                    effects.append(.record(.incidentOpened(
+                        severity: c.to, title: "\(what) \(value) above \(threshold)")))
+                } else if let open = incident, c.to > open.severity {
+                    incident?.severity = c.to
+                }
+            }
+
+        case .incidentOpened(let severity, let title):
+            incident = Incident(title: title, severity: severity, openedAt: time)
+            add(recorded, .incident, .warning(severity), "incident opened at \(severity.label): \(title)")
+
+        case .commandIssued(let request):
+            commandsInFlight[request.id] = request
+            nextCommandID = max(nextCommandID, request.id + 1)
+            lastCommand = (request, nil)
+            if case .setTraffic = request.action { canary.phase = .changing }
+            if case .rollback = request.action { canary.phase = .changing }
+            let who = request.automatic ? "warroom (automatic)" : request.by
+            add(recorded, .command, .info, "\(who) issued \(request.action): \(request.reason)")
+
+        case .commandFinished(let id, let outcome):
+            guard let request = commandsInFlight.removeValue(forKey: id) else { break }
+            lastCommand = (request, outcome)
+            let took = String(format: "%.1fs", outcome.duration)
+            if outcome.succeeded {
+                add(recorded, .command, .good, "\(request.action) done (\(outcome.detail), \(took))")
+                applySuccess(of: request.action, at: time, recorded: recorded)
+            } else {
+                add(recorded, .command, .bad, "\(request.action) FAILED (\(outcome.detail), \(took))")
+                canary.phase = .paused
+                canary.reason = "\(request.action) failed: \(outcome.detail)"
+            }
+
+        case .note(let text, let by):
+            add(recorded, .note, .info, "\(by): \(text)")
+        }
+        return effects
+    }
+
+    private mutating func applySuccess(of action: CommandAction, at time: Date, recorded: Recorded) {
+        switch action {
+        case .setTraffic(let percent):
+            let from = canary.stepIndex.map { $0 + 1 } ?? 0
+            let index = plan.steps.indices.dropFirst(from).first { plan.steps[$0].weight == percent }
+                ?? plan.steps.firstIndex { $0.weight == percent }
+            canary.stepIndex = index
+            canary.weight = percent
+            canary.stepStartedAt = time
+            canary.reason = nil
+            canary.phase = percent >= 100 ? .promoted : .progressing
+            let stage = index.map { " (stage \($0 + 1)/\(plan.steps.count))" } ?? ""
+            add(recorded, .canary, percent >= 100 ? .good : .info,
+                percent >= 100 ? "canary promoted to 100%" : "canary at \(Format.weight(percent))\(stage)")
+        case .rollback:
+            canary.weight = 0
+            canary.stepStartedAt = time
+            canary.phase = .rolledBack
+            add(recorded, .canary, .good, "canary rolled back: all traffic on stable")
+        }
+    }
+
+    /// Does this sample move a severity rule across a threshold?
+    private func evaluate(_ sample: Sample) -> [Effect] {
+        guard let rule = rules.rule(watching: sample.key.metric), sample.value.isFinite else { return [] }
+        let key = RuleKey(sample.key.cohort, rule)
+        let thresholds = rules.thresholds(for: rule)
+        let old = ruleLevels[key] ?? .none
+        let new = thresholds.level(for: sample.value)
+        guard new != old else { return [] }
+        let crossed = new > old ? thresholds.threshold(of: new) : thresholds.threshold(of: old)
+        return [.record(.thresholdCrossed(Crossing(
+            rule: key, from: old, to: new, value: sample.value, threshold: crossed ?? 0)))]
+    }
+
+    private mutating func add(_ recorded: Recorded, _ kind: TimelineEntry.Kind, _ tone: TimelineEntry.Tone, _ text: String) {
+        timeline.append(TimelineEntry(seq: recorded.seq, time: recorded.time, kind: kind, tone: tone, text: text))
+        if timeline.count > Self.timelineLimit + Self.timelineLimit / 4 {
+            timeline.removeFirst(timeline.count - Self.timelineLimit)
+        }
+    }
+
+    // MARK: - Time
+
+    /// Decisions that depend only on time passing: the canary's next step.
+    /// The actor calls this every second with its clock's time.
+    public func tick(at now: Date, by user: String = "warroom") -> [Effect] {
+        guard session != nil, commandsInFlight.isEmpty else { return [] }
+        let steps = plan.steps
+        guard !steps.isEmpty else { return [] }
+        switch canary.phase {
+        case .pending:
+            return issue(.setTraffic(percent: steps[0].weight),
+                         reason: "launch plan: first step \(Format.weight(steps[0].weight))")
+        case .progressing:
+            guard let index = canary.stepIndex, index + 1 < steps.count,
+                  let hold = steps[index].hold,
+                  canary.elapsedInStep(at: now) >= hold,
+                  holdReason == nil
+            else { return [] }
+            let next = steps[index + 1]
+            return issue(.setTraffic(percent: next.weight),
+                         reason: "held \(Format.weight(steps[index].weight)) for \(Format.duration(hold)); next step")
+        case .changing, .paused, .promoted, .rolledBack:
+            return []
+        }
+    }
+
+    /// Why the canary must not step forward now, if it must not.
+    public var holdReason: String? {
+        let level = severity(of: .canary)
+        guard level >= .sev3 else { return nil }
+        return "canary at \(level.label): not stepping forward"
+    }
+
+    private func issue(_ action: CommandAction, reason: String) -> [Effect] {
+        let request = CommandRequest(id: nextCommandID, action: action, by: "warroom", reason: reason, automatic: true)
+        return [.record(.commandIssued(request)), .execute(request)]
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+import WarRoomCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A self-pipe: any thread may `wake()` the terminal thread out of `poll()`.
+public final class Wakeup: Sendable {
+    let readFD: Int32
+    let writeFD: Int32
+
+    public init() throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw TerminalError("cannot create a wake-up pipe: \(String(cString: strerror(errno)))") }
+        readFD = fds[0]
+        writeFD = fds[1]
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+    }
+
+    public func wake() {
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)  // a full pipe already means "wake up"
+    }
+
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while read(readFD, &buffer, buffer.count) > 0 {}
+    }
+
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+}
+
+/// Hands the newest snapshot to the terminal thread. Writers never wait for
+/// the screen: an unread snapshot is simply replaced by a newer one.
+public final class SnapshotMailbox: Sendable {
+    private struct Slot {
+        var snapshot: Snapshot?
+        var stopRequest: String??
+    }
+    private let slot = Mutex(Slot())
+    public let wakeup: Wakeup
+
+    public init() throws {
+        wakeup = try Wakeup()
+    }
+
+    public func post(_ snapshot: Snapshot) {
+        slot.withLock { $0.snapshot = snapshot }
+        wakeup.wake()
+    }
+
+    public var latest: Snapshot? { slot.withLock { $0.snapshot } }
+
+    /// Ask the terminal to restore the screen and return, with an optional error message.
+    public func requestStop(message: String? = nil) {
+        slot.withLock { $0.stopRequest = .some(message) }
+        wakeup.wake()
+    }
+
+    var stopRequest: String?? { slot.withLock { $0.stopRequest } }
+}
+
+public struct TerminalError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

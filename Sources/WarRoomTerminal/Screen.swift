@@ -1,0 +1,160 @@
+import CNcursesw
+import Foundation
+import WarRoomUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The ncurses screen. Only the terminal thread touches it.
+final class Screen {
+    private(set) var rows: Int
+    private(set) var columns: Int
+    private var previous: Grid?
+    private var attributes: [Role: (attrs: attr_t, pair: Int16)] = [:]
+    private var closed = false
+    private var buffer: [wchar_t] = []
+
+    init(theme: Theme) {
+        setlocale(LC_ALL, "")
+        _ = initscr()
+        _ = cbreak()
+        _ = noecho()
+        _ = nonl()
+        _ = keypad(warroom_stdscr(), true)
+        _ = nodelay(warroom_stdscr(), true)
+        _ = set_escdelay(25)
+        _ = curs_set(0)
+        rows = Int(warroom_lines())
+        columns = Int(warroom_cols())
+        setUpColours(theme)
+    }
+
+    private func setUpColours(_ requested: Theme) {
+        var theme = requested
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        if noColor || !has_colors() { theme = .mono }
+        var canColour = false
+        if theme != .mono {
+            canColour = start_color() == OK
+            if canColour { _ = use_default_colors() }
+        }
+        let colours = Int(warroom_colors())
+        for (i, role) in Role.allCases.enumerated() {
+            let style = theme.style(role)
+            var attrs = warroom_a_normal()
+            if style.bold { attrs |= warroom_a_bold() }
+            if style.dim { attrs |= warroom_a_dim() }
+            if style.reverse { attrs |= warroom_a_reverse() }
+            var pair: Int16 = 0
+            if canColour, style.fg != .default || style.bg != .default, i + 1 < Int(warroom_color_pairs()) {
+                let (fg, brightFG) = Self.colour(style.fg, available: colours)
+                let (bg, _) = Self.colour(style.bg, available: colours)
+                if brightFG { attrs |= warroom_a_bold() }
+                pair = Int16(i + 1)
+                _ = init_pair(pair, fg, bg)
+            }
+            attributes[role] = (attrs, pair)
+        }
+    }
+
+    /// ncurses colour number for a theme colour; bright ANSI colours on an
+    /// 8-colour terminal become the base colour drawn bold.
+    private static func colour(_ c: TermColor, available: Int) -> (Int16, Bool) {
+        switch c {
+        case .default: return (-1, false)
+        case .ansi(let n): return n >= 8 && available < 16 ? (Int16(n - 8), true) : (Int16(n), false)
+        case .indexed(let n): return available >= 256 ? (Int16(n), false) : (7, false)
+        }
+    }
+
+    func resize() {
+        var r: Int32 = 0, c: Int32 = 0
+        if warroom_winsize(STDOUT_FILENO, &r, &c) == 0, r > 0, c > 0 {
+            _ = resizeterm(r, c)
+        }
+        rows = Int(warroom_lines())
+        columns = Int(warroom_cols())
+        previous = nil
+    }
+
+    /// Write the cells that differ from the previous frame, then refresh.
+    func draw(_ grid: Grid) {
+        let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
+        if full { _ = werase(warroom_stdscr()) }
+        for y in 0 ..< grid.height {
+            var x = 0
+            while x < grid.width {
+                let cell = grid[x, y]
+                if !full, let prev = previous, prev[x, y] == cell {
+                    x += 1
+                    continue
+                }
+                // A run of changed cells with the same role.
+                let role = cell.role
+                let start = x
+                buffer.removeAll(keepingCapacity: true)
+                while x < grid.width {
+                    let c = grid[x, y]
+                    if c.role != role { break }
+                    if !full, let prev = previous, prev[x, y] == c, x > start { break }
+                    if !c.isContinuation { buffer.append(wchar_t(bitPattern: c.scalar.value)) }
+                    x += 1
+                }
+                // Never write the bottom-right cell: that scrolls some terminals.
+                if y == grid.height - 1, x == grid.width, !buffer.isEmpty { buffer.removeLast() }
+                let style = attributes[role] ?? (warroom_a_normal(), 0)
+                buffer.withUnsafeBufferPointer { p in
+                    _ = warroom_put(Int32(y), Int32(start), p.baseAddress, Int32(p.count), style.attrs, style.pair)
+                }
+            }
+        }
+        _ = wnoutrefresh(warroom_stdscr())
+        _ = doupdate()
+        previous = grid
+    }
+
+    /// The next key, or nil when none is waiting.
+    func readKey() -> Key? {
+        var ch: wint_t = 0
+        let result = wget_wch(warroom_stdscr(), &ch)
+        if result == warroom_err() { return nil }
+        if result == KEY_CODE_YES {
+            switch Int32(ch) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_BACKSPACE: return .backspace
+            case KEY_ENTER: return .enter
+            default:
+                let code = Int32(ch)
+                if code >= KEY_F0 && code <= KEY_F0 + 63 { return .function(Int(code - KEY_F0)) }
+                return .unknown(code)
+            }
+        }
+        switch ch {
+        case 27: return .escape
+        case 10, 13: return .enter
+        case 9: return .tab
+        case 8, 127: return .backspace
+        case 1 ... 26: return .ctrl(Character(Unicode.Scalar(UInt8(ch) + 96)))
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(ch)) else { return .unknown(Int32(bitPattern: ch)) }
+            return .char(Character(scalar))
+        }
+    }
+
+    /// Leave the alternate screen and give the terminal back as it was.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        _ = curs_set(1)
+        _ = endwin()
+    }
+
+    deinit { close() }
+}

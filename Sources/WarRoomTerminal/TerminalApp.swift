@@ -1,0 +1,136 @@
+import CNcursesw
+import Foundation
+import WarRoomCore
+import WarRoomUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the screen closed.
+public enum ExitReason: Sendable, Equatable {
+    case quit
+    case signal(Int32)
+    case stopped(message: String?)
+
+    /// The process exit status this reason deserves.
+    public var status: Int32 {
+        switch self {
+        case .quit: 0
+        case .signal(let s): 128 + s
+        case .stopped(let message): message == nil ? 0 : 1
+        }
+    }
+}
+
+/// Runs the ncurses screen on one dedicated thread: every ncurses call happens
+/// there. The thread sleeps in poll() on stdin, a wake-up pipe (new snapshot)
+/// and a signal pipe, with a timeout at the next second for the clocks.
+public enum TerminalApp {
+    public static func run(
+        mailbox: SnapshotMailbox,
+        dashboard: Dashboard,
+        theme: Theme,
+        onIntent: @escaping @Sendable (Intent) -> Void
+    ) async -> ExitReason {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let reason = TerminalLoop(mailbox: mailbox, dashboard: dashboard, theme: theme, onIntent: onIntent).run()
+                continuation.resume(returning: reason)
+            }
+            thread.name = "warroom-terminal"
+            thread.start()
+        }
+    }
+}
+
+private final class TerminalLoop {
+    let mailbox: SnapshotMailbox
+    var dashboard: Dashboard
+    let theme: Theme
+    let onIntent: @Sendable (Intent) -> Void
+    var signalRead: Int32 = -1
+    var signalWrite: Int32 = -1
+    var screen: Screen?
+
+    init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, onIntent: @escaping @Sendable (Intent) -> Void) {
+        self.mailbox = mailbox
+        self.dashboard = dashboard
+        self.theme = theme
+        self.onIntent = onIntent
+    }
+
+    static let handledSignals: [Int32] = [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+    func run() -> ExitReason {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return .stopped(message: "cannot create the signal pipe") }
+        signalRead = fds[0]
+        signalWrite = fds[1]
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        defer {
+            for sig in Self.handledSignals { _ = warroom_default_signal(sig) }
+            close(signalRead)
+            close(signalWrite)
+        }
+        let screen = Screen(theme: theme)
+        self.screen = screen
+        for sig in Self.handledSignals { _ = warroom_install_signal(sig, signalWrite) }
+        defer { screen.close() }
+        return loop(screen)
+    }
+
+    private func loop(_ screen: Screen) -> ExitReason {
+        var pollFDs = [
+            pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: mailbox.wakeup.readFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: signalRead, events: Int16(POLLIN), revents: 0),
+        ]
+        while true {
+            if let stop = mailbox.stopRequest { return .stopped(message: stop) }
+            let now = Date()
+            let grid = dashboard.render(mailbox.latest, now: now, width: screen.columns, height: screen.rows)
+            screen.draw(grid)
+
+            // Sleep until something happens or the next second starts.
+            let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
+            let timeout = Int32(((1 - fraction) * 1000).rounded(.up)) + 2
+            for i in pollFDs.indices { pollFDs[i].revents = 0 }
+            let ready = poll(&pollFDs, nfds_t(pollFDs.count), timeout)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return .stopped(message: "poll failed: \(String(cString: strerror(errno)))")
+            }
+            if pollFDs[2].revents != 0, let reason = handleSignals(screen) { return reason }
+            if pollFDs[1].revents != 0 { mailbox.wakeup.drain() }
+            if pollFDs[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && pollFDs[0].revents & Int16(POLLIN) == 0 {
+                return .signal(SIGHUP)  // the terminal went away
+            }
+            if pollFDs[0].revents != 0 {
+                while let key = screen.readKey() {
+                    if key == .unknown(warroom_key_resize()) {
+                        screen.resize()
+                        continue
+                    }
+                    if let intent = dashboard.handle(key) {
+                        onIntent(intent)
+                        if intent == .quit { return .quit }
+                    }
+                }
+            }
+        }
+    }
+
+    private func handleSignals(_ screen: Screen) -> ExitReason? {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var exit: ExitReason?
+        while true {
+            let n = read(signalRead, &buffer, buffer.count)
+            guard n > 0 else { break }
+            for byte in buffer[0 ..< n] {
+                let sig = Int32(byte)
+                if sig == SIGWINCH { screen.resize() } else if exit == nil { exit = .signal(sig) }
+            }
+        }
+        return exit
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import WarRoomCore
+
+/// The traffic plan, where the launch stands, and what happens next.
+public struct CanaryPane {
+    let context: ViewContext
+    public init(_ context: ViewContext) { self.context = context }
+
+    public func render(in area: Rect, into grid: inout Grid) {
+        let inner = Box(title: "Canary stage", glyphs: context.glyphs).render(in: area, into: &grid)
+        guard !inner.isEmpty else { return }
+        let state = context.state
+        let canary = state.canary
+        let steps = state.plan.steps
+        let now = context.now
+        var row = 0
+
+        // Plan: 1% ▸ 5% ▸ [25%] ▸ 100%
+        var x = grid.put("Plan ", in: inner, row: row, role: .label)
+        for (i, step) in steps.enumerated() {
+            let current = i == canary.stepIndex && canary.phase != .rolledBack
+            let done = (canary.stepIndex ?? -1) > i && canary.phase != .rolledBack
+            let text = current ? "[\(Format.weight(step.weight))]" : Format.weight(step.weight)
+            x += grid.put(text, in: inner, row: row, dx: x, role: current ? .accent : (done ? .ok : .dim))
+            if i < steps.count - 1 { x += grid.put(" \(context.glyphs.arrow) ", in: inner, row: row, dx: x, role: .dim) }
+        }
+        row += 1
+
+        let phaseRole: Role = switch canary.phase {
+        case .paused: .sev2
+        case .rolledBack: .sev3
+        case .promoted: .ok
+        default: .value
+        }
+        let stage = canary.stepIndex.map { "stage \($0 + 1)/\(steps.count)" } ?? "not started"
+        x = grid.put("Weight ", in: inner, row: row, role: .label)
+        x += grid.put(Format.weight(canary.weight), in: inner, row: row, dx: x, role: .value)
+        x += grid.put("  \(stage)  ", in: inner, row: row, dx: x, role: .normal)
+        grid.put(canary.phase.label.uppercased(), in: inner, row: row, dx: x, role: phaseRole)
+        row += 1
+
+        if let index = canary.stepIndex, canary.phase == .progressing || canary.phase == .changing {
+            let elapsed = canary.elapsedInStep(at: now)
+            var line = "In stage \(Format.clock(elapsed))"
+            if let hold = steps[index].hold {
+                line += " of \(Format.clock(hold))"
+                if index + 1 < steps.count {
+                    let next = steps[index + 1]
+                    line += "   next \(Format.weight(next.weight)) in \(Format.clock(max(0, hold - elapsed)))"
+                }
+            }
+            grid.put(line, in: inner, row: row, role: .normal)
+            row += 1
+            let full = state.plan.remaining(from: index, elapsedInStep: elapsed)
+            grid.put(full > 0 ? "Full promotion in \(Format.clock(full))" : "Full promotion due now",
+                     in: inner, row: row, role: .dim)
+            row += 1
+        } else if canary.phase == .pending {
+            grid.put("Waiting for the first step", in: inner, row: row, role: .dim)
+            row += 1
+        }
+
+        if let reason = canary.reason ?? (canary.phase == .progressing ? state.holdReason : nil) {
+            let role: Role = canary.phase == .rolledBack ? .sev3 : .sev2
+            grid.put("\(canary.phase == .rolledBack ? "↩" : "⏸") \(reason)", in: inner, row: row, role: role)
+            row += 1
+        }
+
+        if let last = state.lastCommand {
+            let text: String
+            let role: Role
+            if let outcome = last.outcome {
+                text = "Last: \(last.request.action) \(outcome.succeeded ? "ok" : "FAILED") (\(outcome.detail))"
+                role = outcome.succeeded ? .dim : .sev1
+            } else {
+                text = "Sending: \(last.request.action)…"
+                role = .accent
+            }
+            grid.put(text, in: inner, row: row, role: role)
+            row += 1
+        }
+
+        // The steps, one per row, while there is room.
+        row += 1
+        for (i, step) in steps.enumerated() where row < inner.height {
+            let index = canary.stepIndex ?? -1
+            let (mark, role, status): (String, Role, String) =
+                canary.phase == .rolledBack ? ("·", .dim, i <= index ? "rolled back" : "cancelled")
+                : i < index || (i == index && canary.phase == .promoted) ? ("✓", .ok, "done")
+                : i == index ? ("▶", .accent, Format.clock(canary.elapsedInStep(at: now)))
+                : ("·", .dim, "pending")
+            let hold = step.hold.map { "hold \(Format.duration($0))" } ?? "final"
+            let line = "\(mark) \(TextWidth.pad(Format.weight(step.weight), to: 5)) \(TextWidth.pad(hold, to: 12)) \(status)"
+            grid.put(line, in: inner, row: row, role: role)
+            row += 1
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import WarRoomCore
+
+/// Everything that happened, newest first, with T+ and wall time (UTC).
+public struct TimelinePane {
+    let context: ViewContext
+    /// Entries skipped from the newest, for scrolling.
+    let scroll: Int
+
+    public init(_ context: ViewContext, scroll: Int = 0) {
+        self.context = context
+        self.scroll = scroll
+    }
+
+    public func render(in area: Rect, into grid: inout Grid) {
+        let entries = context.state.timeline
+        let skip = min(max(0, scroll), max(0, entries.count - 1))
+        let title = skip > 0 ? "Incident timeline (UTC) ↓\(skip) newer" : "Incident timeline (UTC)"
+        let inner = Box(title: title, glyphs: context.glyphs).render(in: area, into: &grid)
+        guard !inner.isEmpty else { return }
+        guard !entries.isEmpty else {
+            grid.put("Nothing has happened yet.", in: inner, role: .dim)
+            return
+        }
+        let epoch = context.epoch
+        var row = 0
+        for entry in entries.reversed().dropFirst(skip) {
+            guard row < inner.height else { break }
+            let t = epoch.map { "T" + (entry.time >= $0 ? "+" : "") + Format.clock(entry.time.timeIntervalSince($0)) } ?? ""
+            var x = grid.put(TextWidth.pad(t, to: 9), in: inner, row: row, role: .dim)
+            x += grid.put(Format.wallTime(entry.time) + " ", in: inner, row: row, dx: x, role: .dim)
+            let glyph = entry.kind == .note ? "✎" : entry.tone.glyph
+            x += grid.put(glyph + " ", in: inner, row: row, dx: x, role: entry.tone.role)
+            let textRole: Role = entry.tone == .info ? .normal : entry.tone.role
+            grid.put(TextWidth.truncate(entry.text, to: inner.width - x), in: inner, row: row, dx: x, role: textRole)
+            row += 1
+        }
+    }
+}
