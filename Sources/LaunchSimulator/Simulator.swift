@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// The simulated service on a loopback port: `GET /health`, `GET /metrics`,
+/// `POST /traffic {"percent": N}`, `POST /rollback`, `GET /state`.
+public final class LaunchSimulator: Sendable {
+    private let model: Mutex<ServiceModel>
+    private let started: Date
+    private let now: @Sendable () -> Date
+    public let host: String
+    public let requestedPort: Int
+    private let boundPort = Mutex<Int?>(nil)
+    private let logger: Logger
+
+    public init(scenario: Scenario, host: String = "127.0.0.1", port: Int = 0,
+                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator")) {
+        model = Mutex(ServiceModel(scenario: scenario))
+        self.now = now
+        started = now()
+        self.host = host
+        requestedPort = port
+        self.logger = logger
+    }
+
+    /// Seconds since the simulator started: the scenario's clock.
+    public var elapsed: TimeInterval { now().timeIntervalSince(started) }
+
+    /// The port actually bound, once running.
+    public var port: Int? { boundPort.withLock { $0 } }
+
+    public var canaryPercent: Double { model.withLock { $0.canaryPercent } }
+    public var rolledBack: Bool { model.withLock { $0.rolledBack } }
+
+    /// Run until cancelled. `onReady` gets the bound port.
+    public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        router.get("health") { _, _ in self.health() }
+        router.get("metrics") { _, _ in self.metrics() }
+        router.get("state") { _, _ in self.state() }
+        router.post("traffic") { request, _ in
+            let body = try await request.body.collect(upTo: 4096)
+            return self.traffic(Data(body.readableBytesView))
+        }
+        router.post("rollback") { _, _ in self.rollback() }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: requestedPort), serverName: "warroom-simulator"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                self.boundPort.withLock { $0 = port }
+                await onReady(port)
+            },
+            logger: logger)
+        try await app.run()
+    }
+
+    private func advanced<T>(_ body: (inout ServiceModel, TimeInterval) -> T) -> T {
+        let t = elapsed
+        return model.withLock { m in
+            m.advance(to: t)
+            return body(&m, t)
+        }
+    }
+
+    func health() -> Response {
+        let (down, text) = advanced { m, t in (m.endpointDown(at: t), m.healthJSON(at: t)) }
+        if down { return Self.text(#"{"status":"down","error":"service unavailable"}"#, status: .serviceUnavailable, type: "application/json") }
+        return Self.text(text, status: .ok, type: "application/json")
+    }
+
+    func metrics() -> Response {
+        let (down, text) = advanced { m, t in (m.endpointDown(at: t), m.metricsText()) }
+        if down { return Self.text("service unavailable\n", status: .serviceUnavailable, type: "text/plain") }
+        return Self.text(text, status: .ok, type: "text/plain; version=0.0.4; charset=utf-8")
+    }
+
+    func state() -> Response {
+        let json = advanced { m, t in
+            String(format: #"{"canary_percent":%g,"rolled_back":%@,"elapsed":%.1f,"scenario":"%@"}"#,
+                   m.canaryPercent, m.rolledBack ? "true" : "false", t, m.scenario.name)
+        }
+        return Self.text(json, status: .ok, type: "application/json")
+    }
+
+    func traffic(_ body: Data) -> Response {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let number = object["percent"] as? NSNumber else {
+            return Self.text(#"{"error":"expected {\"percent\": N} with N from 0 to 100"}"#, status: .badRequest, type: "application/json")
+        }
+        let percent = number.doubleValue
+        guard percent.isFinite, percent >= 0, percent <= 100 else {
+            return Self.text(#"{"error":"percent must be from 0 to 100"}"#, status: .badRequest, type: "application/json")
+        }
+        advanced { m, _ in m.setTraffic(percent) }
+        logger.info("traffic set to \(percent)%")
+        return state()
+    }
+
+    func rollback() -> Response {
+        advanced { m, _ in m.rollback() }
+        logger.info("rolled back")
+        return state()
+    }
+
+    static func text(_ text: String, status: HTTPResponse.Status, type: String) -> Response {
+        Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import WarRoomCore
+import Yams
+
+/// Loads `warroom.yaml`. Strict: unknown keys, wrong types and bad values are
+/// errors that name the file, line, field and what would be valid.
+public enum ConfigLoader {
+    public static func load(path: String) throws -> WarRoomConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigErrors(errors: [ConfigError(file: path, line: 0, column: 0, field: "", message: "cannot read: \((error as NSError).localizedDescription)")])
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(ConfigErrors) -> WarRoomConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigErrors(errors: [ConfigError(file: file, line: 1, column: 1, field: "", message: "the file is empty")])
+            }
+            root = node
+        } catch let errors as ConfigErrors {
+            throw errors
+        } catch let error as YamlError {
+            throw ConfigErrors(errors: [yamlError(error, file: file)])
+        } catch {
+            throw ConfigErrors(errors: [ConfigError(file: file, line: 0, column: 0, field: "", message: "not valid YAML: \(error)")])
+        }
+        let reader = YAMLReader(file: file)
+        let config = read(root, reader)
+        if !reader.errors.isEmpty || config == nil {
+            var errors = reader.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+            if errors.isEmpty { errors = [ConfigError(file: file, line: 0, column: 0, field: "", message: "invalid config")] }
+            throw ConfigErrors(errors: errors)
+        }
+        return config!
+    }
+
+    private static func yamlError(_ error: YamlError, file: String) -> ConfigError {
+        var line = 0, column = 0, message = "\(error)"
+        switch error {
+        case .scanner(let context, let problem, let mark, _):
+            line = mark.line; column = mark.column
+            message = "not valid YAML: \(problem)" + (context.map { " \($0.text)" } ?? "")
+        case .parser(let context, let problem, let mark, _):
+            line = mark.line; column = mark.column
+            message = "not valid YAML: \(problem)" + (context.map { " \($0.text)" } ?? "")
+        case .composer(let context, let problem, let mark, _):
+            line = mark.line; column = mark.column
+            message = "not valid YAML: \(problem)" + (context.map { " \($0.text)" } ?? "")
+        default:
+            break
+        }
+        return ConfigError(file: file, line: line, column: column, field: "", message: message)
+    }
+
+    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands"]
+
+    private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
+        guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
+        let service = top.string("service", required: true, what: "the name of the service being launched")
+        let sources = readSources(top, r)
+        let rules = top.map("severity").map { readRules($0, r) } ?? .runbookDefaults
+        let plan = top.map("canary").map { readPlan($0, r) } ?? .runbookDefault
+        let roster = top.map("roster").map { readRoster($0, r) } ?? Roster(tiers: [])
+        let commands = top.map("commands").map { readCommands($0, r) } ?? [:]
+        top.finish(valid: topKeys)
+        guard let service else { return nil }
+        return WarRoomConfig(service: service, sources: sources, rules: rules, plan: plan, roster: roster, commands: commands)
+    }
+
+    private static func readSources(_ top: YAMLReader.Map, _ r: YAMLReader) -> [SourceConfig] {
+        guard let list = top.sequence("sources", required: true, what: "the endpoints to poll") else { return [] }
+        if list.isEmpty { r.fail(top.node("sources"), "sources", "needs at least one source") }
+        var out: [SourceConfig] = []
+        var names: Set<String> = []
+        for (i, node) in list.enumerated() {
+            guard let m = YAMLReader.Map(r, node, path: "sources[\(i)]") else { continue }
+            let name = m.string("name", required: true, what: "a short unique name for this source")
+            let kind = m.oneOf("kind", ["health"], required: true)
+            let url = m.string("url", required: true, what: "the http:// or https:// address to poll")
+            let interval = m.duration("interval") ?? 5
+            let timeout = m.duration("timeout") ?? min(2, interval)
+            m.finish(valid: ["name", "kind", "url", "interval", "timeout"])
+            if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                r.fail(m.node("url"), m.field("url"), "expected an http:// or https:// URL, got '\(url)'")
+            }
+            if let name, !names.insert(name).inserted {
+                r.fail(m.node("name"), m.field("name"), "'\(name)' is used by another source; names must be unique")
+            }
+            if let name, kind == "health", let url {
+                out.append(SourceConfig(name: name, kind: .health(url: url), interval: interval, timeout: timeout))
+            }
+        }
+        return out
+    }
+
+    private static func readRules(_ m: YAMLReader.Map, _ r: YAMLReader) -> SeverityRules {
+        var rules = SeverityRules.runbookDefaults
+        if let e = m.map("error_rate") {
+            let t = Thresholds(sev3: e.fraction("sev3") ?? rules.errorRate.sev3,
+                               sev2: e.fraction("sev2") ?? rules.errorRate.sev2,
+                               sev1: e.fraction("sev1") ?? rules.errorRate.sev1)
+            e.finish(valid: ["sev3", "sev2", "sev1"])
+            check(t, e, r)
+            rules.errorRate = t
+        }
+        if let l = m.map("latency") {
+            let t = Thresholds(sev3: l.duration("sev3") ?? rules.latency.sev3,
+                               sev2: l.duration("sev2") ?? rules.latency.sev2,
+                               sev1: l.duration("sev1") ?? rules.latency.sev1)
+            l.finish(valid: ["sev3", "sev2", "sev1"])
+            check(t, l, r)
+            rules.latency = t
+        }
+        if let which = m.oneOf("latency_metric", ["avg", "p95"]) {
+            rules.latencyMetric = which == "p95" ? .latencyP95 : .latencyAvg
+        }
+        m.finish(valid: ["error_rate", "latency", "latency_metric"])
+        return rules
+    }
+
+    private static func check(_ t: Thresholds, _ m: YAMLReader.Map, _ r: YAMLReader) {
+        if !(t.sev3 < t.sev2 && t.sev2 < t.sev1) {
+            r.fail(m.node, m.path, "thresholds must rise from sev3 to sev2 to sev1")
+        }
+    }
+
+    private static func readPlan(_ m: YAMLReader.Map, _ r: YAMLReader) -> CanaryPlan {
+        defer { m.finish(valid: ["steps"]) }
+        guard let list = m.sequence("steps", required: true, what: "the traffic steps, e.g. {weight: 1%, hold: 30m}") else {
+            return .runbookDefault
+        }
+        var steps: [CanaryStep] = []
+        for (i, node) in list.enumerated() {
+            guard let s = YAMLReader.Map(r, node, path: "canary.steps[\(i)]") else { continue }
+            let weight = s.weight("weight", required: true)
+            let hold = s.duration("hold")
+            s.finish(valid: ["weight", "hold"])
+            guard let weight else { continue }
+            let last = i == list.count - 1
+            if last && weight != 100 {
+                r.fail(s.node("weight"), s.field("weight"), "the last step must be 100% (full promotion)")
+            }
+            if !last && weight >= 100 {
+                r.fail(s.node("weight"), s.field("weight"), "only the last step may be 100%")
+            }
+            if !last && hold == nil { s.missing("hold", "how long to hold this step before the next") }
+            if last && s.has("hold") {
+                r.fail(s.node("hold"), s.field("hold"), "the last step is full promotion and has no hold")
+            }
+            if let prev = steps.last, weight <= prev.weight {
+                r.fail(s.node("weight"), s.field("weight"), "weights must rise step by step (\(Format.weight(prev.weight)) came before)")
+            }
+            steps.append(CanaryStep(weight: weight, hold: last ? nil : hold))
+        }
+        return CanaryPlan(steps: steps)
+    }
+
+    private static func readRoster(_ m: YAMLReader.Map, _ r: YAMLReader) -> Roster {
+        defer { m.finish(valid: ["tiers"]) }
+        guard let list = m.sequence("tiers", required: true, what: "the escalation tiers, first paged first") else { return Roster(tiers: []) }
+        var tiers: [EscalationTier] = []
+        for (i, node) in list.enumerated() {
+            guard let t = YAMLReader.Map(r, node, path: "roster.tiers[\(i)]") else { continue }
+            let tier = t.string("tier", required: true, what: "the tier's name, e.g. Primary")
+            let name = t.string("name", required: true, what: "who is on call at this tier")
+            let handle = t.string("handle") ?? ""
+            let contact = t.string("contact") ?? ""
+            let after = t.duration("escalate_after", required: true)
+            t.finish(valid: ["tier", "name", "handle", "contact", "escalate_after"])
+            if let tier, let name, let after {
+                tiers.append(EscalationTier(name: tier, person: Person(name: name, handle: handle, contact: contact), escalateAfter: after))
+            }
+        }
+        return Roster(tiers: tiers)
+    }
+
+    private static func readCommands(_ m: YAMLReader.Map, _ r: YAMLReader) -> [String: CommandSpec] {
+        var out: [String: CommandSpec] = [:]
+        let names = ["set_traffic", "rollback"]
+        for name in names {
+            guard let c = m.map(name) else { continue }
+            if let w = c.map("webhook", required: true, what: "how to send it: webhook: {method, url, body}") {
+                let method = w.oneOf("method", ["POST", "PUT", "PATCH", "GET", "DELETE"]) ?? "POST"
+                let url = w.string("url", required: true, what: "the http:// or https:// address to call")
+                let body = w.string("body")
+                let timeout = w.duration("timeout") ?? 10
+                w.finish(valid: ["method", "url", "body", "timeout"])
+                if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                    r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(url)'")
+                }
+                if let url { out[name] = .webhook(method: method, url: url, body: body, headers: [:], timeout: timeout) }
+            }
+            c.finish(valid: ["webhook"])
+        }
+        m.finish(valid: names)
+        return out
+    }
+}

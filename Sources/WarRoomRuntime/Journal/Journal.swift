@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import WarRoomCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The append-only event log: one SQLite file in WAL mode, the single source
+/// of truth for the screen, `status`, exports, replay and followers.
+/// Several processes may open one journal at once.
+public final class Journal: Sendable {
+    /// The on-disk format this build writes. Older formats are migrated;
+    /// newer ones are refused, never touched.
+    public static let formatVersion = 1
+
+    public let path: String
+    private let pool: DatabasePool
+
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+    private static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        return d
+    }()
+
+    /// Open (creating if needed, mode 0600) the journal at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            guard !readOnly else { throw JournalError(path: path, reason: "no journal at this path") }
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty, !fm.fileExists(atPath: dir) {
+                do {
+                    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                } catch {
+                    throw JournalError(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
+                }
+            }
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if fd < 0 && errno != EEXIST {
+                throw JournalError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+            }
+            if fd >= 0 { close(fd) }
+        }
+        guard fm.isReadableFile(atPath: path) else {
+            throw JournalError(path: path, reason: "not readable by this user")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.readonly = readOnly
+        config.prepareDatabase { db in
+            if !readOnly {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: Self.explain(error))
+        }
+        if !readOnly {
+            try migrate()
+        } else {
+            try checkVersion()
+        }
+    }
+
+    private func migrate() throws {
+        do {
+            try pool.write { db in
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let hasEvents = try db.tableExists("events")
+                if version > Self.formatVersion {
+                    throw JournalError(path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(Self.formatVersion)); refusing to touch it")
+                }
+                if version == 0 {
+                    if hasEvents {
+                        throw JournalError(path: path, reason: "has an events table but no warroom format version; not a warroom journal")
+                    }
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                    if !tables.isEmpty {
+                        throw JournalError(path: path, reason: "is an SQLite database that is not a warroom journal (tables: \(tables.joined(separator: ", ")))")
+                    }
+                    try db.execute(sql: """
+                        CREATE TABLE events (
+                            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                            time REAL NOT NULL,
+                            kind TEXT NOT NULL,
+                            payload TEXT NOT NULL
+                        );
+                        CREATE INDEX events_kind ON events(kind);
+                        PRAGMA user_version = \(Self.formatVersion);
+                        """)
+                }
+            }
+        } catch let error as JournalError {
+            throw error
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: Self.explain(error))
+        }
+    }
+
+    private func checkVersion() throws {
+        let version = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        if version != Self.formatVersion {
+            throw JournalError(path: path, reason: "format \(version) is not one this build reads (\(Self.formatVersion))")
+        }
+    }
+
+    /// Append events durably, in order; returns them as recorded.
+    @discardableResult
+    public func append(_ events: [(time: Date, event: Event)]) throws -> [Recorded] {
+        guard !events.isEmpty else { return [] }
+        do {
+            return try pool.write { db in
+                var out: [Recorded] = []
+                out.reserveCapacity(events.count)
+                for (time, event) in events {
+                    let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
+                    try db.execute(
+                        sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)",
+                        arguments: [time.timeIntervalSince1970, event.kind, payload])
+                    out.append(Recorded(seq: db.lastInsertedRowID, time: time, event: event))
+                }
+                return out
+            }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: Self.explain(error))
+        }
+    }
+
+    public func append(_ event: Event, at time: Date) throws -> Recorded {
+        try append([(time, event)])[0]
+    }
+
+    /// Events with `seq` greater than `after`, oldest first.
+    public func events(after: Int64 = 0, limit: Int? = nil) throws -> [Recorded] {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                    arguments: [after, limit ?? -1])
+                return try rows.map { row in
+                    let seq: Int64 = row["seq"]
+                    let payload: String = row["payload"]
+                    do {
+                        let event = try Self.decoder.decode(Event.self, from: Data(payload.utf8))
+                        return Recorded(seq: seq, time: Date(timeIntervalSince1970: row["time"]), event: event)
+                    } catch {
+                        throw JournalError(path: path, reason: "event \(seq) cannot be read: \(error)")
+                    }
+                }
+            }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: Self.explain(error))
+        }
+    }
+
+    public func lastSeq() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }
+    }
+
+    private static func explain(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "locked by another process for too long (\(error.message ?? "busy"))"
+        case .SQLITE_FULL: "the disk is full; nothing already recorded is lost"
+        case .SQLITE_READONLY: "read-only: \(error.message ?? "cannot write")"
+        case .SQLITE_NOTADB: "not an SQLite database"
+        case .SQLITE_CORRUPT: "damaged: \(error.message ?? "corrupt")"
+        case .SQLITE_CANTOPEN: "cannot be opened: \(error.message ?? "")"
+        case .SQLITE_PERM, .SQLITE_AUTH: "permission denied"
+        default: error.message ?? "\(error)"
+        }
+    }
+
+    /// Where a journal goes when none is named: `$XDG_STATE_HOME/warroom/`.
+    public static func defaultDirectory() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let state = env["XDG_STATE_HOME"], !state.isEmpty { return state + "/warroom" }
+        let home = env["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/state/warroom"
+    }
+}
+
+public struct JournalError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var reason: String
+    public var description: String { "journal \(path): \(reason)" }
+}

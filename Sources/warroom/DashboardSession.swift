@@ -1,0 +1,107 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import WarRoomCore
+import WarRoomRuntime
+import WarRoomTerminal
+import WarRoomUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One dashboard run: journal, war room actor, pollers, a once-a-second
+/// ticker and the terminal, torn down in order on every exit path.
+struct DashboardSession {
+    let config: WarRoomConfig
+    let journalPath: String
+    let mode: String
+
+    static func requireTerminal() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            warn("warroom: the dashboard needs a terminal (stdin and stdout must be a TTY)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Runs until the operator quits; returns the exit status.
+    func run() async throws -> Int32 {
+        let logger = Logger(label: "warroom")
+        signal(SIGPIPE, SIG_IGN)
+        let journal = try Journal(path: journalPath)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let executor = ConfiguredExecutor(specs: config.commands, client: client)
+        let warroom = try WarRoom(journal: journal, executor: executor, logger: logger)
+        try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
+
+        let mailbox = try SnapshotMailbox()
+        let failures = FailureBox()
+        var tasks: [Task<Void, Never>] = []
+
+        tasks.append(Task {
+            for await snapshot in await warroom.snapshots() { mailbox.post(snapshot) }
+        })
+        for source in config.sources {
+            guard case .health(let url) = source.kind else { continue }
+            let poller = HealthPoller(source: source, url: url, client: client)
+            tasks.append(Task {
+                await poller.run { event in
+                    do {
+                        try await warroom.send(event)
+                    } catch {
+                        logger.critical("cannot record: \(error)")
+                        failures.record("\(error)")
+                        mailbox.requestStop(message: "\(error)")
+                    }
+                }
+            })
+        }
+        tasks.append(Task {
+            while !Task.isCancelled {
+                do {
+                    try await warroom.catchUp()
+                    try await warroom.tick()
+                } catch {
+                    logger.critical("cannot record: \(error)")
+                    failures.record("\(error)")
+                    mailbox.requestStop(message: "\(error)")
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        })
+
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(), theme: .dark) { intent in
+            logger.info("intent \(intent)")
+        }
+        logger.info("screen closed: \(reason)")
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        // Give a command in flight a moment to report; its outcome belongs in the journal.
+        let drain = Task { await warroom.waitForCommands() }
+        let deadline = Task {
+            try? await Task.sleep(for: .seconds(3))
+            drain.cancel()
+        }
+        await drain.value
+        deadline.cancel()
+        try? await client.shutdown()
+        if let message = failures.first {
+            warn("warroom: \(message)")
+            return 1
+        }
+        if case .stopped(let message?) = reason {
+            warn("warroom: \(message)")
+        }
+        return reason.status
+    }
+}
+
+
+import Synchronization
+
+/// The first fatal error seen by a background task.
+final class FailureBox: Sendable {
+    private let value = Mutex<String?>(nil)
+    func record(_ message: String) { value.withLock { if $0 == nil { $0 = message } } }
+    var first: String? { value.withLock { $0 } }
+}

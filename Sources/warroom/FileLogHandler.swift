@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Logs to a file, never to the screen: ncurses owns the terminal.
+struct FileLogHandler: LogHandler {
+    final class Sink: Sendable {
+        private let handle: Mutex<FileHandle?>
+        init(path: String) {
+            let fm = FileManager.default
+            try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if !fm.fileExists(atPath: path) { _ = fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
+            let h = FileHandle(forWritingAtPath: path)
+            _ = try? h?.seekToEnd()
+            handle = Mutex(h)
+        }
+        func write(_ line: String) {
+            handle.withLock { h in try? h?.write(contentsOf: Data(line.utf8)) }
+        }
+    }
+
+    let label: String
+    let sink: Sink
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let time = Date().formatted(.iso8601)
+        var all = metadata
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        let meta = all.isEmpty ? "" : " " + all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
+        sink.write("\(time) \(event.level) \(label):\(meta) \(event.message)\n")
+    }
+}
+
+enum Logs {
+    private static let bootstrapped = Mutex(false)
+
+    /// Send all logging to `path`. Called once, before anything logs.
+    static func toFile(_ path: String) {
+        let first = bootstrapped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        let sink = FileLogHandler.Sink(path: path)
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: sink) }
+    }
+}

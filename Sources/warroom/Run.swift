@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import WarRoomCore
+import WarRoomRuntime
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Open the war room for a real launch described by a config file.")
+
+    @Option(help: "The war room's YAML config (see examples/).")
+    var config: String
+
+    @OptionGroup var options: JournalOptions
+
+    func run() async throws {
+        let config: WarRoomConfig
+        do {
+            config = try ConfigLoader.load(path: self.config)
+        } catch let errors as ConfigErrors {
+            warn(errors.description)
+            throw ExitCode(2)
+        }
+        let safeName = config.service.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
+        let journalPath = options.journal ?? Journal.defaultDirectory() + "/\(String(safeName)).sqlite"
+        Logs.toFile(options.log ?? (journalPath as NSString).deletingLastPathComponent + "/warroom.log")
+        try DashboardSession.requireTerminal()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run").run()
+        warn("journal: \(journalPath)")
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate a config file: every problem with its file, line and field.")
+
+    @Option(help: "The war room's YAML config.")
+    var config: String
+
+    func run() throws {
+        do {
+            let c = try ConfigLoader.load(path: config)
+            let plan = c.plan.steps.map { Format.weight($0.weight) + ($0.hold.map { " " + Format.duration($0) } ?? "") }
+            print("\(config): ok")
+            print("  service  \(c.service)")
+            print("  sources  \(c.sources.map { "\($0.name) every \(Format.duration($0.interval))" }.joined(separator: ", "))")
+            print("  plan     \(plan.joined(separator: " → "))")
+            print("  severity error rate \(Format.percent(c.rules.errorRate.sev3))/\(Format.percent(c.rules.errorRate.sev2))/\(Format.percent(c.rules.errorRate.sev1)), latency \(Format.latency(c.rules.latency.sev3))/\(Format.latency(c.rules.latency.sev2))/\(Format.latency(c.rules.latency.sev1)) for SEV-3/2/1")
+            print("  roster   \(c.roster.tiers.map { "\($0.name): \($0.person.name)" }.joined(separator: ", "))")
+            print("  commands \(c.commands.keys.sorted().joined(separator: ", ").nonEmpty ?? "none (the canary will pause at its first step)")")
+        } catch let errors as ConfigErrors {
+            warn(errors.description)
+            warn("\(errors.errors.count) problem\(errors.errors.count == 1 ? "" : "s") in \(config)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

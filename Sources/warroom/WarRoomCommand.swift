@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct WarRoomCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warroom",
+        abstract: "A full-screen terminal war room for risky launches: live metrics, canary stage, incident timeline, escalation roster.",
+        subcommands: [Demo.self, Run.self, Check.self, Simulate.self],
+        defaultSubcommand: nil)
+}
+
+/// Options every dashboard command shares.
+struct JournalOptions: ParsableArguments {
+    @Option(name: .long, help: "The journal file (SQLite). Default: a file under $XDG_STATE_HOME/warroom.")
+    var journal: String?
+
+    @Option(name: .long, help: "Where to write the log (never the screen). Default: warroom.log beside the journal.")
+    var log: String?
+}
+
+/// The OS user, for "who did it" in the timeline.
+func currentUser() -> String {
+    let env = ProcessInfo.processInfo.environment
+    if let user = env["USER"] ?? env["LOGNAME"], !user.isEmpty { return user }
+    return NSUserName()
+}
+
+/// Print to stderr.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
