@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore"], swiftSettings: strict),
         .testTarget(name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
-                    resources: [.copy("Snapshots")], swiftSettings: strict),
+                    exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(
             name: "WarRoomRuntimeTests",
             dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator"],

@@ -212,7 +212,7 @@ public struct WarRoomState: Sendable {
     public var holdReason: String? {
         let level = severity(of: .canary)
         guard level >= .sev3 else { return nil }
-        return "canary at \(level.label): not stepping forward"
+        return "holding: canary at \(level.label)"
     }
 
     private func issue(_ action: CommandAction, reason: String) -> [Effect] {

@@ -18,12 +18,12 @@ public struct Dashboard: Sendable {
     }
 
     /// The keys the footer and the help overlay list.
-    public static let keys: [(key: String, action: String)] = [
-        ("q", "quit"),
-        ("↑ ↓", "scroll the timeline"),
-        ("PgUp PgDn", "scroll the timeline a page"),
-        ("Home", "back to the newest event"),
-        ("?", "show or hide this help"),
+    public static let keys: [(key: String, action: String, short: String)] = [
+        ("q", "quit", "quit"),
+        ("↑ ↓", "scroll the timeline", "scroll"),
+        ("PgUp PgDn", "scroll the timeline a page", "page"),
+        ("Home", "back to the newest event", "newest"),
+        ("?", "show or hide this help", "help"),
     ]
 
     /// Apply a key; returns the intent it carries for the app, if any.
@@ -117,7 +117,10 @@ struct Header {
         } else {
             x += grid.put("no incident", in: area, dx: x, role: base)
         }
-        let clocks = "\(Format.wallTime(context.now)) UTC │ \(Format.wallTime(context.now, offsetSeconds: context.localOffset)) \(context.localZoneName) "
+        var clocks = "\(Format.wallTime(context.now)) UTC "
+        if context.localOffset != 0 || !["UTC", "GMT"].contains(context.localZoneName) {
+            clocks += "│ \(Format.wallTime(context.now, offsetSeconds: context.localOffset)) \(context.localZoneName) "
+        }
         let cx = area.width - TextWidth.of(clocks)
         if cx > x + 1 { grid.put(clocks, in: area, dx: cx, role: base) }
     }
@@ -127,9 +130,9 @@ struct Footer {
     func render(in area: Rect, into grid: inout Grid) {
         grid.fill(area, role: .footer)
         var x = 1
-        for (key, action) in Dashboard.keys {
-            x += grid.put(key, in: area, dx: x, role: .footerKey)
-            x += grid.put(" " + action + "   ", in: area, dx: x, role: .footer)
+        for entry in Dashboard.keys {
+            x += grid.put(entry.key, in: area, dx: x, role: .footerKey)
+            x += grid.put(" " + entry.short + "   ", in: area, dx: x, role: .footer)
         }
     }
 }

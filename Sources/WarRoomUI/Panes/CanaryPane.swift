@@ -41,19 +41,17 @@ public struct CanaryPane {
 
         if let index = canary.stepIndex, canary.phase == .progressing || canary.phase == .changing {
             let elapsed = canary.elapsedInStep(at: now)
-            var line = "In stage \(Format.clock(elapsed))"
-            if let hold = steps[index].hold {
-                line += " of \(Format.clock(hold))"
-                if index + 1 < steps.count {
-                    let next = steps[index + 1]
-                    line += "   next \(Format.weight(next.weight)) in \(Format.clock(max(0, hold - elapsed)))"
-                }
-            }
-            grid.put(line, in: inner, row: row, role: .normal)
+            let hold = steps[index].hold
+            grid.put("In stage \(Format.clock(elapsed))" + (hold.map { " of \(Format.clock($0))" } ?? ""),
+                     in: inner, row: row, role: .normal)
             row += 1
             let full = state.plan.remaining(from: index, elapsedInStep: elapsed)
-            grid.put(full > 0 ? "Full promotion in \(Format.clock(full))" : "Full promotion due now",
-                     in: inner, row: row, role: .dim)
+            var next = ""
+            if let hold, index + 1 < steps.count {
+                next = "Next \(Format.weight(steps[index + 1].weight)) in \(Format.clock(max(0, hold - elapsed)))"
+                if index + 2 < steps.count { next += " · 100% in \(Format.clock(full))" }
+            }
+            grid.put(next, in: inner, row: row, role: .dim)
             row += 1
         } else if canary.phase == .pending {
             grid.put("Waiting for the first step", in: inner, row: row, role: .dim)

@@ -15,22 +15,24 @@ public struct RosterPane {
             return
         }
         let offsets = context.state.session?.roster.pageOffsets ?? []
-        let nameWidth = min(18, max(8, inner.width / 4))
-        grid.put(TextWidth.pad("Tier", to: 11) + TextWidth.pad("On call", to: nameWidth) + " Handle / contact",
-                 in: inner, row: 0, role: .label)
+        let tierWidth = 11
+        grid.put("Tier", in: inner, row: 0, role: .label)
+        grid.put("On call", in: inner, row: 0, dx: tierWidth, role: .label)
+        grid.put(TextWidth.pad("Paged", to: inner.width - tierWidth - 8, right: true), in: inner, row: 0, dx: tierWidth + 8, role: .label)
         var row = 1
         for (i, tier) in tiers.enumerated() where row < inner.height {
-            let page = offsets[i] == 0 ? "paged first" : "paged at +\(Format.duration(offsets[i]))"
-            var x = grid.put(TextWidth.pad(tier.name, to: 11), in: inner, row: row, role: .title)
-            x += grid.put(TextWidth.pad(tier.person.name, to: nameWidth), in: inner, row: row, dx: x, role: .value)
-            let reach = [tier.person.handle, tier.person.contact].filter { !$0.isEmpty }.joined(separator: " ")
-            let rest = " " + reach
-            let tail = "  \(page)"
-            let room = inner.width - x - TextWidth.of(tail)
-            x += grid.put(TextWidth.truncate(rest, to: max(0, room)), in: inner, row: row, dx: x, role: .normal)
+            let page = offsets[i] == 0 ? "first" : "+\(Format.duration(offsets[i]))"
+            grid.put(TextWidth.truncate(tier.name, to: tierWidth - 1), in: inner, row: row, role: .title)
+            let room = inner.width - tierWidth - TextWidth.of(page) - 1
+            let who = [tier.person.name, tier.person.handle, tier.person.contact].filter { !$0.isEmpty }.joined(separator: " ")
             if room > 0 {
-                grid.put(TextWidth.pad(tail, to: inner.width - x, right: true), in: inner, row: row, dx: x, role: .dim)
+                let nameWidth = min(TextWidth.of(tier.person.name), room)
+                grid.put(TextWidth.truncate(tier.person.name, to: nameWidth), in: inner, row: row, dx: tierWidth, role: .value)
+                let rest = String(who.dropFirst(tier.person.name.count))
+                grid.put(TextWidth.truncate(rest, to: room - nameWidth), in: inner, row: row, dx: tierWidth + nameWidth, role: .normal)
             }
+            grid.put(TextWidth.pad(page, to: TextWidth.of(page) + 1, right: true), in: inner, row: row,
+                     dx: inner.width - TextWidth.of(page) - 1, role: .dim)
             row += 1
         }
         row += 1

@@ -38,6 +38,7 @@ public struct Box {
         }
         let inner = area.inner
         grid.fill(inner)
-        return inner
+        // One column of padding on each side when there is room for it.
+        return inner.width > 4 ? inner.inset(dx: 1, dy: 0) : inner
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+@testable import WarRoomCore
+
+/// Drives the reducer the way the actor does: record effects are folded at
+/// once (with the next seq), execute effects are collected.
+struct Harness {
+    var state = WarRoomState(seriesCapacity: 120)
+    var now = Date(timeIntervalSince1970: 1_800_000_000)
+    var seq: Int64 = 0
+    var executed: [CommandRequest] = []
+    var recorded: [Recorded] = []
+
+    static let session = SessionInfo(
+        service: "checkout", rules: .runbookDefaults, plan: .runbookDefault,
+        roster: Roster(tiers: [EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900)]),
+        sources: [.init(name: "health", interval: 5)], mode: "test", startedBy: "tester")
+
+    init(session: SessionInfo? = Harness.session) {
+        if let session { send(.sessionStarted(session)) }
+    }
+
+    mutating func send(_ event: Event) {
+        process([.record(event)])
+    }
+
+    mutating func tick() {
+        process(state.tick(at: now))
+    }
+
+    mutating func advance(_ seconds: TimeInterval) {
+        now += seconds
+    }
+
+    mutating func process(_ effects: [Effect]) {
+        var queue = effects[...]
+        while let effect = queue.popFirst() {
+            switch effect {
+            case .record(let event):
+                seq += 1
+                let r = Recorded(seq: seq, time: now, event: event)
+                recorded.append(r)
+                queue.append(contentsOf: state.apply(r))
+            case .execute(let request):
+                executed.append(request)
+            }
+        }
+    }
+
+    mutating func samples(_ values: [(Cohort, MetricKind, Double)]) {
+        send(.samples(source: "health", samples: values.map { Sample(SeriesKey($0.0, $0.1), $0.2) }))
+    }
+
+    /// Finish the last executed command.
+    mutating func finishLast(ok: Bool = true, detail: String = "HTTP 200") {
+        guard let last = executed.last else { return }
+        send(.commandFinished(id: last.id, outcome: CommandOutcome(succeeded: ok, detail: detail, duration: 0.1)))
+    }
+
+    var texts: [String] { state.timeline.map(\.text) }
+}

@@ -1,0 +1,68 @@
+import Testing
+@testable import WarRoomUI
+
+@Suite("Grid and widgets")
+struct GridTests {
+    @Test("a box draws its border and title, as the house style shows")
+    func box() {
+        var grid = Grid(width: 30, height: 3)
+        let inner = Box(title: "Canary").render(in: grid.bounds, into: &grid)
+        grid.put("5% ▸ stage 2/4  12:04 left", in: inner, role: .normal)
+        #expect(grid.lines == [
+            "┌ Canary ────────────────────┐",
+            "│ 5% ▸ stage 2/4  12:04 left │",
+            "└────────────────────────────┘",
+        ])
+        #expect(grid[0, 0].role == .border)
+        #expect(grid[2, 0].role == .title)
+    }
+
+    @Test("text is clipped to its area and never wraps")
+    func clipping() {
+        var grid = Grid(width: 10, height: 2)
+        let used = grid.put("hello world", x: 2, y: 0, role: .normal, limit: 8)
+        #expect(used == 6)
+        #expect(grid.lines[0] == "  hello   ")
+        #expect(grid.lines[1] == "          ")
+        #expect(grid.put("x", x: 0, y: 5, role: .normal) == 0)
+        grid.put("xyz", x: -3, y: 0, role: .normal)
+        #expect(grid.lines[0] == "  hello   ", "text wholly left of the grid draws nothing")
+    }
+
+    @Test("control characters show as ?, wide characters take two cells")
+    func widths() {
+        var grid = Grid(width: 8, height: 1)
+        grid.put("a\u{1B}[2J", x: 0, y: 0, role: .normal)
+        #expect(grid.lines[0] == "a?[2J   ")
+        var wide = Grid(width: 5, height: 1)
+        wide.put("日本語", x: 0, y: 0, role: .normal)
+        #expect(wide.lines[0] == "日本 ")
+        #expect(wide[1, 0].isContinuation)
+        #expect(TextWidth.of("日本語") == 6)
+        #expect(TextWidth.truncate("a long note", to: 6) == "a lon…")
+        #expect(TextWidth.pad("ok", to: 5, right: true) == "   ok")
+    }
+
+    @Test("a sparkline scales to the larger of its data and its ceiling")
+    func sparkline() {
+        #expect(Sparkline(values: [0, 1, 2, 3, 4, 5, 6, 7]).characters(width: 8) == "▁▂▃▄▅▆▇█")
+        #expect(Sparkline(values: [1, 1, 1], ceiling: 8).characters(width: 5) == "  ▂▂▂")
+        #expect(Sparkline(values: [5, .nan, 5]).characters(width: 3) == " ██")
+        #expect(Sparkline(values: [1, 2, 3], glyphs: .ascii).characters(width: 3) == "-+#")
+        #expect(Sparkline(values: []).characters(width: 0) == "")
+    }
+
+    @Test("every widget survives 0x0, 1x1 and narrow areas", arguments: [(0, 0), (1, 1), (2, 2), (3, 1), (5, 3), (12, 4), (20, 30)])
+    func tinyAreas(width: Int, height: Int) {
+        let context = Fixture.context(fault: true)
+        var grid = Grid(width: width, height: height)
+        Box(title: "A title longer than the box").render(in: grid.bounds, into: &grid)
+        MetricsPane(context).render(in: grid.bounds, into: &grid)
+        CanaryPane(context).render(in: grid.bounds, into: &grid)
+        TimelinePane(context, scroll: 3).render(in: grid.bounds, into: &grid)
+        RosterPane(context).render(in: grid.bounds, into: &grid)
+        Sparkline(values: [1, 2, 3]).render(in: grid.bounds, into: &grid, role: .accent)
+        #expect(grid.lines.count == height)
+        #expect(grid.lines.allSatisfy { TextWidth.of($0) == width })
+    }
+}

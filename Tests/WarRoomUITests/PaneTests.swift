@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import WarRoomCore
+@testable import WarRoomUI
+
+@Suite("Panes")
+struct PaneTests {
+    @Test("canary pane: plan, weight, time in stage and to the next step")
+    func canary() {
+        var grid = Grid(width: 48, height: 12)
+        CanaryPane(Fixture.context()).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines == [
+            "┌ Canary stage ────────────────────────────────┐",
+            "│ Plan 1% ▸ [5%] ▸ 25% ▸ 100%                  │",
+            "│ Weight 5%  stage 2/4  PROGRESSING            │",
+            "│ In stage 02:32 of 1:00:00                    │",
+            "│ Next 25% in 57:28 · 100% in 2:57:28          │",
+            "│ Last: set traffic 5% ok (HTTP 200)           │",
+            "│                                              │",
+            "│ ✓ 1%    hold 30m     done                    │",
+            "│ ▶ 5%    hold 1h      02:32                   │",
+            "│ · 25%   hold 2h      pending                 │",
+            "│ · 100%  final        pending                 │",
+            "└──────────────────────────────────────────────┘",
+        ])
+    }
+
+    @Test("canary pane says why it holds when the canary is unhealthy")
+    func canaryHolds() {
+        var grid = Grid(width: 48, height: 12)
+        CanaryPane(Fixture.context(fault: true)).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[5] == "│ ⏸ holding: canary at SEV-1                   │")
+        #expect(grid.roles(row: 5)[2] == .sev2)
+    }
+
+    @Test("metrics pane: both cohorts, level as glyph and word, ages")
+    func metrics() {
+        var grid = Grid(width: 110, height: 14)
+        MetricsPane(Fixture.context(fault: true)).render(in: grid.bounds, into: &grid)
+        let text = grid.lines
+        #expect(text[1].contains("CANARY 5%  ✖ SEV-1"))
+        #expect(text[1].contains("STABLE 95%"))
+        let errors = text.first { $0.contains("Errors") } ?? ""
+        #expect(errors.contains("✖ SEV-1    24.4%"))
+        #expect(errors.contains("✓ ok       0.40%"))
+        #expect(errors.contains("2s"))
+        let row = text.firstIndex { $0.contains("Errors") }!
+        #expect(grid.roles(row: row).contains(.sev1))
+        #expect(text.contains { $0.contains("Req/min") && $0.contains("60") && $0.contains("1140") })
+        #expect(text.contains { $0.contains("✓ health every 5s") })
+    }
+
+    @Test("a value older than two intervals is dimmed, past five it is marked stale")
+    func staleness() {
+        let (state, now) = Fixture.launch()
+        var fresh = Grid(width: 110, height: 14)
+        MetricsPane(ViewContext(state: state, now: now, timeZone: .gmt)).render(in: fresh.bounds, into: &fresh)
+        var dim = Grid(width: 110, height: 14)
+        MetricsPane(ViewContext(state: state, now: now + 12, timeZone: .gmt)).render(in: dim.bounds, into: &dim)
+        var stale = Grid(width: 110, height: 14)
+        MetricsPane(ViewContext(state: state, now: now + 60, timeZone: .gmt)).render(in: stale.bounds, into: &stale)
+        let row = fresh.lines.firstIndex { $0.contains("Errors") }!
+        #expect(!fresh.roles(row: row).contains(.stale))
+        #expect(dim.roles(row: row).contains(.stale))
+        #expect(dim.lines[row].contains("✓ ok"))
+        #expect(stale.lines[row].contains("? stale"))
+        #expect(stale.lines[row].contains("1m02s"))
+    }
+
+    @Test("metrics pane without data says so")
+    func noData() {
+        var grid = Grid(width: 100, height: 10)
+        MetricsPane(ViewContext(state: WarRoomState(), now: Fixture.t0)).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines.filter { $0.contains("· no data") }.count == 4)
+    }
+
+    @Test("timeline: newest first, T+ from the incident, wall time in UTC")
+    func timeline() {
+        var grid = Grid(width: 90, height: 8)
+        TimelinePane(Fixture.context(fault: true)).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[0] == "┌ Incident timeline (UTC) ───────────────────────────────────────────────────────────────┐")
+        #expect(grid.lines[1].hasPrefix("│ T+00:20  08:32:30 ✎ ana: watching the canary closely"))
+        #expect(grid.lines[2].hasPrefix("│ T+00:00  08:32:10 ✖ incident opened at SEV-1: canary error rate 24.0% above 20.0%"))
+        #expect(grid.lines[3].hasPrefix("│ T+00:00  08:32:10 ✖ canary error rate 24.0% above SEV-1 threshold 20.0%"))
+        #expect(grid.lines[4].hasPrefix("│ T-02:10  08:30:00 · canary at 5% (stage 2/4)"))
+    }
+
+    @Test("timeline scrolls and says how many newer entries are hidden")
+    func timelineScroll() {
+        var grid = Grid(width: 90, height: 5)
+        TimelinePane(Fixture.context(fault: true), scroll: 2).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[0].contains("↓2 newer"))
+        #expect(grid.lines[1].contains("canary error rate 24.0% above SEV-1"))
+    }
+
+    @Test("roster: every tier with who, how to reach them and when they are paged")
+    func roster() {
+        var grid = Grid(width: 70, height: 9)
+        RosterPane(Fixture.context()).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[1] == "│ Tier       On call                                           Paged │")
+        #expect(grid.lines[2] == "│ Primary    Ana Ruiz @ana +1 555 0101                         first │")
+        #expect(grid.lines[3] == "│ Secondary  Ben Okafor @ben                                    +15m │")
+        #expect(grid.lines[5] == "│ CTO        Dana Levi @dana                                  +1h45m │")
+        var narrow = Grid(width: 30, height: 6)
+        RosterPane(Fixture.context()).render(in: narrow.bounds, into: &narrow)
+        #expect(narrow.lines[3] == "│ Secondary  Ben Okafor +15m │")
+    }
+}
+
+@Suite("Dashboard")
+struct DashboardTests {
+    @Test("q quits; arrows scroll; ? opens help and any key closes it")
+    func keys() {
+        var d = Dashboard(timeZone: .gmt)
+        #expect(d.handle(.down) == nil)
+        #expect(d.handle(.down) == nil)
+        #expect(d.scroll == 2)
+        #expect(d.handle(.up) == nil)
+        #expect(d.scroll == 1)
+        _ = d.handle(.home)
+        #expect(d.scroll == 0)
+        _ = d.handle(.up)
+        #expect(d.scroll == 0)
+        _ = d.handle(.char("?"))
+        #expect(d.showHelp)
+        _ = d.handle(.char("x"))
+        #expect(!d.showHelp)
+        #expect(d.handle(.char("q")) == .quit)
+    }
+
+    @Test("a terminal too small shows a clear message at every size, and q still quits", arguments: [
+        (0, 0), (1, 1), (10, 3), (40, 10), (79, 24), (80, 23), (300, 5),
+    ])
+    func tooSmall(width: Int, height: Int) {
+        var d = Dashboard(timeZone: .gmt)
+        let grid = d.render(nil, now: Fixture.t0, width: width, height: height)
+        #expect(grid.width == width && grid.height == height)
+        if width >= 20 && height >= 3 {
+            #expect(grid.text.contains("Terminal too small"))
+        }
+        #expect(d.handle(.char("q")) == .quit)
+    }
+
+    @Test("every size up to 300x100 renders without a crash")
+    func allSizes() {
+        let (state, now) = Fixture.launch(fault: true)
+        let snapshot = Snapshot(state: state, publishedAt: now)
+        let d = Dashboard(timeZone: .gmt)
+        for width in stride(from: 1, through: 300, by: 7) {
+            for height in stride(from: 1, through: 100, by: 5) {
+                let grid = d.render(snapshot, now: now, width: width, height: height)
+                #expect(grid.cells.count == width * height)
+            }
+        }
+    }
+
+    @Test("the help overlay lists every key")
+    func help() {
+        var d = Dashboard(timeZone: .gmt)
+        _ = d.handle(.char("?"))
+        let grid = d.render(nil, now: Fixture.t0, width: 100, height: 30)
+        for entry in Dashboard.keys {
+            #expect(grid.text.contains(entry.action))
+        }
+    }
+}
