@@ -81,6 +81,7 @@ struct FormatTests {
         #expect(Format.clock(-80) == "-01:20")
         #expect(Format.duration(5400) == "1h30m")
         #expect(Format.duration(45) == "45s")
+        #expect(Format.duration(0.5) == "500ms")
         #expect(Format.weight(25) == "25%")
         #expect(Format.weight(2.5) == "2.5%")
         #expect(Format.wallTime(Date(timeIntervalSince1970: 3600 * 14 + 62)) == "14:01:02")

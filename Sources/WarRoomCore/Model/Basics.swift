@@ -103,6 +103,7 @@ public enum Format {
 
     /// Human durations for config and plans: "30m", "1h", "1h30m", "45s".
     public static func duration(_ seconds: TimeInterval) -> String {
+        if seconds > 0 && seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         let s = Int(seconds.rounded())
         var parts = ""
         if s >= 3600 { parts += "\(s / 3600)h" }

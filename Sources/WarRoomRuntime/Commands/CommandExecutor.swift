@@ -37,13 +37,17 @@ public struct ConfiguredExecutor: CommandExecutor {
                 http.body = .bytes(ByteBuffer(string: Placeholders.fill(body, values, escape: .json)))
                 if !http.headers.contains(name: "Content-Type") { http.headers.add(name: "Content-Type", value: "application/json") }
             }
+            let client = self.client
+            let request = http
             do {
-                let response = try await client.execute(http, timeout: .milliseconds(Int64(timeout * 1000)))
-                let bytes = try await response.body.collect(upTo: 64 * 1024)
+                let (code, bytes) = try await withDeadline(timeout + 0.25) {
+                    let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                    return (response.status.code, try await response.body.collect(upTo: 64 * 1024))
+                }
                 let text = String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines)
-                let ok = (200 ..< 300).contains(response.status.code)
+                let ok = (200 ..< 300).contains(code)
                 return CommandOutcome(
-                    succeeded: ok, detail: "HTTP \(response.status.code)",
+                    succeeded: ok, detail: "HTTP \(code)",
                     duration: clock.now().timeIntervalSince(started), output: String(text.suffix(2000)))
             } catch {
                 return CommandOutcome(

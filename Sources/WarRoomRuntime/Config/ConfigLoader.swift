@@ -25,7 +25,7 @@ public enum ConfigLoader {
         } catch let errors as ConfigErrors {
             throw errors
         } catch let error as YamlError {
-            throw ConfigErrors(errors: [yamlError(error, file: file)])
+            throw ConfigErrors(errors: [yamlError(error, file: file, text: text)])
         } catch {
             throw ConfigErrors(errors: [ConfigError(file: file, line: 0, column: 0, field: "", message: "not valid YAML: \(error)")])
         }
@@ -39,9 +39,26 @@ public enum ConfigLoader {
         return config!
     }
 
-    private static func yamlError(_ error: YamlError, file: String) -> ConfigError {
+    private static func yamlError(_ error: YamlError, file: String, text: String) -> ConfigError {
         var line = 0, column = 0, message = "\(error)"
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let key = duplicates.first ?? ""
+            line = context.mark.line; column = context.mark.column
+            // Point at the second occurrence of the key, where the mistake is.
+            var seen = 0
+            for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = raw.drop { $0 == " " || $0 == "-" }
+                if trimmed.hasPrefix(key + ":") || trimmed.hasPrefix("\"\(key)\":") {
+                    seen += 1
+                    if seen == 2 {
+                        line = i + 1
+                        column = raw.count - trimmed.count + 1
+                        break
+                    }
+                }
+            }
+            return ConfigError(file: file, line: line, column: column, field: key, message: "appears twice in the same mapping")
         case .scanner(let context, let problem, let mark, _):
             line = mark.line; column = mark.column
             message = "not valid YAML: \(problem)" + (context.map { " \($0.text)" } ?? "")

@@ -51,6 +51,7 @@ public final class Journal: Sendable {
         guard fm.isReadableFile(atPath: path) else {
             throw JournalError(path: path, reason: "not readable by this user")
         }
+        if !readOnly { try Self.refuseNewer(path: path) }
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.readonly = readOnly
@@ -68,6 +69,27 @@ public final class Journal: Sendable {
             try migrate()
         } else {
             try checkVersion()
+        }
+    }
+
+    /// Look at an existing file read-only first, so a journal from a newer
+    /// warroom is never opened for writing at all.
+    private static func refuseNewer(path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        let version: Int
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: explain(error))
+        }
+        if version > formatVersion {
+            throw JournalError(path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(formatVersion)); refusing to touch it")
         }
     }
 
@@ -123,10 +145,12 @@ public final class Journal: Sendable {
                 out.reserveCapacity(events.count)
                 for (time, event) in events {
                     let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
+                    let stored = time.timeIntervalSince1970
                     try db.execute(
                         sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)",
-                        arguments: [time.timeIntervalSince1970, event.kind, payload])
-                    out.append(Recorded(seq: db.lastInsertedRowID, time: time, event: event))
+                        arguments: [stored, event.kind, payload])
+                    // The time as any reader will decode it, so live state and replay agree to the bit.
+                    out.append(Recorded(seq: db.lastInsertedRowID, time: Date(timeIntervalSince1970: stored), event: event))
                 }
                 return out
             }

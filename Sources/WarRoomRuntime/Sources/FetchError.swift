@@ -7,6 +7,7 @@ import NIOPosix
 /// "connection refused", "timeout after 2s", "HTTP 503".
 public enum FetchError {
     public static func describe(_ error: any Error, timeout: TimeInterval) -> String {
+        if error is DeadlineExceeded || error is CancellationError { return "timeout after \(WarRoomCoreFormat.duration(timeout))" }
         if let e = error as? HTTPClientError {
             switch e {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:

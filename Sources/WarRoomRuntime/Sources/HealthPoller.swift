@@ -23,15 +23,20 @@ public struct HealthPoller: Sendable {
 
     /// Fetch and decode once.
     public func fetch() async throws(PollFailure) -> HealthDecoder.Reading {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Accept", value: "application/json")
+        var http = HTTPClientRequest(url: url)
+        http.headers.add(name: "Accept", value: "application/json")
         let body: ByteBuffer
+        let client = self.client
+        let timeout = source.timeout
+        let request = http
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(source.timeout * 1000)))
-            guard (200 ..< 300).contains(response.status.code) else {
-                throw PollFailure(reason: "HTTP \(response.status.code) \(response.status.reasonPhrase)")
+            body = try await withDeadline(timeout + 0.25) {  // the client's own deadline reports the connect error first
+                let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                guard (200 ..< 300).contains(response.status.code) else {
+                    throw PollFailure(reason: "HTTP \(response.status.code) \(response.status.reasonPhrase)")
+                }
+                return try await response.body.collect(upTo: Self.maxBody)
             }
-            body = try await response.body.collect(upTo: Self.maxBody)
         } catch let failure as PollFailure {
             throw failure
         } catch {

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import WarRoomCore
+@testable import WarRoomRuntime
+
+@Suite("Config loader")
+struct ConfigLoaderTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the runbook example loads with the runbooks' numbers")
+    func example() throws {
+        let config = try ConfigLoader.load(path: Self.root.appendingPathComponent("examples/runbook-launch.yaml").path)
+        #expect(config.service == "promptforge-web")
+        #expect(config.rules == .runbookDefaults)
+        #expect(config.plan == .runbookDefault)
+        #expect(config.roster.tiers.map(\.escalateAfter) == [900, 1800, 3600, 7200])
+        #expect(config.sources == [SourceConfig(name: "health", kind: .health(url: "http://127.0.0.1:8080/health"), interval: 5, timeout: 2)])
+        #expect(config.commands.keys.sorted() == ["rollback", "set_traffic"])
+    }
+
+    @Test("defaults: runbook thresholds and plan when the file leaves them out")
+    func defaults() throws {
+        let config = try ConfigLoader.parse("""
+            service: api
+            sources:
+              - {name: h, kind: health, url: "http://localhost:1/health"}
+            """, file: "min.yaml")
+        #expect(config.rules == .runbookDefaults)
+        #expect(config.plan == .runbookDefault)
+        #expect(config.sources[0].interval == 5)
+        #expect(config.sources[0].timeout == 2)
+        #expect(config.roster.tiers.isEmpty)
+    }
+
+    func errors(_ yaml: String) -> [String] {
+        do {
+            _ = try ConfigLoader.parse(yaml, file: "w.yaml")
+            return []
+        } catch {
+            return error.errors.map(\.description)
+        }
+    }
+
+    @Test("every problem is reported with file, line, column and field")
+    func located() {
+        let found = errors("""
+            service: api
+            sources:
+              - name: h
+                kind: helth
+                url: ftp://x
+                intervl: 5s
+            severity:
+              latency: {sev3: 3s, sev2: 5s, sev1: soon}
+            canary:
+              steps:
+                - {weight: 5%, hold: 1h}
+                - {weight: 1%, hold: 30m}
+                - {weight: 90%}
+            roster:
+              tiers:
+                - {tier: Primary, name: Ana}
+            extra: 1
+            """)
+        #expect(found == [
+            "w.yaml:4:11: sources[0].kind: expected one of health, got 'helth'",
+            "w.yaml:5:10: sources[0].url: expected an http:// or https:// URL, got 'ftp://x'",
+            "w.yaml:6:5: sources[0].intervl: unknown key; valid keys here: name, kind, url, interval, timeout",
+            "w.yaml:8:39: severity.latency.sev1: expected a positive duration such as 30s, 15m, 1h or 1h30m, got 'soon'",
+            "w.yaml:12:16: canary.steps[1].weight: weights must rise step by step (5% came before)",
+            "w.yaml:13:16: canary.steps[2].weight: the last step must be 100% (full promotion)",
+            "w.yaml:16:7: roster.tiers[0].escalate_after: is required: a duration such as 30s, 15m, 1h or 1h30m",
+            "w.yaml:17:1: extra: unknown key; valid keys here: service, sources, severity, canary, roster, commands",
+        ])
+    }
+
+    @Test("bad input of every kind is an error, never a crash", arguments: [
+        ("", "the file is empty"),
+        ("service: [", "not valid YAML"),
+        ("- a\n- b", "expected a mapping"),
+        ("service: api", "sources: is required"),
+        ("service: api\nsources: []", "needs at least one source"),
+        ("service: api\nsources: {a: 1}", "expected a list"),
+        ("service: api\nservice: b\nsources: [{name: h, kind: health, url: 'http://x'}]", "appears twice"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}, {name: h, kind: health, url: 'http://y'}]", "names must be unique"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x', interval: -1s}]", "positive duration"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\nseverity: {error_rate: {sev3: 150%}}", "between 0% and 100%"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 100%, hold: 1h}]}", "has no hold"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 1%}, {weight: 100%}]}", "hold: is required"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {deploy: {}}", "unknown key; valid keys here: set_traffic, rollback"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers: {Authorization: secret}}}}", "unknown key"),
+    ])
+    func bad(yaml: String, message: String) {
+        let found = errors(yaml)
+        #expect(!found.isEmpty)
+        #expect(found.contains { $0.contains(message) }, "\(found)")
+        if !found.contains(where: { $0.contains(message) }) { print("FOUND", found) }
+        #expect(found.allSatisfy { $0.hasPrefix("w.yaml:") })
+    }
+
+    @Test("an unreadable file names the file")
+    func unreadable() {
+        #expect(throws: ConfigErrors.self) { try ConfigLoader.load(path: "/nonexistent/warroom.yaml") }
+        do { _ = try ConfigLoader.load(path: "/nonexistent/warroom.yaml") } catch {
+            #expect("\(error)".hasPrefix("/nonexistent/warroom.yaml: cannot read"))
+        }
+    }
+
+    @Test("durations and percentages", arguments: [
+        ("45s", 45.0), ("15m", 900), ("1h", 3600), ("1h30m", 5400), ("500ms", 0.5), ("2d", 172_800), ("90", 90),
+    ])
+    func durations(text: String, seconds: Double) {
+        #expect(Parse.duration(text) == seconds)
+    }
+
+    @Test func badDurations() {
+        for text in ["", "m", "5x", "1h30", "h1", "1.2.3s", "soon"] { #expect(Parse.duration(text) == nil, "\(text)") }
+        #expect(Parse.fraction("5%") == 0.05)
+        #expect(Parse.fraction("0.2") == 0.2)
+        #expect(Parse.fraction("x%") == nil)
+    }
+}

@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Foundation
+import LaunchSimulator
+import Synchronization
+import Testing
+import WarRoomCore
+@testable import WarRoomRuntime
+
+@Suite("Health poller over real HTTP on loopback", .serialized)
+struct HealthPollerTests {
+    func poller(_ url: String, timeout: TimeInterval = 1) -> HealthPoller {
+        HealthPoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout),
+                     url: url, client: .shared)
+    }
+
+    func failure(_ url: String, timeout: TimeInterval = 1) async -> String? {
+        do {
+            _ = try await poller(url, timeout: timeout).fetch()
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
+    @Test("reads the simulator's health JSON for both cohorts")
+    func simulator() async throws {
+        try await withSimulator { sim, port in
+            let reading = try await poller("http://127.0.0.1:\(port)/health").fetch()
+            #expect(reading.status == "healthy")
+            // No canary traffic yet: the canary has throughput 0 and no error rate.
+            #expect(reading.samples.contains(Sample(SeriesKey(.canary, .throughput), 0)))
+            #expect(!reading.samples.contains { $0.key == SeriesKey(.canary, .errorRate) })
+            let stable = reading.samples.first { $0.key == SeriesKey(.stable, .errorRate) }?.value ?? -1
+            #expect(stable > 0 && stable < 0.01)
+        }
+    }
+
+    @Test("refused, timeout, 5xx, malformed, wrong types and oversized bodies each say what went wrong")
+    func faults() async throws {
+        let refused = await failure("http://127.0.0.1:\(closedPort())/health")
+        #expect(refused == "connection refused")
+        try await withFaultyServer { port in
+            let base = "http://127.0.0.1:\(port)"
+            let slow = await failure(base + "/slow", timeout: 0.5)
+            #expect(slow == "timeout after 500ms", "\(slow ?? "no error")")
+            #expect(await failure(base + "/down") == "HTTP 503 Service Unavailable")
+            #expect(await failure(base + "/malformed")?.hasPrefix("bad health JSON: not valid JSON") == true)
+            #expect(await failure(base + "/wrongtype") == "bad health JSON: field error_rate: expected a number, got a string")
+            #expect(await failure(base + "/huge", timeout: 10) == "response body too large")
+            #expect(await failure(base + "/trickle", timeout: 1)?.hasPrefix("timeout") == true)
+        }
+    }
+
+    @Test("a source that stops answering is one sourceDown; its return is one sourceUp with the downtime")
+    func downAndUp() async throws {
+        let events = Mutex<[Event]>([])
+        let port = closedPort()
+        let p = poller("http://127.0.0.1:\(port)/health", timeout: 0.3)
+        let task = Task { await p.run { e in events.withLock { $0.append(e) } } }
+        try await waitUntil { events.withLock { $0.count } >= 1 }
+        try await Task.sleep(for: .milliseconds(700))
+        task.cancel()
+        await task.value
+        let seen = events.withLock { $0 }
+        #expect(seen == [.sourceDown(source: "h", reason: "connection refused")], "repeated failures are not repeated events")
+    }
+}
+
+@Suite("Webhook commands over real HTTP on loopback", .serialized)
+struct WebhookTests {
+    func request(_ action: CommandAction, reason: String = "errors \"high\" & rising") -> CommandRequest {
+        CommandRequest(id: 1, action: action, by: "ana", reason: reason, automatic: false)
+    }
+
+    @Test("set traffic really moves the simulator's traffic; rollback really rolls it back")
+    func simulatorTraffic() async throws {
+        try await withSimulator { sim, port in
+            let executor = ConfiguredExecutor(specs: [
+                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/traffic", body: #"{"percent": {percent}, "reason": "{reason}"}"#, headers: [:], timeout: 5),
+                "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/rollback", body: nil, headers: [:], timeout: 5),
+            ], client: .shared)
+            let outcome = await executor.run(request(.setTraffic(percent: 25)), service: "api")
+            #expect(outcome.succeeded)
+            #expect(outcome.detail == "HTTP 200")
+            #expect(sim.canaryPercent == 25)
+            let back = await executor.run(request(.rollback), service: "api")
+            #expect(back.succeeded)
+            #expect(sim.canaryPercent == 0)
+            #expect(sim.rolledBack)
+        }
+    }
+
+    @Test("placeholders are JSON-escaped in bodies, so a reason cannot break the request")
+    func escaping() async throws {
+        try await withFaultyServer { port in
+            let executor = ConfiguredExecutor(specs: [
+                "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: #"{"reason": "{reason}", "service": "{service}"}"#, headers: [:], timeout: 5),
+            ], client: .shared)
+            let outcome = await executor.run(request(.rollback, reason: "quote \" backslash \\ newline \n end"), service: "api")
+            #expect(outcome.succeeded)
+            let echoed = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: String]
+            #expect(echoed?["reason"] == "quote \" backslash \\ newline \n end")
+            #expect(echoed?["service"] == "api")
+        }
+    }
+
+    @Test("a failing, refused or missing command is an outcome with its reason, never a throw")
+    func failures() async throws {
+        try await withFaultyServer { port in
+            let executor = ConfiguredExecutor(specs: [
+                "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/fail", body: nil, headers: [:], timeout: 5),
+                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(closedPort())/traffic", body: nil, headers: [:], timeout: 5),
+            ], client: .shared)
+            let failed = await executor.run(request(.rollback), service: "api")
+            #expect(!failed.succeeded)
+            #expect(failed.detail == "HTTP 500")
+            #expect(failed.output == "deploy tool exploded")
+            let refused = await executor.run(request(.setTraffic(percent: 5)), service: "api")
+            #expect(refused.detail == "connection refused")
+            let none = await ConfiguredExecutor(specs: [:], client: .shared).run(request(.rollback), service: "api")
+            #expect(!none.succeeded)
+            #expect(none.detail == "no rollback command configured")
+        }
+    }
+}
+
+@Suite("War room end to end on loopback", .serialized)
+struct WarRoomLoopbackTests {
+    @Test("poller → journal → state → snapshot, and the canary's first step reaches the simulator")
+    func pipeline() async throws {
+        try await withSimulator(.calm) { sim, port in
+            let url = "http://127.0.0.1:\(port)/health"
+            let config = try ConfigLoader.parse("""
+                service: api
+                sources: [{name: health, kind: health, url: "\(url)", interval: 200ms, timeout: 1s}]
+                commands:
+                  set_traffic: {webhook: {url: "http://127.0.0.1:\(port)/traffic", body: '{"percent": {percent}}'}}
+                """, file: "t.yaml")
+            let path = temporaryJournalPath()
+            let room = try WarRoom(journal: try Journal(path: path),
+                                   executor: ConfiguredExecutor(specs: config.commands, client: .shared))
+            try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "tester")))
+            let snapshots = await room.snapshots()
+            let poller = HealthPoller(source: config.sources[0], url: url, client: .shared)
+            let polling = Task { await poller.run { try? await room.send($0) } }
+            try await room.tick()
+            await room.waitForCommands()
+            #expect(sim.canaryPercent == 1)
+            var seen: Snapshot?
+            for await snapshot in snapshots {
+                if snapshot.state.series[SeriesKey(.canary, .errorRate)] != nil { seen = snapshot; break }
+            }
+            polling.cancel()
+            await polling.value
+            #expect(seen?.state.canary.weight == 1)
+            #expect(seen?.state.canary.phase == .progressing)
+            // The journal holds the same truth: folding it gives the same timeline.
+            var replay = WarRoomState()
+            for r in try Journal(path: path).events() { replay.apply(r) }
+            let live = await room.snapshot.state
+            #expect(replay.timeline == live.timeline)
+            #expect(replay.canary == live.canary)
+        }
+    }
+}
+
+/// Wait for a condition, polling; fails the test after `seconds`.
+func waitUntil(seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("condition not met within \(seconds)s")
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import WarRoomCore
+@testable import WarRoomRuntime
+
+func temporaryJournalPath(_ name: String = #function) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-tests-\(UUID().uuidString)")
+    return dir.appendingPathComponent("journal.sqlite").path
+}
+
+@Suite("Journal")
+struct JournalTests {
+    @Test("appends durably and reads back in order; the file is private (0600)")
+    func roundTrip() throws {
+        let path = temporaryJournalPath()
+        let journal = try Journal(path: path)
+        let t = Date(timeIntervalSince1970: 1_800_000_000.25)
+        let a = try journal.append(.note(text: "first", by: "ana"), at: t)
+        let b = try journal.append(.samples(source: "h", samples: [Sample(SeriesKey(.canary, .errorRate), 0.2)]), at: t + 1)
+        #expect(b.seq == a.seq + 1)
+        let reopened = try Journal(path: path)
+        let events = try reopened.events()
+        #expect(events == [a, b])
+        #expect(try reopened.events(after: a.seq) == [b])
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test("non-finite sample values survive the round trip")
+    func nonFinite() throws {
+        let journal = try Journal(path: temporaryJournalPath())
+        let r = try journal.append(.samples(source: "p", samples: [Sample(SeriesKey(.stable, .latencyP95), .infinity)]), at: Date())
+        let back = try journal.events()
+        guard case .samples(_, let samples) = back.first?.event else {
+            Issue.record("no samples")
+            return
+        }
+        #expect(samples[0].value == .infinity)
+        #expect(back.first?.seq == r.seq)
+    }
+
+    @Test("a journal from a newer warroom is refused and left untouched")
+    func newerRefused() throws {
+        let path = temporaryJournalPath()
+        _ = try Journal(path: path).append(.note(text: "x", by: "y"), at: Date())
+        try sqlite(path, "PRAGMA user_version = 99;")
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: JournalError.self) { try Journal(path: path) }
+        do { _ = try Journal(path: path) } catch {
+            #expect("\(error)".contains("written by a newer warroom (format 99"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "a newer journal is never opened for writing")
+    }
+
+    @Test("an SQLite file that is not a journal is refused")
+    func foreignDatabase() throws {
+        let path = temporaryJournalPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try sqlite(path, "CREATE TABLE customers (id INTEGER);")
+        do {
+            _ = try Journal(path: path)
+            Issue.record("opened a foreign database")
+        } catch {
+            #expect("\(error)".contains("not a warroom journal (tables: customers)"))
+        }
+    }
+
+    @Test("a file that is not SQLite at all is refused with a clear message")
+    func garbage() throws {
+        let path = temporaryJournalPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try Journal(path: path)
+            Issue.record("opened garbage")
+        } catch {
+            #expect("\(error)".contains("not an SQLite database") || "\(error)".contains("not a database"), "\(error)")
+        }
+    }
+
+    @Test("two connections on one journal see each other's events")
+    func twoWriters() throws {
+        let path = temporaryJournalPath()
+        let a = try Journal(path: path)
+        let b = try Journal(path: path)
+        for i in 0 ..< 50 {
+            _ = try (i % 2 == 0 ? a : b).append(.note(text: "n\(i)", by: i % 2 == 0 ? "a" : "b"), at: Date())
+        }
+        let all = try a.events()
+        #expect(all.count == 50)
+        #expect(all.map(\.seq) == Array(1 ... 50))
+        #expect(all.compactMap { if case .note(let t, _) = $0.event { t } else { nil } } == (0 ..< 50).map { "n\($0)" })
+    }
+
+    @Test("the war room folds another process's events in journal order")
+    func actorCatchesUp() async throws {
+        let path = temporaryJournalPath()
+        let clock = ManualClock()
+        let room = try WarRoom(journal: try Journal(path: path), clock: clock, executor: nil)
+        let scribe = try Journal(path: path)
+        try await room.send(.note(text: "from the dashboard", by: "ana"))
+        _ = try scribe.append(.note(text: "from the scribe", by: "ben"), at: clock.now())
+        try await room.send(.note(text: "after", by: "ana"))
+        var texts = await room.snapshot.state.timeline.map(\.text)
+        #expect(texts == ["ana: from the dashboard", "ben: from the scribe", "ana: after"])
+        _ = try scribe.append(.note(text: "late", by: "ben"), at: clock.now())
+        try await room.catchUp()
+        texts = await room.snapshot.state.timeline.map(\.text)
+        #expect(texts.last == "ben: late")
+    }
+}
+
+/// Run SQL with the sqlite3 command-line tool, as an outside party would.
+func sqlite(_ path: String, _ sql: String) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    p.arguments = [path, sql]
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+}
