@@ -68,6 +68,6 @@ let package = Package(
             dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime"], swiftSettings: strict),
     ]
 )

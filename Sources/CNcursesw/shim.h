@@ -13,6 +13,7 @@
 #include <ncursesw/ncurses.h>
 #include <locale.h>
 #include <signal.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <errno.h>
@@ -70,6 +71,19 @@ static inline int warroom_install_signal(int sig, int pipe_fd) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     return sigaction(sig, &sa, NULL);
+}
+
+/// Unblock the signals the terminal thread handles, whatever mask the
+/// process was started with.
+static inline int warroom_unblock_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGWINCH);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static inline int warroom_default_signal(int sig) {

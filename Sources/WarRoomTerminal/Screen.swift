@@ -77,6 +77,13 @@ final class Screen {
         previous = nil
     }
 
+    /// Forget the last frame so the next draw writes every cell.
+    func invalidate() {
+        rows = Int(warroom_lines())
+        columns = Int(warroom_cols())
+        previous = nil
+    }
+
     /// Write the cells that differ from the previous frame, then refresh.
     func draw(_ grid: Grid) {
         let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true

@@ -75,6 +75,7 @@ private final class TerminalLoop {
         let screen = Screen(theme: theme)
         self.screen = screen
         for sig in Self.handledSignals { _ = warroom_install_signal(sig, signalWrite) }
+        _ = warroom_unblock_signals()
         defer { screen.close() }
         return loop(screen)
     }
@@ -102,13 +103,15 @@ private final class TerminalLoop {
             }
             if pollFDs[2].revents != 0, let reason = handleSignals(screen) { return reason }
             if pollFDs[1].revents != 0 { mailbox.wakeup.drain() }
-            if pollFDs[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && pollFDs[0].revents & Int16(POLLIN) == 0 {
-                return .signal(SIGHUP)  // the terminal went away
+            if pollFDs[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                return .signal(SIGHUP)  // the terminal went away; never spin on a dead tty
             }
             if pollFDs[0].revents != 0 {
                 while let key = screen.readKey() {
                     if key == .unknown(warroom_key_resize()) {
-                        screen.resize()
+                        // resizeterm() (from our SIGWINCH handling) queues this; the
+                        // size is already current: redraw everything, resize nothing.
+                        screen.invalidate()
                         continue
                     }
                     if let intent = dashboard.handle(key) {

@@ -29,7 +29,7 @@ struct Simulate: AsyncParsableCommand {
                   GET /health  GET /metrics  GET /state  POST /traffic {"percent": N}  POST /rollback
 
                 """
-            FileHandle.standardOutput.write(Data(banner.utf8))
+            try? FileHandle.standardOutput.write(contentsOf: Data(banner.utf8))
         }
     }
 }

@@ -28,5 +28,5 @@ func currentUser() -> String {
 
 /// Print to stderr.
 func warn(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))  // never trap: the terminal may be gone
 }
