@@ -86,33 +86,17 @@ final class Screen {
 
     /// Write the cells that differ from the previous frame, then refresh.
     func draw(_ grid: Grid) {
-        let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
-        if full { _ = werase(warroom_stdscr()) }
-        for y in 0 ..< grid.height {
-            var x = 0
-            while x < grid.width {
-                let cell = grid[x, y]
-                if !full, let prev = previous, prev[x, y] == cell {
-                    x += 1
-                    continue
-                }
-                // A run of changed cells with the same role.
-                let role = cell.role
-                let start = x
-                buffer.removeAll(keepingCapacity: true)
-                while x < grid.width {
-                    let c = grid[x, y]
-                    if c.role != role { break }
-                    if !full, let prev = previous, prev[x, y] == c, x > start { break }
-                    if !c.isContinuation { buffer.append(wchar_t(bitPattern: c.scalar.value)) }
-                    x += 1
-                }
-                // Never write the bottom-right cell: that scrolls some terminals.
-                if y == grid.height - 1, x == grid.width, !buffer.isEmpty { buffer.removeLast() }
-                let style = attributes[role] ?? (warroom_a_normal(), 0)
-                buffer.withUnsafeBufferPointer { p in
-                    _ = warroom_put(Int32(y), Int32(start), p.baseAddress, Int32(p.count), style.attrs, style.pair)
-                }
+        if previous.map({ $0.width != grid.width || $0.height != grid.height }) ?? true {
+            _ = werase(warroom_stdscr())
+        }
+        for run in grid.changes(since: previous) {
+            buffer.removeAll(keepingCapacity: true)
+            for scalar in run.scalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
+            // Never write the bottom-right cell: that scrolls some terminals.
+            if run.y == grid.height - 1, run.x + run.width == grid.width, !buffer.isEmpty { buffer.removeLast() }
+            let style = attributes[run.role] ?? (warroom_a_normal(), 0)
+            buffer.withUnsafeBufferPointer { p in
+                _ = warroom_put(Int32(run.y), Int32(run.x), p.baseAddress, Int32(p.count), style.attrs, style.pair)
             }
         }
         _ = wnoutrefresh(warroom_stdscr())

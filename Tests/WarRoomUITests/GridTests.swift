@@ -66,3 +66,33 @@ struct GridTests {
         #expect(grid.lines.allSatisfy { TextWidth.of($0) == width })
     }
 }
+
+@Suite("Grid diff")
+struct GridDiffTests {
+    @Test("the first frame is written whole; later frames only where cells changed")
+    func diff() {
+        var a = Grid(width: 10, height: 2)
+        a.put("hello", x: 0, y: 0, role: .normal)
+        let first = a.changes(since: nil)
+        #expect(first.count == 2)
+        #expect(first[0].scalars.count == 10)
+        var b = a
+        b.put("J", x: 0, y: 0, role: .normal)
+        b.put("!!", x: 7, y: 1, role: .sev1)
+        let runs = b.changes(since: a)
+        #expect(runs == [
+            CellRun(x: 0, y: 0, role: .normal, scalars: ["J"], width: 1),
+            CellRun(x: 7, y: 1, role: .sev1, scalars: ["!", "!"], width: 2),
+        ])
+        #expect(b.changes(since: b).isEmpty)
+        #expect(b.changes(since: Grid(width: 9, height: 2)).count == 4, "a size change redraws everything: one run per role change")
+    }
+
+    @Test("a wide character is written once and covers two columns")
+    func wide() {
+        var g = Grid(width: 4, height: 1)
+        g.put("日x", x: 0, y: 0, role: .normal)
+        let runs = g.changes(since: nil)
+        #expect(runs == [CellRun(x: 0, y: 0, role: .normal, scalars: ["日", "x", " "], width: 4)])
+    }
+}
