@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import WarRoomCore
+import WarRoomUI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,6 +44,7 @@ public final class SnapshotMailbox: Sendable {
     private struct Slot {
         var snapshot: Snapshot?
         var stopRequest: String??
+        var flash: Flash?
     }
     private let slot = Mutex(Slot())
     public let wakeup: Wakeup
@@ -57,6 +59,19 @@ public final class SnapshotMailbox: Sendable {
     }
 
     public var latest: Snapshot? { slot.withLock { $0.snapshot } }
+
+    /// Show a short message in the footer (what happened, or why not).
+    public func flash(_ text: String, isError: Bool, seconds: TimeInterval = 5) {
+        slot.withLock { $0.flash = Flash(text: text, isError: isError, until: Date().addingTimeInterval(seconds)) }
+        wakeup.wake()
+    }
+
+    func takeFlash() -> Flash? {
+        slot.withLock { slot in
+            defer { slot.flash = nil }
+            return slot.flash
+        }
+    }
 
     /// Ask the terminal to restore the screen and return, with an optional error message.
     public func requestStop(message: String? = nil) {

@@ -88,8 +88,10 @@ private final class TerminalLoop {
         ]
         while true {
             if let stop = mailbox.stopRequest { return .stopped(message: stop) }
+            if let flash = mailbox.takeFlash() { dashboard.flash = flash }
             let now = Date()
-            let grid = dashboard.render(mailbox.latest, now: now, width: screen.columns, height: screen.rows)
+            let snapshot = mailbox.latest
+            let grid = dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows)
             screen.draw(grid)
 
             // Sleep until something happens or the next second starts.

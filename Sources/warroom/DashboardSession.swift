@@ -66,13 +66,21 @@ struct DashboardSession {
                     failures.record("\(error)")
                     mailbox.requestStop(message: "\(error)")
                 }
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .milliseconds(250))  // notes from other processes show within a second
             }
         })
 
+        let intents = IntentHandler(warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger)
+        let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
+        tasks.append(Task {
+            // One at a time, in the order typed.
+            for await intent in intentStream { await intents.handle(intent) }
+        })
         let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(), theme: .dark) { intent in
             logger.info("intent \(intent)")
+            intentSink.yield(intent)
         }
+        intentSink.finish()
         logger.info("screen closed: \(reason)")
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }

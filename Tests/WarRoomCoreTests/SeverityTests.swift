@@ -70,7 +70,7 @@ struct SeverityTests {
         h.samples([(.canary, .errorRate, 0.3)])
         #expect(h.state.incident?.severity == .sev1)
         #expect(h.state.incident?.openedAt == opened)
-        #expect(h.texts.contains { $0.hasPrefix("incident opened at SEV-3: canary latency 3.20 s above 3.00 s") })
+        #expect(h.texts.contains { $0.hasPrefix("incident #1 opened at SEV-3 by warroom (automatic): canary latency 3.20 s above 3.00 s") })
     }
 
     @Test("non-finite values never fire a rule")

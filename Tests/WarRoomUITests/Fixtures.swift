@@ -23,16 +23,27 @@ enum Fixture {
     /// A launch at its second step, with `samples` seconds of healthy history,
     /// then (if `fault`) a canary error spike to SEV-1.
     static func launch(samples: Int = 30, fault: Bool = false) -> (state: WarRoomState, now: Date) {
+        let (state, now, _) = build(samples: samples, fault: fault)
+        return (state, now)
+    }
+
+    /// The recorded events behind `launch`, as a journal would hold them.
+    static func events(samples: Int = 30, fault: Bool = false) -> [Recorded] {
+        build(samples: samples, fault: fault).events
+    }
+
+    static func build(samples: Int, fault: Bool) -> (state: WarRoomState, now: Date, events: [Recorded]) {
         var state = WarRoomState(seriesCapacity: 600)
         var seq: Int64 = 0
         var time = t0
+        var events: [Recorded] = []
         func record(_ event: Event) {
-            seq += 1
             var queue = [Effect.record(event)][...]
             while let e = queue.popFirst() {
                 if case .record(let ev) = e {
-                    let r = Recorded(seq: seq, time: time, event: ev)
                     seq += 1
+                    let r = Recorded(seq: seq, time: time, event: ev)
+                    events.append(r)
                     queue.append(contentsOf: state.apply(r))
                 }
             }
@@ -59,7 +70,7 @@ enum Fixture {
             ]))
         }
         record(.note(text: "watching the canary closely", by: "ana"))
-        return (state, time + 2)
+        return (state, time + 2, events)
     }
 
     static func context(fault: Bool = false) -> ViewContext {

@@ -1,15 +1,81 @@
 import Foundation
 
-/// An open incident. The foundation opens one when a severity rule first
-/// fires; declaring, status and roles grow from here.
+/// The runbooks' status page states.
+public enum IncidentStatus: String, Sendable, Codable, CaseIterable, Hashable {
+    case investigating, identified, monitoring, resolved
+
+    public var label: String { rawValue.capitalized }
+}
+
+/// The runbooks' incident roles.
+public enum IncidentRole: String, Sendable, Codable, CaseIterable, Hashable {
+    case commander
+    case techLead = "tech_lead"
+    case comms
+    case scribe
+
+    public var label: String {
+        switch self {
+        case .commander: "Incident commander"
+        case .techLead: "Tech lead"
+        case .comms: "Communications lead"
+        case .scribe: "Scribe"
+        }
+    }
+
+    public var short: String {
+        switch self {
+        case .commander: "IC"
+        case .techLead: "Tech"
+        case .comms: "Comms"
+        case .scribe: "Scribe"
+        }
+    }
+}
+
+/// An incident: declared by a person or opened when a severity rule fires.
 public struct Incident: Sendable, Equatable {
+    /// 1 for the journal's first incident, then 2, …
+    public var number: Int
     public var title: String
     public var severity: Severity
+    /// The worst severity it reached.
+    public var peak: Severity
+    public var status: IncidentStatus = .investigating
+    public var roles: [IncidentRole: String] = [:]
     public var openedAt: Date
+    public var openedBy: String
+    public var resolvedAt: Date?
 
-    public init(title: String, severity: Severity, openedAt: Date) {
+    public init(number: Int, title: String, severity: Severity, openedAt: Date, openedBy: String) {
+        self.number = number
         self.title = title
         self.severity = severity
+        self.peak = severity
         self.openedAt = openedAt
+        self.openedBy = openedBy
+    }
+
+    public var isOpen: Bool { status != .resolved }
+
+    /// How long it has lasted, up to `now` or its resolution.
+    public func duration(at now: Date) -> TimeInterval {
+        (resolvedAt ?? now).timeIntervalSince(openedAt)
+    }
+}
+
+/// Limits on what people type into the journal.
+public enum NoteRules {
+    public static let maxLength = 500
+
+    /// Why this text cannot be recorded, or nil if it can.
+    public static func problem(with text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return "the text is empty" }
+        if text.count > maxLength { return "the text is \(text.count) characters long; at most \(maxLength) fit on a timeline line" }
+        for (i, scalar) in text.unicodeScalars.enumerated() where scalar.value < 0x20 || (0x7F ..< 0xA0).contains(scalar.value) {
+            return "the text has a control character (U+\(String(format: "%04X", scalar.value))) at position \(i + 1)"
+        }
+        return nil
     }
 }

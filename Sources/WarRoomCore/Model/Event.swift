@@ -61,7 +61,12 @@ public enum Event: Sendable, Codable, Equatable {
     case sourceDown(source: String, reason: String)
     case sourceUp(source: String, downFor: TimeInterval)
     case thresholdCrossed(Crossing)
-    case incidentOpened(severity: Severity, title: String)
+    case incidentOpened(severity: Severity, title: String, by: String)
+    case severityChanged(to: Severity, by: String, reason: String)
+    case statusChanged(to: IncidentStatus, by: String)
+    case roleAssigned(role: IncidentRole, person: String, by: String)
+    /// The latest value of every series, pinned into the timeline by a person.
+    case metricsPinned(samples: [Sample], by: String)
     case commandIssued(CommandRequest)
     case commandFinished(id: Int, outcome: CommandOutcome)
     case note(text: String, by: String)
@@ -75,6 +80,10 @@ public enum Event: Sendable, Codable, Equatable {
         case .sourceUp: "source_up"
         case .thresholdCrossed: "threshold_crossed"
         case .incidentOpened: "incident_opened"
+        case .severityChanged: "severity_changed"
+        case .statusChanged: "status_changed"
+        case .roleAssigned: "role_assigned"
+        case .metricsPinned: "metrics_pinned"
         case .commandIssued: "command_issued"
         case .commandFinished: "command_finished"
         case .note: "note"

@@ -6,8 +6,15 @@ public struct Snapshot: Sendable {
     /// The moment it was published, by the war room's clock.
     public let publishedAt: Date
 
-    public init(state: WarRoomState, publishedAt: Date) {
+    /// For replays: the moment being shown, used instead of the wall clock.
+    public let viewTime: Date?
+    /// A badge for the header: "REPLAY 10x", "READ-ONLY".
+    public let label: String?
+
+    public init(state: WarRoomState, publishedAt: Date, viewTime: Date? = nil, label: String? = nil) {
         self.state = state
         self.publishedAt = publishedAt
+        self.viewTime = viewTime
+        self.label = label
     }
 }

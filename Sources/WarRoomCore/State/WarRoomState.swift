@@ -99,18 +99,45 @@ public struct WarRoomState: Sendable {
                 add(recorded, .threshold, c.to == .none ? .good : .warning(c.to),
                     "\(what) \(value) below \(c.from.label) threshold \(threshold): \(now)")
             }
-            if c.to >= .sev3 {
-                if incident == nil {
-                    effects.append(.record(.incidentOpened(
-                        severity: c.to, title: "\(what) \(value) above \(threshold)")))
+            if c.to >= .sev3, c.to > c.from {
+                let why = "\(what) \(value) above \(threshold)"
+                if incident?.isOpen != true {
+                    effects.append(.record(.incidentOpened(severity: c.to, title: why, by: Self.automatic)))
                 } else if let open = incident, c.to > open.severity {
-                    incident?.severity = c.to
+                    effects.append(.record(.severityChanged(to: c.to, by: Self.automatic, reason: why)))
                 }
             }
 
-        case .incidentOpened(let severity, let title):
-            incident = Incident(title: title, severity: severity, openedAt: time)
-            add(recorded, .incident, .warning(severity), "incident opened at \(severity.label): \(title)")
+        case .incidentOpened(let severity, let title, let by):
+            incident = Incident(number: (incident?.number ?? 0) + 1, title: title, severity: severity, openedAt: time, openedBy: by)
+            add(recorded, .incident, .warning(severity), "incident #\(incident!.number) opened at \(severity.label) by \(by): \(title)")
+
+        case .severityChanged(let to, let by, let reason):
+            guard var open = incident else { break }
+            let from = open.severity
+            open.severity = to
+            open.peak = max(open.peak, to)
+            incident = open
+            add(recorded, .incident, .warning(to), "severity \(from.label) → \(to.label) by \(by)" + (reason.isEmpty ? "" : ": \(reason)"))
+
+        case .statusChanged(let to, let by):
+            guard var open = incident else { break }
+            let from = open.status
+            open.status = to
+            open.resolvedAt = to == .resolved ? time : nil
+            incident = open
+            let tone: TimelineEntry.Tone = to == .resolved ? .good : .info
+            add(recorded, .incident, tone, "status \(from.label) → \(to.label) by \(by)"
+                + (to == .resolved ? " (lasted \(Format.age(open.duration(at: time))))" : ""))
+
+        case .roleAssigned(let role, let person, let by):
+            guard incident != nil else { break }
+            incident?.roles[role] = person
+            add(recorded, .incident, .info, "\(role.label): \(person) (assigned by \(by))")
+
+        case .metricsPinned(let samples, let by):
+            let parts = samples.map { "\($0.key.cohort.rawValue) \($0.key.metric.label.lowercased()) \(Format.value($0.value, $0.key.metric))" }
+            add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
 
         case .commandIssued(let request):
             commandsInFlight[request.id] = request
@@ -179,6 +206,48 @@ public struct WarRoomState: Sendable {
         timeline.append(TimelineEntry(seq: recorded.seq, time: recorded.time, kind: kind, tone: tone, text: text))
         if timeline.count > Self.timelineLimit + Self.timelineLimit / 4 {
             timeline.removeFirst(timeline.count - Self.timelineLimit)
+        }
+    }
+
+    /// Who automatic actions are recorded as.
+    public static let automatic = "warroom (automatic)"
+
+    /// The latest value of every series, for pinning.
+    public var latestSamples: [Sample] {
+        Cohort.allCases.flatMap { cohort in
+            MetricKind.allCases.compactMap { metric in
+                series[SeriesKey(cohort, metric)]?.latest.map { Sample(SeriesKey(cohort, metric), $0.value) }
+            }
+        }
+    }
+
+    /// Why a person's event cannot be recorded now, or nil when it can.
+    /// Automatic events are never refused.
+    public func refusal(of event: Event) -> String? {
+        switch event {
+        case .note(let text, _):
+            return NoteRules.problem(with: text).map { "note not recorded: \($0)" }
+        case .incidentOpened(let severity, let title, _):
+            if let open = incident, open.isOpen { return "incident #\(open.number) is still open; resolve it first" }
+            if severity == .none { return "choose a severity from SEV-1 to SEV-4" }
+            return NoteRules.problem(with: title).map { "incident not declared: \($0)" }
+        case .severityChanged(let to, _, _):
+            guard let open = incident, open.isOpen else { return "no open incident" }
+            if to == open.severity { return "the incident is already \(to.label)" }
+            if to == .none { return "choose a severity from SEV-1 to SEV-4" }
+            return nil
+        case .statusChanged(let to, _):
+            guard let open = incident else { return "no incident" }
+            if !open.isOpen && to == .resolved { return "incident #\(open.number) is already resolved" }
+            if to == open.status { return "the status is already \(to.label)" }
+            return nil
+        case .roleAssigned(_, let person, _):
+            guard incident?.isOpen == true else { return "no open incident" }
+            return NoteRules.problem(with: person).map { "role not assigned: \($0)" }
+        case .metricsPinned(let samples, _):
+            return samples.isEmpty ? "no values to pin yet" : nil
+        default:
+            return nil
         }
     }
 

@@ -53,6 +53,19 @@ public actor WarRoom {
         publish()
     }
 
+    /// Record a person's event if the state allows it; otherwise record nothing
+    /// and return why (for the screen or the command line).
+    public func perform(_ event: Event) throws -> String? {
+        if let refusal = state.refusal(of: event) { return refusal }
+        try send(event)
+        return nil
+    }
+
+    /// Pin the latest value of every series into the timeline.
+    public func pinMetrics(by person: String) throws -> String? {
+        try perform(.metricsPinned(samples: state.latestSamples, by: person))
+    }
+
     /// Let time-driven decisions happen (canary holds). Call once a second.
     public func tick() throws {
         let effects = state.tick(at: clock.now())

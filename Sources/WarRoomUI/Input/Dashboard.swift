@@ -1,11 +1,69 @@
 import Foundation
 import WarRoomCore
 
-/// The screen's own state (scrolling, overlays) and how keys change it.
-/// Pure: the terminal backend owns one and calls `handle` and `render`.
+/// A one-line question at the bottom of the screen.
+public struct Prompt: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case note
+        case declareTitle
+        case declareSeverity(title: String)
+        case severity
+        case status
+        case role
+        case rolePerson(IncidentRole)
+    }
+    public var kind: Kind
+    public var text = ""
+
+    public init(_ kind: Kind) { self.kind = kind }
+
+    /// Single-key choices; nil for free text.
+    public var choices: [(key: Character, label: String)]? {
+        switch kind {
+        case .declareSeverity, .severity:
+            return [("1", "SEV-1"), ("2", "SEV-2"), ("3", "SEV-3"), ("4", "SEV-4")]
+        case .status:
+            return [("i", "Investigating"), ("d", "Identified"), ("m", "Monitoring"), ("r", "Resolved")]
+        case .role:
+            return [("c", "Incident commander"), ("t", "Tech lead"), ("o", "Communications lead"), ("s", "Scribe")]
+        default:
+            return nil
+        }
+    }
+
+    public var label: String {
+        switch kind {
+        case .note: "Note"
+        case .declareTitle: "Declare incident, title"
+        case .declareSeverity(let title): "Severity of \"\(TextWidth.truncate(title, to: 30))\""
+        case .severity: "Set severity"
+        case .status: "Set status"
+        case .role: "Assign role"
+        case .rolePerson(let role): "\(role.label) is"
+        }
+    }
+}
+
+/// A short message in the footer: what just happened, or why it could not.
+public struct Flash: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+    public var until: Date
+    public init(text: String, isError: Bool, until: Date) {
+        self.text = text
+        self.isError = isError
+        self.until = until
+    }
+}
+
+/// The screen's own state (scrolling, filter, prompts, overlays) and how keys
+/// change it. Pure: the terminal backend owns one and calls `handle` and `render`.
 public struct Dashboard: Sendable {
     public var scroll = 0
     public var showHelp = false
+    public var prompt: Prompt?
+    public var filter: TimelineEntry.Kind?
+    public var flash: Flash?
     public var glyphs: Glyphs
     public var timeZone: TimeZone
 
@@ -20,14 +78,22 @@ public struct Dashboard: Sendable {
     /// The keys the footer and the help overlay list.
     public static let keys: [(key: String, action: String, short: String)] = [
         ("q", "quit", "quit"),
-        ("↑ ↓", "scroll the timeline", "scroll"),
-        ("PgUp PgDn", "scroll the timeline a page", "page"),
-        ("Home", "back to the newest event", "newest"),
+        ("n", "add a note to the timeline", "note"),
+        ("D", "declare an incident (title, then SEV)", "declare"),
+        ("s", "set the incident's status", "status"),
+        ("S", "change the incident's severity", "sev"),
+        ("a", "assign a role (IC, tech lead, comms, scribe)", "role"),
+        ("p", "pin the current values into the timeline", "pin"),
+        ("f", "filter the timeline by kind", "filter"),
+        ("↑ ↓", "scroll the timeline; PgUp PgDn, Home newest", "scroll"),
         ("?", "show or hide this help", "help"),
     ]
 
+    static let filters: [TimelineEntry.Kind?] = [nil, .note, .incident, .threshold, .command, .canary, .source]
+
     /// Apply a key; returns the intent it carries for the app, if any.
     public mutating func handle(_ key: Key) -> Intent? {
+        if prompt != nil { return handlePrompt(key) }
         if showHelp, key != .char("q") {
             showHelp = false
             return nil
@@ -35,12 +101,76 @@ public struct Dashboard: Sendable {
         switch key {
         case .char("q"), .char("Q"): return .quit
         case .char("?"): showHelp = true
+        case .char("n"): prompt = Prompt(.note)
+        case .char("D"): prompt = Prompt(.declareTitle)
+        case .char("s"): prompt = Prompt(.status)
+        case .char("S"): prompt = Prompt(.severity)
+        case .char("a"): prompt = Prompt(.role)
+        case .char("p"): return .pinMetrics
+        case .char("f"):
+            let i = Self.filters.firstIndex { $0 == filter } ?? 0
+            filter = Self.filters[(i + 1) % Self.filters.count]
+            scroll = 0
         case .down, .char("j"): scroll += 1
         case .up, .char("k"): scroll = max(0, scroll - 1)
         case .pageDown: scroll += 10
         case .pageUp: scroll = max(0, scroll - 10)
         case .home, .char("g"): scroll = 0
         default: break
+        }
+        return nil
+    }
+
+    private mutating func handlePrompt(_ key: Key) -> Intent? {
+        guard var p = prompt else { return nil }
+        if key == .escape || key == .ctrl("g") {
+            prompt = nil
+            return nil
+        }
+        if let choices = p.choices {
+            guard case .char(let c) = key, let choice = choices.first(where: { $0.key == Character(c.lowercased()) }) else {
+                return nil
+            }
+            prompt = nil
+            switch p.kind {
+            case .declareSeverity(let title):
+                return .declare(title: title, severity: Severity(number: Int(String(choice.key)) ?? 3) ?? .sev3)
+            case .severity:
+                return .setSeverity(Severity(number: Int(String(choice.key)) ?? 3) ?? .sev3)
+            case .status:
+                return .setStatus(IncidentStatus.allCases.first { $0.label == choice.label } ?? .investigating)
+            case .role:
+                let role = IncidentRole.allCases.first { $0.label == choice.label } ?? .commander
+                prompt = Prompt(.rolePerson(role))
+                return nil
+            default:
+                return nil
+            }
+        }
+        switch key {
+        case .char(let c):
+            if p.text.count < NoteRules.maxLength { p.text.append(c) }
+            prompt = p
+        case .backspace:
+            if !p.text.isEmpty { p.text.removeLast() }
+            prompt = p
+        case .ctrl("u"):
+            p.text = ""
+            prompt = p
+        case .enter:
+            let text = p.text.trimmingCharacters(in: .whitespaces)
+            prompt = nil
+            guard !text.isEmpty else { return nil }
+            switch p.kind {
+            case .note: return .note(text)
+            case .declareTitle:
+                prompt = Prompt(.declareSeverity(title: text))
+                return nil
+            case .rolePerson(let role): return .assign(role, person: text)
+            default: return nil
+            }
+        default:
+            break
         }
         return nil
     }
@@ -56,16 +186,47 @@ public struct Dashboard: Sendable {
         let (headerRow, rest) = grid.bounds.splitTop(1)
         let body = Rect(x: rest.x, y: rest.y, width: rest.width, height: rest.height - 1)
         let footerRow = Rect(x: 0, y: height - 1, width: width, height: 1)
-        Header(context: context, waiting: snapshot == nil).render(in: headerRow, into: &grid)
-        Footer().render(in: footerRow, into: &grid)
+        Header(context: context, waiting: snapshot == nil, label: snapshot?.label).render(in: headerRow, into: &grid)
+        if let prompt {
+            PromptLine(prompt: prompt).render(in: footerRow, into: &grid)
+        } else if let flash, flash.until > now {
+            grid.fill(footerRow, role: flash.isError ? .danger : .footer)
+            grid.put(" " + flash.text, in: footerRow, role: flash.isError ? .danger : .footerKey)
+        } else {
+            Footer().render(in: footerRow, into: &grid)
+        }
 
         let layout = Layout(body)
         MetricsPane(context).render(in: layout.metrics, into: &grid)
         CanaryPane(context).render(in: layout.canary, into: &grid)
-        TimelinePane(context, scroll: scroll).render(in: layout.timeline, into: &grid)
+        TimelinePane(context, scroll: scroll, filter: filter).render(in: layout.timeline, into: &grid)
         RosterPane(context).render(in: layout.roster, into: &grid)
         if showHelp { HelpOverlay(glyphs: glyphs).render(in: body, into: &grid) }
         return grid
+    }
+}
+
+struct PromptLine {
+    let prompt: Prompt
+
+    func render(in area: Rect, into grid: inout Grid) {
+        grid.fill(area, role: .selection)
+        var x = grid.put(" \(prompt.label): ", in: area, role: .selection)
+        if let choices = prompt.choices {
+            for choice in choices {
+                x += grid.put("[\(choice.key)] ", in: area, dx: x, role: .selection)
+                x += grid.put(choice.label + "  ", in: area, dx: x, role: .selection)
+            }
+            grid.put("Esc cancels", in: area, dx: x, role: .selection)
+        } else {
+            let hint = "  Enter records · Esc cancels"
+            let room = area.width - x - TextWidth.of(hint) - 1
+            // Show the end of a long line: that is where the cursor is.
+            var shown = prompt.text
+            while TextWidth.of(shown) > room - 1, !shown.isEmpty { shown.removeFirst() }
+            x += grid.put(shown + "█", in: area, dx: x, role: .selection)
+            grid.put(hint, in: area, dx: x, role: .selection)
+        }
     }
 }
 
@@ -97,21 +258,26 @@ public struct Layout: Sendable, Equatable {
 struct Header {
     let context: ViewContext
     let waiting: Bool
+    var label: String? = nil
 
     func render(in area: Rect, into grid: inout Grid) {
         let state = context.state
-        let severity = state.severity
+        // An open incident's declared severity leads; the rules can only add to it.
+        let severity = max(state.severity, state.incident.flatMap { $0.isOpen ? $0.severity : nil } ?? .none)
         let alert = severity >= .sev2
         let base: Role = alert ? .headerAlert : .header
         grid.fill(area, role: base)
         var x = grid.put(" WARROOM ", in: area, role: .badge)
+        if let label { x += grid.put(" \(label) ", in: area, dx: x, role: .danger) }
         x += grid.put(" " + (state.session?.service ?? (waiting ? "starting…" : "no session")) + " ", in: area, dx: x, role: base)
         x += grid.put("│ ", in: area, dx: x, role: base)
         x += grid.put("\(severity.glyph) \(severity.label) ", in: area, dx: x, role: severity == .none ? base : .badge)
         x += grid.put(" │ ", in: area, dx: x, role: base)
-        if let incident = state.incident {
-            x += grid.put("INCIDENT \(Format.clock(context.now.timeIntervalSince(incident.openedAt))) (peak \(incident.severity.label))",
+        if let incident = state.incident, incident.isOpen {
+            x += grid.put("INCIDENT #\(incident.number) \(incident.severity.label) \(incident.status.label.uppercased()) \(Format.clock(incident.duration(at: context.now)))",
                           in: area, dx: x, role: base)
+        } else if let incident = state.incident {
+            x += grid.put("incident #\(incident.number) resolved after \(Format.age(incident.duration(at: context.now)))", in: area, dx: x, role: base)
         } else if let start = state.launchStartedAt {
             x += grid.put("no incident · launch T+\(Format.clock(context.now.timeIntervalSince(start)))", in: area, dx: x, role: base)
         } else {
@@ -141,7 +307,7 @@ struct HelpOverlay {
     let glyphs: Glyphs
 
     func render(in body: Rect, into grid: inout Grid) {
-        let width = min(body.width - 4, 56)
+        let width = min(body.width - 4, 66)
         let height = min(body.height - 2, Dashboard.keys.count + 4)
         let area = Rect(x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width: width, height: height)
         let inner = Box(title: "Keys", role: .accent, titleRole: .accent, glyphs: glyphs).render(in: area, into: &grid)

@@ -1,3 +1,5 @@
+import WarRoomCore
+
 /// A key press, decoded by the terminal backend.
 public enum Key: Sendable, Equatable, Hashable {
     case char(Character)
@@ -9,7 +11,13 @@ public enum Key: Sendable, Equatable, Hashable {
     case unknown(Int32)
 }
 
-/// What the operator wants; the app loop acts on it.
+/// What the operator wants; the app turns it into journal events.
 public enum Intent: Sendable, Equatable {
     case quit
+    case note(String)
+    case declare(title: String, severity: Severity)
+    case setSeverity(Severity)
+    case setStatus(IncidentStatus)
+    case assign(IncidentRole, person: String)
+    case pinMetrics
 }

@@ -36,6 +36,15 @@ public struct RosterPane {
             row += 1
         }
         row += 1
+        if let incident = context.state.incident, incident.isOpen, row < inner.height {
+            var x = grid.put("Roles ", in: inner, row: row, role: .label)
+            for role in IncidentRole.allCases {
+                let who = incident.roles[role]
+                x += grid.put("\(role.short) ", in: inner, row: row, dx: x, role: .dim)
+                x += grid.put((who ?? "—") + "  ", in: inner, row: row, dx: x, role: who == nil ? .sev3 : .value)
+            }
+            row += 2
+        }
         if row < inner.height {
             let text = "Escalation: each tier has its time to acknowledge before the next is paged."
             grid.put(TextWidth.truncate(text, to: inner.width), in: inner, row: row, role: .dim)

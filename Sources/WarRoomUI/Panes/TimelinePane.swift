@@ -6,20 +6,25 @@ public struct TimelinePane {
     let context: ViewContext
     /// Entries skipped from the newest, for scrolling.
     let scroll: Int
+    /// Only entries of this kind, when set.
+    let filter: TimelineEntry.Kind?
 
-    public init(_ context: ViewContext, scroll: Int = 0) {
+    public init(_ context: ViewContext, scroll: Int = 0, filter: TimelineEntry.Kind? = nil) {
         self.context = context
         self.scroll = scroll
+        self.filter = filter
     }
 
     public func render(in area: Rect, into grid: inout Grid) {
-        let entries = context.state.timeline
+        let entries = filter.map { kind in context.state.timeline.filter { $0.kind == kind } } ?? context.state.timeline
         let skip = min(max(0, scroll), max(0, entries.count - 1))
-        let title = skip > 0 ? "Incident timeline (UTC) ↓\(skip) newer" : "Incident timeline (UTC)"
+        var title = "Incident timeline (UTC)"
+        if let filter { title += " · only \(filter.rawValue)" }
+        if skip > 0 { title += " ↓\(skip) newer" }
         let inner = Box(title: title, glyphs: context.glyphs).render(in: area, into: &grid)
         guard !inner.isEmpty else { return }
         guard !entries.isEmpty else {
-            grid.put("Nothing has happened yet.", in: inner, role: .dim)
+            grid.put(filter == nil ? "Nothing has happened yet." : "Nothing of this kind yet (f changes the filter).", in: inner, role: .dim)
             return
         }
         let epoch = context.epoch

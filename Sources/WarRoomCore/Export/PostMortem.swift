@@ -1,0 +1,195 @@
+import Foundation
+
+/// The runbooks' post-mortem and communication templates, filled from the
+/// journal. Pure: the same events always give the same text.
+public struct PostMortem: Sendable {
+    public let state: WarRoomState
+    public let events: [Recorded]
+    /// When the export was made (for an incident still open).
+    public let now: Date
+
+    public init(events: [Recorded], now: Date) {
+        var state = WarRoomState()
+        for e in events { state.apply(e) }
+        self.state = state
+        self.events = events
+        self.now = now
+    }
+
+    var service: String { state.session?.service ?? "the service" }
+
+    private func day(_ d: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: d)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+
+    private func hm(_ d: Date) -> String { String(Format.wallTime(d).prefix(5)) }
+
+    /// The worst value each watched series reached while the incident was open.
+    public var peaks: [(key: SeriesKey, value: Double)] {
+        guard let incident = state.incident else { return [] }
+        var worst: [SeriesKey: Double] = [:]
+        for e in events where e.time >= incident.openedAt && e.time <= (incident.resolvedAt ?? now) {
+            if case .samples(_, let samples) = e.event {
+                for s in samples where s.key.metric == .errorRate || s.key.metric == state.rules.latencyMetric {
+                    worst[s.key] = max(worst[s.key] ?? -.infinity, s.value)
+                }
+            }
+        }
+        return worst.sorted { ($0.key.cohort.rawValue, $0.key.metric.rawValue) < ($1.key.cohort.rawValue, $1.key.metric.rawValue) }
+            .map { ($0.key, $0.value) }
+    }
+
+    public var impact: String {
+        let parts = peaks.map { "\($0.key.cohort.rawValue) \($0.key.metric == .errorRate ? "error rate" : "latency") peaked at \(Format.value($0.value, $0.key.metric))" }
+        return parts.isEmpty ? "[DESCRIPTION]" : parts.joined(separator: "; ")
+    }
+
+    /// Commands and their outcomes, in order.
+    public var actions: [(issued: Recorded, request: CommandRequest, outcome: CommandOutcome?)] {
+        var out: [(Recorded, CommandRequest, CommandOutcome?)] = []
+        for e in events {
+            if case .commandIssued(let r) = e.event { out.append((e, r, nil)) }
+            if case .commandFinished(let id, let o) = e.event, let i = out.lastIndex(where: { $0.1.id == id }) { out[i].2 = o }
+        }
+        return out
+    }
+
+    public func markdown() -> String {
+        var md = ""
+        let incident = state.incident
+        let title = incident?.title ?? "no incident declared"
+        md += "# Incident Post-Mortem: \(incident.map { day($0.openedAt) } ?? day(now)) \(title)\n\n"
+        md += "## Incident Summary\n"
+        md += "- **Service**: \(service)\n"
+        if let incident {
+            md += "- **Date**: \(day(incident.openedAt)), opened \(Format.wallTime(incident.openedAt)) UTC by \(incident.openedBy)\n"
+            let end = incident.resolvedAt.map { "resolved \(Format.wallTime($0)) UTC" } ?? "still open at \(Format.wallTime(now)) UTC"
+            md += "- **Duration**: \(Format.age(incident.duration(at: now))) (\(end))\n"
+            md += "- **Severity**: \(incident.severity.label) (peak \(incident.peak.label))\n"
+            md += "- **Status**: \(incident.status.label)\n"
+            md += "- **Impact**: \(impact)\n"
+            for role in IncidentRole.allCases {
+                md += "- **\(role.label)**: \(incident.roles[role] ?? "[NAME]")\n"
+            }
+        } else {
+            md += "- **Date**: \(day(now))\n- **Duration**: no incident was opened\n- **Severity**: none\n- **Impact**: [DESCRIPTION]\n"
+        }
+        md += "\n## Timeline (UTC)\n"
+        let epoch = incident?.openedAt ?? state.launchStartedAt
+        for entry in state.timeline {
+            let t = epoch.map { " (T" + (entry.time >= $0 ? "+" : "") + Format.clock(entry.time.timeIntervalSince($0)) + ")" } ?? ""
+            md += "- \(day(entry.time)) \(Format.wallTime(entry.time))\(t) - \(entry.text)\n"
+        }
+        md += "\n## Root Cause\n[DESCRIPTION: to be written by the team]\n"
+        md += "\n## Actions Taken\n"
+        let acts = actions
+        if acts.isEmpty { md += "No commands were issued.\n" }
+        for (i, a) in acts.enumerated() {
+            let who = a.request.automatic ? PostMortem.automatic : a.request.by
+            let result = a.outcome.map { "\($0.succeeded ? "succeeded" : "FAILED") (\($0.detail), \(String(format: "%.1fs", $0.duration)))" } ?? "no outcome recorded"
+            md += "\(i + 1). \(Format.wallTime(a.issued.time)) \(a.request.action) by \(who): \(a.request.reason) → \(result)\n"
+        }
+        md += "\n## Time to Rollback (TTR)\n"
+        md += ttrText + "\n"
+        md += "\n## Lessons Learned\n- [WHAT WENT WELL]\n- [WHAT COULD BE BETTER]\n"
+        md += "\n## Action Items\n- [ ] [ITEM] - [ASSIGNEE] - [DUE DATE]\n"
+        md += "\n---\n\n## Communication\n\n"
+        md += "### Initial alert\n```\n\(initialAlert)\n```\n\n### Update\n```\n\(update)\n```\n\n### Resolution\n```\n\(resolution)\n```\n"
+        return md
+    }
+
+    static let automatic = "warroom (automatic)"
+
+    var ttrText: String {
+        let rollbacks = actions.filter { $0.request.action == .rollback }
+        guard let last = rollbacks.last else { return "No rollback was performed. Target: at most 2 minutes." }
+        guard let outcome = last.outcome else { return "A rollback was issued at \(Format.wallTime(last.issued.time)) UTC; no outcome recorded." }
+        return "Rollback issued \(Format.wallTime(last.issued.time)) UTC, \(outcome.succeeded ? "completed" : "FAILED") in \(String(format: "%.1fs", outcome.duration)). Target: at most 2 minutes."
+    }
+
+    var lead: String { state.incident?.roles[.commander].map { "@\($0)" } ?? "[LEAD]" }
+
+    public var initialAlert: String {
+        guard let i = state.incident else { return "No incident declared." }
+        return """
+        🚨 \(i.severity.label) INCIDENT: \(i.title)
+
+        SERVICE: \(service)
+        IMPACT: \(impact)
+        STARTED: \(day(i.openedAt)) \(hm(i.openedAt)) UTC
+        STATUS: Investigating
+        LEAD: \(lead)
+
+        Updates every 15 minutes
+        """
+    }
+
+    public var update: String {
+        guard let i = state.incident else { return "No incident declared." }
+        let last = actions.last.map { "LAST ACTION: \($0.request.action) (\($0.outcome.map { $0.succeeded ? "succeeded" : "FAILED: \($0.detail)" } ?? "in progress"))\n" } ?? ""
+        return """
+        📢 Incident Update: \(i.status.label)
+
+        INCIDENT: \(i.title) (\(i.severity.label))
+        IMPACT: \(impact)
+        DURATION SO FAR: \(Format.age(i.duration(at: now)))
+        \(last)LEAD: \(lead)
+        """
+    }
+
+    public var resolution: String {
+        guard let i = state.incident else { return "No incident declared." }
+        let end = i.resolvedAt.map { hm($0) } ?? "[NOT YET RESOLVED]"
+        return """
+        ✅ INCIDENT RESOLVED: \(i.title)
+
+        ISSUE: [ROOT CAUSE]
+        FIX: \(actions.last.map { "\($0.request.action): \($0.request.reason)" } ?? "[FIX]")
+        DOWNTIME: \(Format.age(i.duration(at: now))) (\(hm(i.openedAt)) - \(end) UTC)
+        AFFECTED: \(impact)
+
+        Post-mortem: [LINK]
+        """
+    }
+
+    /// The journal's events as JSON, with the timeline text each produced.
+    public func json(includeSamples: Bool) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        var texts: [Int64: [String]] = [:]
+        for entry in state.timeline { texts[entry.seq, default: []].append(entry.text) }
+        var list: [[String: Any]] = []
+        for e in events {
+            if case .samples = e.event, !includeSamples { continue }
+            let payload = try JSONSerialization.jsonObject(with: try encoder.encode(e.event))
+            var item: [String: Any] = ["seq": e.seq, "time": Format.iso(e.time), "kind": e.event.kind, "event": payload]
+            if let t = texts[e.seq] { item["timeline"] = t }
+            list.append(item)
+        }
+        var root: [String: Any] = ["service": service, "exported_at": Format.iso(now), "events": list]
+        if let i = state.incident {
+            var roles: [String: String] = [:]
+            for (r, p) in i.roles { roles[r.rawValue] = p }
+            root["incident"] = [
+                "number": i.number, "title": i.title, "severity": i.severity.label, "peak": i.peak.label,
+                "status": i.status.rawValue, "opened_at": Format.iso(i.openedAt), "opened_by": i.openedBy,
+                "resolved_at": i.resolvedAt.map { Format.iso($0) } as Any? ?? NSNull(),
+                "duration_seconds": i.duration(at: now), "roles": roles, "impact": impact,
+            ] as [String: Any]
+        }
+        root["actions"] = actions.map { a -> [String: Any] in
+            var item: [String: Any] = ["id": a.request.id, "action": a.request.action.description, "by": a.request.by,
+                                       "automatic": a.request.automatic, "reason": a.request.reason, "issued_at": Format.iso(a.issued.time)]
+            if let o = a.outcome {
+                item["succeeded"] = o.succeeded
+                item["detail"] = o.detail
+                item["duration_seconds"] = o.duration
+                item["output"] = o.output
+            }
+            return item
+        }
+        root["messages"] = ["initial": initialAlert, "update": update, "resolution": resolution]
+        return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import WarRoomCore
+import WarRoomRuntime
+import WarRoomTerminal
+import WarRoomUI
+
+/// Turns the operator's intents into journal events, and says on screen what
+/// happened or why not.
+struct IntentHandler: Sendable {
+    let warroom: WarRoom
+    let mailbox: SnapshotMailbox
+    let user: String
+    let logger: Logger
+
+    func handle(_ intent: Intent) async {
+        do {
+            let refusal: String?
+            let done: String
+            switch intent {
+            case .quit:
+                return
+            case .note(let text):
+                refusal = try await warroom.perform(.note(text: text, by: user))
+                done = "note recorded"
+            case .declare(let title, let severity):
+                refusal = try await warroom.perform(.incidentOpened(severity: severity, title: title, by: user))
+                done = "incident declared at \(severity.label)"
+            case .setSeverity(let severity):
+                refusal = try await warroom.perform(.severityChanged(to: severity, by: user, reason: ""))
+                done = "severity set to \(severity.label)"
+            case .setStatus(let status):
+                refusal = try await warroom.perform(.statusChanged(to: status, by: user))
+                done = "status set to \(status.label)"
+            case .assign(let role, let person):
+                refusal = try await warroom.perform(.roleAssigned(role: role, person: person, by: user))
+                done = "\(role.label): \(person)"
+            case .pinMetrics:
+                refusal = try await warroom.pinMetrics(by: user)
+                done = "current values pinned to the timeline"
+            }
+            if let refusal {
+                mailbox.flash(refusal, isError: true)
+            } else {
+                mailbox.flash(done, isError: false, seconds: 3)
+            }
+        } catch {
+            logger.error("cannot record \(intent): \(error)")
+            mailbox.flash("NOT RECORDED: \(error)", isError: true, seconds: 15)
+        }
+    }
+}

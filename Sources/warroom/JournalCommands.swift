@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import WarRoomCore
+import WarRoomRuntime
+
+/// Open an existing journal, or explain why not.
+func openJournal(_ path: String, readOnly: Bool) throws -> Journal {
+    guard FileManager.default.fileExists(atPath: path) else {
+        warn("warroom: no journal at \(path) (start a dashboard with --journal \(path) first)")
+        throw ExitCode(2)
+    }
+    do {
+        return try Journal(path: path, readOnly: readOnly)
+    } catch {
+        warn("warroom: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+func fold(_ journal: Journal) throws -> (WarRoomState, [Recorded]) {
+    let events = try journal.events()
+    var state = WarRoomState()
+    for e in events { state.apply(e) }
+    return (state, events)
+}
+
+struct Note: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add a note to a war room's timeline from any shell (the scribe in another tmux pane).")
+
+    @Option(help: "The war room's journal.")
+    var journal: String
+
+    @Option(help: "Who is writing (default: the OS user).")
+    var by: String?
+
+    @Argument(help: "The note.")
+    var text: [String]
+
+    func run() throws {
+        let j = try openJournal(journal, readOnly: false)
+        let (state, _) = try fold(j)
+        let note = text.joined(separator: " ")
+        let event = Event.note(text: note, by: by ?? currentUser())
+        if let refusal = state.refusal(of: event) {
+            warn("warroom: \(refusal)")
+            throw ExitCode(1)
+        }
+        do {
+            let r = try j.append(event, at: Date())
+            print("recorded as event \(r.seq) at \(Format.wallTime(r.time)) UTC")
+        } catch {
+            warn("warroom: note NOT recorded: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the war room's current state: incident, severity, roles, canary, latest values, on call.")
+
+    @Option(help: "The war room's journal.")
+    var journal: String
+
+    @Flag(help: "Print JSON for scripts and chat bots.")
+    var json = false
+
+    func run() throws {
+        let j = try openJournal(journal, readOnly: true)
+        let (state, events) = try fold(j)
+        let now = Date()
+        let report = StatusReport(state: state, eventCount: events.count, lastEvent: events.last?.time, now: now)
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: report.json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the post-mortem (runbook template) and the three status messages, or the journal's events as JSON.")
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case markdown, json }
+
+    @Option(help: "The war room's journal.")
+    var journal: String
+
+    @Option(help: "markdown (post-mortem and messages) or json (every event, actions, messages).")
+    var format: Kind = .markdown
+
+    @Flag(help: "Include every metric sample in the JSON (large).")
+    var samples = false
+
+    func run() throws {
+        let j = try openJournal(journal, readOnly: true)
+        let pm = PostMortem(events: try j.events(), now: Date())
+        switch format {
+        case .markdown: print(pm.markdown(), terminator: "")
+        case .json: print(String(decoding: try pm.json(includeSamples: samples), as: UTF8.self))
+        }
+    }
+}
+
+/// Appends notes as fast as it can, printing each acknowledged sequence
+/// number: the kill -9 durability drill uses it.
+struct JournalStress: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "journal-stress", shouldDisplay: false)
+
+    @Option var journal: String
+    @Option var count = 100_000
+
+    func run() throws {
+        let j = try Journal(path: journal)
+        for i in 0 ..< count {
+            let r = try j.append(.note(text: "stress \(i)", by: "stress"), at: Date())
+            let line = "\(r.seq) \(i)\n"
+            try FileHandle.standardOutput.write(contentsOf: Data(line.utf8))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import WarRoomCore
+import WarRoomRuntime
+import WarRoomTerminal
+import WarRoomUI
+
+struct Replay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Play a recorded journal back on the dashboard, for the post-mortem meeting. Read-only.")
+
+    @Option(help: "The journal to play.")
+    var journal: String
+
+    @Option(help: "How many times faster than real time.")
+    var speed: Double = 1
+
+    @Option(name: .customLong("log"), help: "Where to write the log.")
+    var log: String?
+
+    func run() async throws {
+        guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be above 0") }
+        let j = try openJournal(journal, readOnly: true)
+        let events = try j.events()
+        guard let first = events.first, let last = events.last else {
+            warn("warroom: \(journal) holds no events")
+            throw ExitCode(1)
+        }
+        Logs.toFile(log ?? (journal as NSString).deletingLastPathComponent + "/warroom.log")
+        try DashboardSession.requireTerminal()
+        let mailbox = try SnapshotMailbox()
+        let label = "REPLAY \(speed == speed.rounded() ? String(Int(speed)) : String(speed))x"
+        let feeder = Task {
+            let player = ReplayPlayer(events: events)
+            let started = Date()
+            while !Task.isCancelled {
+                let t = first.time.addingTimeInterval(Date().timeIntervalSince(started) * speed)
+                let at = min(t, last.time)
+                mailbox.post(Snapshot(state: player.state(at: at), publishedAt: Date(), viewTime: at,
+                                      label: at >= last.time ? "\(label) · END" : label))
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(), theme: .dark) { intent in
+            if intent != .quit { mailbox.flash("replay is read-only: nothing is recorded", isError: true) }
+        }
+        feeder.cancel()
+        if reason.status != 0 { throw ExitCode(reason.status) }
+    }
+}
