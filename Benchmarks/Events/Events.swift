@@ -37,11 +37,17 @@ final class Folding {
     }
 }
 
+/// Keeps the newest snapshot, as the terminal's `SnapshotMailbox` does.
+final class Mailbox: Sendable {
+    private let latest = Mutex<Snapshot?>(nil)
+    func post(_ snapshot: Snapshot) { latest.withLock { $0 = snapshot } }
+}
+
 /// A war room on a journal that already holds an hour of launch.
 actor Room {
     let directory: URL
     let warroom: WarRoom
-    let latest = Mutex<Snapshot?>(nil)
+    let mailbox = Mailbox()
     var reader: Task<Void, Never>?
     var second: Int
 
@@ -55,9 +61,9 @@ actor Room {
         if subscribed {
             // What the dashboard does: keep the newest snapshot for the screen.
             let stream = await warroom.snapshots()
-            let latest = self.latest
+            let mailbox = self.mailbox
             reader = Task {
-                for await snapshot in stream { latest.withLock { $0 = snapshot } }
+                for await snapshot in stream { mailbox.post(snapshot) }
             }
         }
     }

@@ -63,6 +63,14 @@ func fleetBody(minimumBytes: Int) -> [UInt8] {
     return body
 }
 
+/// What the simulator serves two minutes into the demo, with 5% on the canary.
+func simulatorBody() -> [UInt8] {
+    var model = ServiceModel(scenario: .demo)
+    model.setTraffic(5)
+    model.advance(to: 120)
+    return Array(model.metricsText().utf8)
+}
+
 /// Checked once: the body must parse, or the benchmark would time an error path.
 func validBody(_ body: [UInt8]) throws -> [UInt8] {
     let families = try PrometheusTextParser.parse(body, format: .prometheusText004)
@@ -108,9 +116,6 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(bodyBytes, body.count)
         blackHole(families)
     } setup: {
-        var model = ServiceModel(scenario: .demo)
-        model.setTraffic(5)
-        model.advance(to: 120)
-        return try validBody(Array(model.metricsText().utf8))
+        try validBody(simulatorBody())
     }
 }

@@ -90,13 +90,15 @@ private final class TerminalLoop {
             if let stop = mailbox.stopRequest { return .stopped(message: stop) }
             if let flash = mailbox.takeFlash() { dashboard.flash = flash }
             let now = Date()
+            if let intent = dashboard.tick(now: now) { onIntent(intent) }
             let snapshot = mailbox.latest
             let grid = dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows)
             screen.draw(grid)
 
             // Sleep until something happens or the next second starts.
             let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
-            let timeout = Int32(((1 - fraction) * 1000).rounded(.up)) + 2
+            // A running countdown redraws ten times a second; otherwise once a second.
+            let timeout = dashboard.armed?.firesAt != nil ? 100 : Int32(((1 - fraction) * 1000).rounded(.up)) + 2
             for i in pollFDs.indices { pollFDs[i].revents = 0 }
             let ready = poll(&pollFDs, nfds_t(pollFDs.count), timeout)
             if ready < 0 {
@@ -116,7 +118,7 @@ private final class TerminalLoop {
                         screen.invalidate()
                         continue
                     }
-                    if let intent = dashboard.handle(key) {
+                    if let intent = dashboard.handle(key, state: mailbox.latest?.state, now: Date()) {
                         onIntent(intent)
                         if intent == .quit { return .quit }
                     }

@@ -30,7 +30,9 @@ struct DashboardSession {
         signal(SIGPIPE, SIG_IGN)
         let journal = try Journal(path: journalPath)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let executor = ConfiguredExecutor(specs: config.commands, client: client)
+        let executor: any CommandExecutor = config.dryRun
+            ? DryRunExecutor(specs: config.commands)
+            : ConfiguredExecutor(specs: config.commands, client: client)
         let warroom = try WarRoom(journal: journal, executor: executor, logger: logger)
         try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
 
@@ -76,7 +78,9 @@ struct DashboardSession {
             // One at a time, in the order typed.
             for await intent in intentStream { await intents.handle(intent) }
         })
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(), theme: .dark) { intent in
+        let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
+                                 abortWindow: config.abortWindow, dryRun: config.dryRun)
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(commands: panel), theme: .dark) { intent in
             logger.info("intent \(intent)")
             intentSink.yield(intent)
         }

@@ -11,12 +11,12 @@ struct Demo: AsyncParsableCommand {
 
     @OptionGroup var options: JournalOptions
 
-    @Option(help: "The simulator's scenario: demo or calm.")
+    @Option(help: "The simulator's scenario: demo, calm, or quick (the demo's story in under a minute).")
     var scenario = "demo"
 
     func run() async throws {
         guard let scenario = Scenario.named(scenario) else {
-            throw ValidationError("unknown scenario '\(self.scenario)'; choose demo or calm")
+            throw ValidationError("unknown scenario '\(self.scenario)'; choose demo, calm or quick")
         }
         let stamp = Date().formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
         let journalPath = options.journal ?? Journal.defaultDirectory() + "/demo-\(stamp.replacingOccurrences(of: "T", with: "-").replacingOccurrences(of: "Z", with: "")).sqlite"
@@ -37,7 +37,8 @@ struct Demo: AsyncParsableCommand {
         guard let port = await iterator.next() else {
             throw ValidationError("the simulator could not start on 127.0.0.1; see the log")
         }
-        let config = try ConfigLoader.parse(DemoConfig.yaml(port: port), file: "<built-in demo config>")
+        var config = try ConfigLoader.parse(DemoConfig.yaml(port: port, scenario: scenario), file: "<built-in demo config>")
+        if options.dryRun { config.dryRun = true }
         let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo").run()
         server.cancel()
         warn("journal: \(journalPath)")
@@ -48,8 +49,9 @@ struct Demo: AsyncParsableCommand {
 enum DemoConfig {
     /// The demo's config: the runbooks' thresholds and roster, the canary plan
     /// compressed from hours to minutes, commands wired to the simulator.
-    static func yaml(port: Int) -> String {
-        """
+    static func yaml(port: Int, scenario: Scenario) -> String {
+        let h = scenario.holds.map { Format.duration($0) }
+        return """
         service: promptforge-web (simulated)
         sources:
           - name: health
@@ -62,21 +64,32 @@ enum DemoConfig {
           latency: {sev3: 3s, sev2: 5s, sev1: 10s}
         canary:
           steps:
-            - {weight: 1%, hold: 45s}
-            - {weight: 5%, hold: 60s}
-            - {weight: 25%, hold: 150s}
+            - {weight: 1%, hold: \(h[0])}
+            - {weight: 5%, hold: \(h[1])}
+            - {weight: 25%, hold: \(h[2])}
             - {weight: 100%}
+          analysis:
+            interval: \(Format.duration(scenario.analysisInterval))
+            failure_limit: 1
+            inconclusive_limit: 3
+            auto_rollback: true
+            metrics:
+              - {metric: error_rate, max: 5%, max_increase: 2%}
+              - {metric: latency, max: 3s, max_increase: 1s}
         roster:
           tiers:
             - {tier: Primary, name: Ana Ruiz, handle: "@ana", contact: "+1 555 0101", escalate_after: 15m}
             - {tier: Secondary, name: Ben Okafor, handle: "@ben", contact: "+1 555 0102", escalate_after: 30m}
             - {tier: Eng lead, name: Chen Wei, handle: "@chen", contact: "+1 555 0103", escalate_after: 1h}
             - {tier: CTO, name: Dana Levi, handle: "@dana", contact: "+1 555 0104", escalate_after: 2h}
+        abort_window: 3s
         commands:
           set_traffic:
-            webhook: {method: POST, url: "http://127.0.0.1:\(port)/traffic", body: '{"percent": {percent}}', timeout: 5s}
+            webhook: {method: POST, url: "http://127.0.0.1:\(port)/traffic", body: '{"percent": {percent}, "reason": "{reason}"}'}
+            timeout: 5s
           rollback:
-            webhook: {method: POST, url: "http://127.0.0.1:\(port)/rollback", body: '{"reason": "{reason}"}', timeout: 5s}
+            webhook: {method: POST, url: "http://127.0.0.1:\(port)/rollback", body: '{"reason": "{reason}"}'}
+            timeout: 5s
         """
     }
 }

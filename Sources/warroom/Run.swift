@@ -12,9 +12,10 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
 
     func run() async throws {
-        let config: WarRoomConfig
+        var config: WarRoomConfig
         do {
             config = try ConfigLoader.load(path: self.config)
+            if options.dryRun { config.dryRun = true }
         } catch let errors as ConfigErrors {
             warn(errors.description)
             throw ExitCode(2)

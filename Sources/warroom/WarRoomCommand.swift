@@ -17,6 +17,9 @@ struct JournalOptions: ParsableArguments {
 
     @Option(name: .long, help: "Where to write the log (never the screen). Default: warroom.log beside the journal.")
     var log: String?
+
+    @Flag(name: .long, help: "Show and record commands without sending them.")
+    var dryRun = false
 }
 
 /// The OS user, for "who did it" in the timeline.

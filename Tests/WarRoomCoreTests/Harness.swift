@@ -10,10 +10,13 @@ struct Harness {
     var executed: [CommandRequest] = []
     var recorded: [Recorded] = []
 
-    static let session = SessionInfo(
-        service: "checkout", rules: .runbookDefaults, plan: .runbookDefault,
+    /// The runbook plan without analysis, for tests of stepping alone.
+    static let session = Harness.session(analysis: nil)
+
+    static func session(analysis: AnalysisConfig?, steps: [CanaryStep] = CanaryPlan.runbookDefault.steps) -> SessionInfo { SessionInfo(
+        service: "checkout", rules: .runbookDefaults, plan: CanaryPlan(steps: steps, analysis: analysis),
         roster: Roster(tiers: [EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900)]),
-        sources: [.init(name: "health", interval: 5)], mode: "test", startedBy: "tester")
+        sources: [.init(name: "health", interval: 5)], mode: "test", startedBy: "tester") }
 
     init(session: SessionInfo? = Harness.session) {
         if let session { send(.sessionStarted(session)) }

@@ -12,7 +12,10 @@ struct ConfigLoaderTests {
         let config = try ConfigLoader.load(path: Self.root.appendingPathComponent("examples/runbook-launch.yaml").path)
         #expect(config.service == "promptforge-web")
         #expect(config.rules == .runbookDefaults)
-        #expect(config.plan == .runbookDefault)
+        #expect(config.plan.steps == CanaryPlan.runbookDefault.steps)
+        #expect(config.plan.analysis?.metrics == AnalysisConfig.runbookDefault.metrics)
+        #expect(config.plan.analysis?.inconclusiveLimit == 2)
+        #expect(config.abortWindow == 3)
         #expect(config.roster.tiers.map(\.escalateAfter) == [900, 1800, 3600, 7200])
         #expect(config.sources == [SourceConfig(name: "health", kind: .health(url: "http://127.0.0.1:8080/health"), interval: 5, timeout: 2)])
         #expect(config.commands.keys.sorted() == ["rollback", "set_traffic"])
@@ -70,7 +73,7 @@ struct ConfigLoaderTests {
             "w.yaml:12:16: canary.steps[1].weight: weights must rise step by step (5% came before)",
             "w.yaml:13:16: canary.steps[2].weight: the last step must be 100% (full promotion)",
             "w.yaml:16:7: roster.tiers[0].escalate_after: is required: a duration such as 30s, 15m, 1h or 1h30m",
-            "w.yaml:17:1: extra: unknown key; valid keys here: service, sources, severity, canary, roster, commands",
+            "w.yaml:17:1: extra: unknown key; valid keys here: service, sources, severity, canary, roster, commands, abort_window, dry_run",
         ])
     }
 
@@ -87,8 +90,13 @@ struct ConfigLoaderTests {
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\nseverity: {error_rate: {sev3: 150%}}", "between 0% and 100%"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 100%, hold: 1h}]}", "has no hold"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 1%}, {weight: 100%}]}", "hold: is required"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {deploy: {}}", "unknown key; valid keys here: set_traffic, rollback"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {deploy: {}}", "unknown key; valid keys here: set_traffic, promote, pause, resume, rollback"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers: {Authorization: secret}}}}", "unknown key"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {program: [deploy], webhook: {url: 'http://x'}}}", "exactly one of program"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {program: []}}", "needs the program"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {failure_limit: -1}}", "whole number"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {metrics: [{metric: cpu, max: 1}]}}", "expected one of error_rate, latency, latency_p95"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ndry_run: maybe", "expected true or false"),
     ])
     func bad(yaml: String, message: String) {
         let found = errors(yaml)

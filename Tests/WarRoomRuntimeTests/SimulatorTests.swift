@@ -25,8 +25,8 @@ struct SimulatorModelTests {
         #expect(m.cohort(.canary, at: 100).errorRate < 0.01)
         #expect(m.endpointDown(at: 80))
         #expect(!m.endpointDown(at: 90))
-        #expect(m.cohort(.canary, at: 200).avgLatency > 5)
-        #expect(m.cohort(.canary, at: 210).errorRate > 0.2)
+        #expect(m.cohort(.canary, at: 190).avgLatency > 4)
+        #expect(m.cohort(.canary, at: 155).errorRate > 0.2)
         #expect(m.cohort(.stable, at: 210).errorRate < 0.01)
         #expect(m.cohort(.stable, at: 210).avgLatency < 0.2)
     }

@@ -15,12 +15,12 @@ struct PaneTests {
             "│ Weight 5%  stage 2/4  PROGRESSING            │",
             "│ In stage 02:32 of 1:00:00                    │",
             "│ Next 25% in 57:28 · 100% in 2:57:28          │",
+            "│ Checks ✓0 ✖0 · next in 00:00                 │",
+            "│ 2 failed checks to automatic rollback        │",
             "│ Last: set traffic 5% ok (HTTP 200)           │",
             "│                                              │",
             "│ ✓ 1%    hold 30m     done                    │",
             "│ ▶ 5%    hold 1h      02:32                   │",
-            "│ · 25%   hold 2h      pending                 │",
-            "│ · 100%  final        pending                 │",
             "└──────────────────────────────────────────────┘",
         ])
     }

@@ -7,19 +7,25 @@ public struct CanaryStep: Sendable, Codable, Equatable {
     public var weight: Double
     /// How long to hold this step before the next; nil for the last step.
     public var hold: TimeInterval?
+    /// A person must approve (promote) before this step starts.
+    public var approval: Bool
 
-    public init(weight: Double, hold: TimeInterval?) {
+    public init(weight: Double, hold: TimeInterval?, approval: Bool = false) {
         self.weight = weight
         self.hold = hold
+        self.approval = approval
     }
 }
 
 /// The traffic plan of a launch.
 public struct CanaryPlan: Sendable, Codable, Equatable {
     public var steps: [CanaryStep]
+    /// Automated analysis of each step; nil turns it off.
+    public var analysis: AnalysisConfig?
 
-    public init(steps: [CanaryStep]) {
+    public init(steps: [CanaryStep], analysis: AnalysisConfig? = .runbookDefault) {
         self.steps = steps
+        self.analysis = analysis
     }
 
     /// The runbooks' plan: 1% for 30 min, 5% for 1 h, 25% for 2 h, then 100%.
@@ -49,8 +55,12 @@ public enum CanaryPhase: String, Sendable, Codable, Equatable {
     case progressing
     /// A traffic command is in flight.
     case changing
-    /// Stopped by a failed command or an operator; says why.
+    /// Stopped by a failed command, the analysis or an operator; says why.
     case paused
+    /// The hold has passed; the next step waits for a person to promote.
+    case awaitingApproval = "awaiting_approval"
+    /// A rollback is in flight.
+    case rollingBack = "rolling_back"
     /// All traffic on the new version.
     case promoted
     /// Traffic moved back to stable.
@@ -62,6 +72,8 @@ public enum CanaryPhase: String, Sendable, Codable, Equatable {
         case .progressing: "progressing"
         case .changing: "changing traffic"
         case .paused: "paused"
+        case .awaitingApproval: "awaiting approval"
+        case .rollingBack: "rolling back"
         case .promoted: "promoted"
         case .rolledBack: "rolled back"
         }
@@ -78,8 +90,28 @@ public struct CanaryState: Sendable, Equatable {
     public var stepStartedAt: Date?
     /// One line: why it is paused or rolled back.
     public var reason: String?
+    /// Analysis of the current step.
+    public var checksPassed = 0
+    public var checksFailed = 0
+    public var inconclusiveInARow = 0
+    public var lastCheckAt: Date?
+    public var lastCheck: AnalysisCheck?
+    /// A rollback's trigger, until the first healthy reading after it.
+    public var ttrTrigger: Date?
+    /// The last measured time to rollback, seconds.
+    public var ttr: TimeInterval?
 
     public init() {}
+
+    mutating func startStep(at time: Date) {
+        stepStartedAt = time
+        checksPassed = 0
+        checksFailed = 0
+        inconclusiveInARow = 0
+        lastCheckAt = nil
+        lastCheck = nil
+        reason = nil
+    }
 
     public func elapsedInStep(at now: Date) -> TimeInterval {
         guard let start = stepStartedAt else { return 0 }

@@ -23,6 +23,43 @@ public struct SourceConfig: Sendable, Equatable {
 public enum CommandSpec: Sendable, Equatable {
     /// An HTTP request; `body` may hold `{percent}`, `{reason}`, `{service}`, `{by}`.
     case webhook(method: String, url: String, body: String?, headers: [String: String], timeout: TimeInterval)
+    /// A program and its arguments, run directly (never through a shell); each
+    /// placeholder is replaced inside its own argument.
+    case program(argv: [String], timeout: TimeInterval)
+
+    /// The spec that carries an action: promote falls back to set_traffic.
+    public static func lookup(_ action: CommandAction, in specs: [String: CommandSpec]) -> CommandSpec? {
+        if let spec = specs[action.name] { return spec }
+        if case .promote = action { return specs["set_traffic"] }
+        return nil
+    }
+
+    /// The exact command line or request for an action, as the armed-action flow shows it.
+    public static func preview(_ action: CommandAction, reason: String, by: String, service: String, in specs: [String: CommandSpec]) -> String {
+        guard let spec = lookup(action, in: specs) else {
+            return action == .pause || action == .resume ? "(no \(action.name) command configured: recorded only)" : "(no \(action.name) command configured)"
+        }
+        let request = CommandRequest(id: 0, action: action, by: by, reason: reason.isEmpty ? "{reason}" : reason, automatic: false)
+        return spec.preview(Placeholders.values(for: request, service: service))
+    }
+
+    /// The exact command line or request, placeholders filled where known.
+    public func preview(_ values: [String: String]) -> String {
+        func fill(_ t: String) -> String {
+            var out = t
+            for (k, v) in values { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
+            return out
+        }
+        switch self {
+        case .webhook(let method, let url, let body, _, _):
+            return "\(method) \(fill(url))" + (body.map { " " + fill($0) } ?? "")
+        case .program(let argv, _):
+            return argv.map { arg in
+                let a = fill(arg)
+                return a.isEmpty || a.contains(where: { " '\"\\$`!*?;&|<>()[]{}#~".contains($0) }) ? "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'" : a
+            }.joined(separator: " ")
+        }
+    }
 }
 
 /// One war room's whole configuration, from `warroom.yaml` or the demo.
@@ -32,8 +69,12 @@ public struct WarRoomConfig: Sendable, Equatable {
     public var rules: SeverityRules
     public var plan: CanaryPlan
     public var roster: Roster
-    /// Keyed by `CommandAction.name`: "set_traffic", "rollback".
+    /// Keyed by `CommandAction.name`: "set_traffic", "promote", "pause", "resume", "rollback".
     public var commands: [String: CommandSpec]
+    /// Seconds between confirming a traffic change and sending it; Esc aborts.
+    public var abortWindow: TimeInterval = 3
+    /// Show and record commands without sending them.
+    public var dryRun = false
 
     public init(
         service: String, sources: [SourceConfig], rules: SeverityRules = .runbookDefaults,

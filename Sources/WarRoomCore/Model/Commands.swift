@@ -2,20 +2,49 @@ import Foundation
 
 /// A command that changes production: it goes out through the actor and its
 /// result comes back as an event.
-public enum CommandAction: Sendable, Codable, Equatable, CustomStringConvertible {
+public enum CommandAction: Sendable, Codable, Equatable, Hashable, CustomStringConvertible {
     case setTraffic(percent: Double)
+    /// Move to a later step of the plan (the next one, or 100%).
+    case promote(percent: Double)
+    case pause
+    case resume
     case rollback
 
+    /// The key in the config's `commands:`.
     public var name: String {
         switch self {
         case .setTraffic: "set_traffic"
+        case .promote: "promote"
+        case .pause: "pause"
+        case .resume: "resume"
         case .rollback: "rollback"
+        }
+    }
+
+    public static let names = ["set_traffic", "promote", "pause", "resume", "rollback"]
+
+    /// Does it change where traffic goes? Those go through the armed-action flow.
+    public var changesTraffic: Bool {
+        switch self {
+        case .setTraffic, .promote, .rollback: true
+        case .pause, .resume: false
+        }
+    }
+
+    public var percent: Double? {
+        switch self {
+        case .setTraffic(let p), .promote(let p): p
+        case .rollback: 0
+        default: nil
         }
     }
 
     public var description: String {
         switch self {
         case .setTraffic(let p): "set traffic \(Format.weight(p))"
+        case .promote(let p): "promote to \(Format.weight(p))"
+        case .pause: "pause"
+        case .resume: "resume"
         case .rollback: "rollback"
         }
     }
@@ -29,13 +58,16 @@ public struct CommandRequest: Sendable, Codable, Equatable {
     public var by: String
     public var reason: String
     public var automatic: Bool
+    /// What set it off (a failed check, a key press): the start of TTR.
+    public var trigger: Date?
 
-    public init(id: Int, action: CommandAction, by: String, reason: String, automatic: Bool) {
+    public init(id: Int, action: CommandAction, by: String, reason: String, automatic: Bool, trigger: Date? = nil) {
         self.id = id
         self.action = action
         self.by = by
         self.reason = reason
         self.automatic = automatic
+        self.trigger = trigger
     }
 }
 

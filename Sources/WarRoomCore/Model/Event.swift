@@ -67,6 +67,10 @@ public enum Event: Sendable, Codable, Equatable {
     case roleAssigned(role: IncidentRole, person: String, by: String)
     /// The latest value of every series, pinned into the timeline by a person.
     case metricsPinned(samples: [Sample], by: String)
+    case analysisChecked(AnalysisCheck)
+    case awaitingApproval(step: Int)
+    /// Time to rollback: from its trigger to the first healthy reading after it.
+    case ttrMeasured(seconds: TimeInterval, trigger: Date)
     case commandIssued(CommandRequest)
     case commandFinished(id: Int, outcome: CommandOutcome)
     case note(text: String, by: String)
@@ -84,6 +88,9 @@ public enum Event: Sendable, Codable, Equatable {
         case .statusChanged: "status_changed"
         case .roleAssigned: "role_assigned"
         case .metricsPinned: "metrics_pinned"
+        case .analysisChecked: "analysis_checked"
+        case .awaitingApproval: "awaiting_approval"
+        case .ttrMeasured: "ttr_measured"
         case .commandIssued: "command_issued"
         case .commandFinished: "command_finished"
         case .note: "note"

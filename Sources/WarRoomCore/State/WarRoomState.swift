@@ -77,6 +77,9 @@ public struct WarRoomState: Sendable {
                     .append(sample.value, at: time, from: source)
                 effects += evaluate(sample)
             }
+            if let trigger = canary.ttrTrigger, canary.phase == .rolledBack, isHealthy(samples) {
+                effects.append(.record(.ttrMeasured(seconds: time.timeIntervalSince(trigger), trigger: trigger)))
+            }
 
         case .sourceDown(let source, let reason):
             sourcesDown[source] = SourceOutage(since: time, reason: reason)
@@ -139,14 +142,58 @@ public struct WarRoomState: Sendable {
             let parts = samples.map { "\($0.key.cohort.rawValue) \($0.key.metric.label.lowercased()) \(Format.value($0.value, $0.key.metric))" }
             add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
 
+        case .analysisChecked(let check):
+            canary.lastCheckAt = time
+            canary.lastCheck = check
+            guard let analysis = plan.analysis else { break }
+            switch check.outcome {
+            case .pass:
+                canary.checksPassed += 1
+                canary.inconclusiveInARow = 0
+            case .fail:
+                canary.checksFailed += 1
+                canary.inconclusiveInARow = 0
+                add(recorded, .canary, .bad, "analysis check FAILED (\(canary.checksFailed) failed, \(analysis.failureLimit) tolerated): \(check.reason)")
+                if canary.checksFailed > analysis.failureLimit, commandsInFlight.isEmpty {
+                    let why = "analysis failed \(canary.checksFailed) checks: \(check.reason)"
+                    effects += issue(analysis.autoRollback ? .rollback : .pause, reason: why, trigger: time)
+                }
+            case .inconclusive:
+                canary.inconclusiveInARow += 1
+                add(recorded, .canary, .warning(.sev3), "analysis check inconclusive: \(check.reason)")
+                if canary.inconclusiveInARow >= analysis.inconclusiveLimit, commandsInFlight.isEmpty {
+                    effects += issue(.pause, reason: "no data for \(canary.inconclusiveInARow) checks in a row: \(check.reason)", trigger: time)
+                }
+            }
+
+        case .awaitingApproval(let step):
+            canary.phase = .awaitingApproval
+            let weight = step < plan.steps.count ? Format.weight(plan.steps[step].weight) : "the next step"
+            canary.reason = "waiting for approval to go to \(weight) (promote to approve)"
+            add(recorded, .canary, .warning(.sev4), "hold passed; \(weight) needs approval")
+
+        case .ttrMeasured(let seconds, _):
+            canary.ttrTrigger = nil
+            canary.ttr = seconds
+            let met = seconds <= Self.ttrTarget
+            add(recorded, .canary, met ? .good : .bad,
+                "time to rollback \(Format.clock(seconds)) (target \(Format.clock(Self.ttrTarget))\(met ? ", met" : ", MISSED"))")
+
         case .commandIssued(let request):
             commandsInFlight[request.id] = request
             nextCommandID = max(nextCommandID, request.id + 1)
             lastCommand = (request, nil)
-            if case .setTraffic = request.action { canary.phase = .changing }
-            if case .rollback = request.action { canary.phase = .changing }
-            let who = request.automatic ? "warroom (automatic)" : request.by
-            add(recorded, .command, .info, "\(who) issued \(request.action): \(request.reason)")
+            switch request.action {
+            case .setTraffic, .promote: canary.phase = .changing
+            case .rollback:
+                canary.phase = .rollingBack
+                canary.ttrTrigger = request.trigger ?? time
+                canary.ttr = nil
+            case .pause, .resume: break
+            }
+            let who = request.automatic ? Self.automatic : request.by
+            add(recorded, .command, request.action == .rollback ? .warning(.sev2) : .info,
+                "\(who) issued \(request.action): \(request.reason)")
 
         case .commandFinished(let id, let outcome):
             guard let request = commandsInFlight.removeValue(forKey: id) else { break }
@@ -154,11 +201,20 @@ public struct WarRoomState: Sendable {
             let took = String(format: "%.1fs", outcome.duration)
             if outcome.succeeded {
                 add(recorded, .command, .good, "\(request.action) done (\(outcome.detail), \(took))")
-                applySuccess(of: request.action, at: time, recorded: recorded)
+                applySuccess(of: request, at: time, recorded: recorded)
             } else {
                 add(recorded, .command, .bad, "\(request.action) FAILED (\(outcome.detail), \(took))")
-                canary.phase = .paused
-                canary.reason = "\(request.action) failed: \(outcome.detail)"
+                switch request.action {
+                case .rollback:
+                    canary.phase = .paused
+                    canary.ttrTrigger = nil
+                    canary.reason = "ROLLBACK FAILED: \(outcome.detail)"
+                case .setTraffic, .promote:
+                    canary.phase = .paused
+                    canary.reason = "\(request.action) failed: \(outcome.detail)"
+                case .pause, .resume:
+                    break
+                }
             }
 
         case .note(let text, let by):
@@ -167,26 +223,49 @@ public struct WarRoomState: Sendable {
         return effects
     }
 
-    private mutating func applySuccess(of action: CommandAction, at time: Date, recorded: Recorded) {
-        switch action {
-        case .setTraffic(let percent):
+    /// The time to rollback the runbooks allow: two minutes.
+    public static let ttrTarget: TimeInterval = 120
+
+    private mutating func applySuccess(of request: CommandRequest, at time: Date, recorded: Recorded) {
+        let who = request.automatic ? Self.automatic : request.by
+        switch request.action {
+        case .setTraffic(let percent), .promote(let percent):
             let from = canary.stepIndex.map { $0 + 1 } ?? 0
             let index = plan.steps.indices.dropFirst(from).first { plan.steps[$0].weight == percent }
                 ?? plan.steps.firstIndex { $0.weight == percent }
             canary.stepIndex = index
             canary.weight = percent
-            canary.stepStartedAt = time
-            canary.reason = nil
+            canary.startStep(at: time)
             canary.phase = percent >= 100 ? .promoted : .progressing
             let stage = index.map { " (stage \($0 + 1)/\(plan.steps.count))" } ?? ""
             add(recorded, .canary, percent >= 100 ? .good : .info,
                 percent >= 100 ? "canary promoted to 100%" : "canary at \(Format.weight(percent))\(stage)")
+        case .pause:
+            canary.phase = .paused
+            canary.reason = "paused by \(who): \(request.reason)"
+        case .resume:
+            canary.startStep(at: time)
+            canary.phase = .progressing
+            add(recorded, .canary, .info, "canary resumed at \(Format.weight(canary.weight)); hold restarts")
         case .rollback:
             canary.weight = 0
             canary.stepStartedAt = time
             canary.phase = .rolledBack
+            canary.reason = "rolled back by \(who): \(request.reason)"
             add(recorded, .canary, .good, "canary rolled back: all traffic on stable")
+            // A canary without traffic has no error rate or latency: its rules stop firing.
+            let firing = ruleLevels.filter { $0.key.cohort == .canary && $0.value > .none }
+            if !firing.isEmpty {
+                for key in firing.keys { ruleLevels[key] = Severity.none }
+                add(recorded, .threshold, .good, "canary rules cleared: the canary takes no traffic")
+            }
         }
+    }
+
+    /// No watched value in the batch is at SEV-3 or worse.
+    private func isHealthy(_ samples: [Sample]) -> Bool {
+        let watched = samples.filter { rules.rule(watching: $0.key.metric) != nil }
+        return !watched.isEmpty && watched.allSatisfy { rules.level(of: $0.key.metric, value: $0.value) == .none }
     }
 
     /// Does this sample move a severity rule across a threshold?
@@ -253,8 +332,8 @@ public struct WarRoomState: Sendable {
 
     // MARK: - Time
 
-    /// Decisions that depend only on time passing: the canary's next step.
-    /// The actor calls this every second with its clock's time.
+    /// Decisions that depend only on time passing: analysis checks and the
+    /// canary's next step. The actor calls this every second.
     public func tick(at now: Date, by user: String = "warroom") -> [Effect] {
         guard session != nil, commandsInFlight.isEmpty else { return [] }
         let steps = plan.steps
@@ -264,28 +343,69 @@ public struct WarRoomState: Sendable {
             return issue(.setTraffic(percent: steps[0].weight),
                          reason: "launch plan: first step \(Format.weight(steps[0].weight))")
         case .progressing:
-            guard let index = canary.stepIndex, index + 1 < steps.count,
-                  let hold = steps[index].hold,
-                  canary.elapsedInStep(at: now) >= hold,
-                  holdReason == nil
+            guard let index = canary.stepIndex else { return [] }
+            if let analysis = plan.analysis, let started = canary.stepStartedAt,
+               now.timeIntervalSince(canary.lastCheckAt ?? started) >= analysis.interval {
+                let freshness = 2 * (session?.sources.map(\.interval).max() ?? 5) + 1
+                return [.record(.analysisChecked(AnalysisCheck.evaluate(analysis, series: series, now: now, freshness: freshness)))]
+            }
+            guard index + 1 < steps.count, let hold = steps[index].hold,
+                  canary.elapsedInStep(at: now) >= hold, holdReason == nil
             else { return [] }
             let next = steps[index + 1]
+            if next.approval { return [.record(.awaitingApproval(step: index + 1))] }
             return issue(.setTraffic(percent: next.weight),
                          reason: "held \(Format.weight(steps[index].weight)) for \(Format.duration(hold)); next step")
-        case .changing, .paused, .promoted, .rolledBack:
+        case .changing, .paused, .promoted, .rolledBack, .rollingBack, .awaitingApproval:
             return []
         }
     }
 
+    /// Checks left to fail before the automatic rollback (or pause).
+    public var failuresLeft: Int? {
+        plan.analysis.map { max(0, $0.failureLimit + 1 - canary.checksFailed) }
+    }
+
+    /// Why a person's command cannot be issued now, or nil when it can.
+    public func refusal(of action: CommandAction) -> String? {
+        if let busy = commandsInFlight.values.first { return "\(busy.action) is still in flight; one command at a time" }
+        switch action {
+        case .setTraffic(let p):
+            if !(0 ... 100).contains(p) { return "traffic must be from 0% to 100%" }
+            if p == canary.weight { return "the canary is already at \(Format.weight(p))" }
+        case .promote:
+            if canary.phase == .promoted { return "the canary is already at 100%" }
+            if canary.phase == .rolledBack { return "the canary was rolled back; set traffic to start again" }
+        case .pause:
+            if ![.progressing, .awaitingApproval, .pending].contains(canary.phase) { return "the canary is \(canary.phase.label); nothing to pause" }
+        case .resume:
+            if canary.phase != .paused { return "the canary is not paused" }
+        case .rollback:
+            if canary.phase == .rolledBack { return "the canary is already rolled back" }
+        }
+        return nil
+    }
+
+    /// The step a promotion goes to: the next one, or 100% for `full`.
+    public func promotionTarget(full: Bool) -> Double? {
+        let steps = plan.steps
+        if full { return 100 }
+        let next = (canary.stepIndex ?? -1) + 1
+        return next < steps.count ? steps[next].weight : nil
+    }
+
     /// Why the canary must not step forward now, if it must not.
     public var holdReason: String? {
+        if let check = canary.lastCheck, check.outcome != .pass {
+            return "holding: last analysis check \(check.outcome == .fail ? "failed" : "had no data")"
+        }
         let level = severity(of: .canary)
         guard level >= .sev3 else { return nil }
         return "holding: canary at \(level.label)"
     }
 
-    private func issue(_ action: CommandAction, reason: String) -> [Effect] {
-        let request = CommandRequest(id: nextCommandID, action: action, by: "warroom", reason: reason, automatic: true)
+    private func issue(_ action: CommandAction, reason: String, trigger: Date? = nil) -> [Effect] {
+        let request = CommandRequest(id: nextCommandID, action: action, by: "warroom", reason: reason, automatic: true, trigger: trigger)
         return [.record(.commandIssued(request)), .execute(request)]
     }
 }

@@ -61,6 +61,19 @@ public actor WarRoom {
         return nil
     }
 
+    /// Issue a person's command if the canary's state allows it; otherwise
+    /// record nothing and return why.
+    public func issue(_ action: CommandAction, by person: String, reason: String, trigger: Date? = nil) throws -> String? {
+        if executor == nil { return "this war room is read-only: it cannot send commands" }
+        if let refusal = state.refusal(of: action) { return refusal }
+        if let problem = NoteRules.problem(with: reason) { return "a reason is required: \(problem)" }
+        let request = CommandRequest(id: state.nextCommandID, action: action, by: person, reason: reason,
+                                     automatic: false, trigger: trigger ?? clock.now())
+        try process([.record(.commandIssued(request)), .execute(request)])
+        publish()
+        return nil
+    }
+
     /// Pin the latest value of every series into the timeline.
     public func pinMetrics(by person: String) throws -> String? {
         try perform(.metricsPinned(samples: state.latestSamples, by: person))

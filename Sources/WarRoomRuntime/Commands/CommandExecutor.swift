@@ -24,10 +24,16 @@ public struct ConfiguredExecutor: CommandExecutor {
 
     public func run(_ request: CommandRequest, service: String) async -> CommandOutcome {
         let started = clock.now()
-        guard let spec = specs[request.action.name] else {
+        guard let spec = Self.spec(for: request.action, in: specs) else {
+            if request.action == .pause || request.action == .resume {
+                return CommandOutcome(succeeded: true, detail: "recorded only (no \(request.action.name) command configured)", duration: 0)
+            }
             return CommandOutcome(succeeded: false, detail: "no \(request.action.name) command configured", duration: 0)
         }
         switch spec {
+        case .program(let argv, let timeout):
+            let values = Placeholders.values(for: request, service: service)
+            return await ProgramRunner.run(argv.map { Placeholders.fill($0, values, escape: .none) }, timeout: timeout, clock: clock)
         case .webhook(let method, let url, let body, let headers, let timeout):
             let values = Placeholders.values(for: request, service: service)
             var http = HTTPClientRequest(url: Placeholders.fill(url, values, escape: .url))
@@ -58,29 +64,24 @@ public struct ConfiguredExecutor: CommandExecutor {
     }
 }
 
-/// `{percent}`, `{reason}`, `{service}`, `{by}`, `{action}` in command templates.
-public enum Placeholders {
-    public enum Escape { case none, json, url }
-
-    public static func values(for request: CommandRequest, service: String) -> [String: String] {
-        var v = ["reason": request.reason, "service": service, "by": request.by, "action": request.action.name]
-        if case .setTraffic(let p) = request.action { v["percent"] = p == p.rounded() ? String(Int(p)) : String(p) }
-        return v
+extension ConfiguredExecutor {
+    public static func spec(for action: CommandAction, in specs: [String: CommandSpec]) -> CommandSpec? {
+        CommandSpec.lookup(action, in: specs)
     }
 
-    public static func fill(_ template: String, _ values: [String: String], escape: Escape) -> String {
-        var out = template
-        for (key, value) in values {
-            let escaped: String
-            switch escape {
-            case .none: escaped = value
-            case .url: escaped = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? value
-            case .json:
-                let data = (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8)
-                escaped = String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-            }
-            out = out.replacingOccurrences(of: "{\(key)}", with: escaped)
-        }
-        return out
+    public static func preview(_ action: CommandAction, reason: String, by: String, service: String, in specs: [String: CommandSpec]) -> String {
+        CommandSpec.preview(action, reason: reason, by: by, service: service, in: specs)
     }
 }
+
+/// Records commands without sending them.
+public struct DryRunExecutor: CommandExecutor {
+    let specs: [String: CommandSpec]
+    public init(specs: [String: CommandSpec]) { self.specs = specs }
+
+    public func run(_ request: CommandRequest, service: String) async -> CommandOutcome {
+        let what = ConfiguredExecutor.preview(request.action, reason: request.reason, by: request.by, service: service, in: specs)
+        return CommandOutcome(succeeded: true, detail: "dry run: not sent", duration: 0, output: what)
+    }
+}
+

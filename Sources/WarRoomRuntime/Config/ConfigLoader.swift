@@ -74,7 +74,7 @@ public enum ConfigLoader {
         return ConfigError(file: file, line: line, column: column, field: "", message: message)
     }
 
-    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands"]
+    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "abort_window", "dry_run"]
 
     private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
         guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
@@ -84,9 +84,17 @@ public enum ConfigLoader {
         let plan = top.map("canary").map { readPlan($0, r) } ?? .runbookDefault
         let roster = top.map("roster").map { readRoster($0, r) } ?? Roster(tiers: [])
         let commands = top.map("commands").map { readCommands($0, r) } ?? [:]
+        let abortWindow = top.duration("abort_window") ?? 3
+        var dryRun = false
+        if let node = top.node("dry_run") {
+            if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.show(node))") }
+        }
         top.finish(valid: topKeys)
         guard let service else { return nil }
-        return WarRoomConfig(service: service, sources: sources, rules: rules, plan: plan, roster: roster, commands: commands)
+        var config = WarRoomConfig(service: service, sources: sources, rules: rules, plan: plan, roster: roster, commands: commands)
+        config.abortWindow = abortWindow
+        config.dryRun = dryRun
+        return config
     }
 
     private static func readSources(_ top: YAMLReader.Map, _ r: YAMLReader) -> [SourceConfig] {
@@ -147,16 +155,28 @@ public enum ConfigLoader {
     }
 
     private static func readPlan(_ m: YAMLReader.Map, _ r: YAMLReader) -> CanaryPlan {
-        defer { m.finish(valid: ["steps"]) }
+        defer { m.finish(valid: ["steps", "analysis"]) }
+        var analysis: AnalysisConfig? = .runbookDefault
+        if let node = m.node("analysis") {
+            if node.scalar?.string == "off" || node.bool == false {
+                analysis = nil
+            } else if let a = YAMLReader.Map(r, node, path: "canary.analysis") {
+                analysis = readAnalysis(a, r)
+            }
+        }
         guard let list = m.sequence("steps", required: true, what: "the traffic steps, e.g. {weight: 1%, hold: 30m}") else {
-            return .runbookDefault
+            return CanaryPlan(steps: CanaryPlan.runbookDefault.steps, analysis: analysis)
         }
         var steps: [CanaryStep] = []
         for (i, node) in list.enumerated() {
             guard let s = YAMLReader.Map(r, node, path: "canary.steps[\(i)]") else { continue }
             let weight = s.weight("weight", required: true)
             let hold = s.duration("hold")
-            s.finish(valid: ["weight", "hold"])
+            var approval = false
+            if let node = s.node("approval") {
+                if let b = node.bool { approval = b } else { r.fail(node, s.field("approval"), "expected true or false, got \(YAMLReader.show(node))") }
+            }
+            s.finish(valid: ["weight", "hold", "approval"])
             guard let weight else { continue }
             let last = i == list.count - 1
             if last && weight != 100 {
@@ -172,9 +192,48 @@ public enum ConfigLoader {
             if let prev = steps.last, weight <= prev.weight {
                 r.fail(s.node("weight"), s.field("weight"), "weights must rise step by step (\(Format.weight(prev.weight)) came before)")
             }
-            steps.append(CanaryStep(weight: weight, hold: last ? nil : hold))
+            steps.append(CanaryStep(weight: weight, hold: last ? nil : hold, approval: approval))
         }
-        return CanaryPlan(steps: steps)
+        return CanaryPlan(steps: steps, analysis: analysis)
+    }
+
+    private static func readAnalysis(_ a: YAMLReader.Map, _ r: YAMLReader) -> AnalysisConfig {
+        var config = AnalysisConfig.runbookDefault
+        if let v = a.duration("interval") { config.interval = v }
+        for (key, path) in [("failure_limit", \AnalysisConfig.failureLimit), ("inconclusive_limit", \AnalysisConfig.inconclusiveLimit)] {
+            guard let node = a.node(key) else { continue }
+            if let n = node.int, n >= 0, key != "inconclusive_limit" || n >= 1 { config[keyPath: path] = n } else {
+                r.fail(node, a.field(key), "expected a whole number\(key == "inconclusive_limit" ? " of at least 1" : " of at least 0"), got \(YAMLReader.show(node))")
+            }
+        }
+        if let node = a.node("auto_rollback") {
+            if let b = node.bool { config.autoRollback = b } else { r.fail(node, a.field("auto_rollback"), "expected true or false, got \(YAMLReader.show(node))") }
+        }
+        if let list = a.sequence("metrics", what: "the metrics to judge, e.g. {metric: error_rate, max: 5%, max_increase: 2%}") {
+            var metrics: [AnalysisMetric] = []
+            for (i, node) in list.enumerated() {
+                guard let m = YAMLReader.Map(r, node, path: "canary.analysis.metrics[\(i)]") else { continue }
+                let which = m.oneOf("metric", ["error_rate", "latency", "latency_p95"], required: true)
+                var max: Double?
+                var increase: Double?
+                if which == "error_rate" {
+                    max = m.fraction("max", required: true)
+                    increase = m.fraction("max_increase")
+                } else if which != nil {
+                    max = m.duration("max", required: true)
+                    increase = m.duration("max_increase")
+                }
+                m.finish(valid: ["metric", "max", "max_increase"])
+                if let which, let max {
+                    let kind: MetricKind = which == "error_rate" ? .errorRate : which == "latency" ? .latencyAvg : .latencyP95
+                    metrics.append(AnalysisMetric(metric: kind, max: max, maxIncrease: increase))
+                }
+            }
+            if list.isEmpty { r.fail(a.node, a.field("metrics"), "needs at least one metric (or write analysis: off)") }
+            config.metrics = metrics
+        }
+        a.finish(valid: ["interval", "failure_limit", "inconclusive_limit", "auto_rollback", "metrics"])
+        return config
     }
 
     private static func readRoster(_ m: YAMLReader.Map, _ r: YAMLReader) -> Roster {
@@ -198,23 +257,35 @@ public enum ConfigLoader {
 
     private static func readCommands(_ m: YAMLReader.Map, _ r: YAMLReader) -> [String: CommandSpec] {
         var out: [String: CommandSpec] = [:]
-        let names = ["set_traffic", "rollback"]
-        for name in names {
+        for name in CommandAction.names {
             guard let c = m.map(name) else { continue }
-            if let w = c.map("webhook", required: true, what: "how to send it: webhook: {method, url, body}") {
+            let timeout = c.duration("timeout") ?? 30
+            let hasProgram = c.has("program"), hasWebhook = c.has("webhook")
+            if hasProgram == hasWebhook {
+                r.fail(c.node, c.path, "give exactly one of program: [argv…] or webhook: {method, url, body}")
+            }
+            if hasProgram, let list = c.sequence("program", what: "the program and its arguments, e.g. [/usr/local/bin/deploy, --traffic, \"{percent}\"]") {
+                var argv: [String] = []
+                for (i, node) in list.enumerated() {
+                    if let s = node.scalar?.string { argv.append(s) } else { r.fail(node, c.field("program[\(i)]"), "expected a string argument") }
+                }
+                if argv.isEmpty || argv[0].isEmpty { r.fail(c.node("program"), c.field("program"), "needs the program to run as its first element") }
+                else { out[name] = .program(argv: argv, timeout: timeout) }
+            }
+            if hasWebhook, let w = c.map("webhook") {
                 let method = w.oneOf("method", ["POST", "PUT", "PATCH", "GET", "DELETE"]) ?? "POST"
                 let url = w.string("url", required: true, what: "the http:// or https:// address to call")
                 let body = w.string("body")
-                let timeout = w.duration("timeout") ?? 10
-                w.finish(valid: ["method", "url", "body", "timeout"])
-                if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                w.finish(valid: ["method", "url", "body"])
+                if let url, URL(string: url.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({ ["http", "https"].contains($0) }) != true {
                     r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(url)'")
+                } else if let url {
+                    out[name] = .webhook(method: method, url: url, body: body, headers: [:], timeout: timeout)
                 }
-                if let url { out[name] = .webhook(method: method, url: url, body: body, headers: [:], timeout: timeout) }
             }
-            c.finish(valid: ["webhook"])
+            c.finish(valid: ["program", "webhook", "timeout"])
         }
-        m.finish(valid: names)
+        m.finish(valid: CommandAction.names)
         return out
     }
 }

@@ -11,6 +11,7 @@ public struct Prompt: Sendable, Equatable {
         case status
         case role
         case rolePerson(IncidentRole)
+        case trafficPercent
     }
     public var kind: Kind
     public var text = ""
@@ -40,6 +41,7 @@ public struct Prompt: Sendable, Equatable {
         case .status: "Set status"
         case .role: "Assign role"
         case .rolePerson(let role): "\(role.label) is"
+        case .trafficPercent: "Set canary traffic to (percent)"
         }
     }
 }
@@ -64,13 +66,17 @@ public struct Dashboard: Sendable {
     public var prompt: Prompt?
     public var filter: TimelineEntry.Kind?
     public var flash: Flash?
+    public var armed: Armed?
+    /// nil on read-only screens: no key can reach a command.
+    public var commands: CommandPanel?
     public var glyphs: Glyphs
     public var timeZone: TimeZone
 
     public static let minimumWidth = 80
     public static let minimumHeight = 24
 
-    public init(glyphs: Glyphs = .unicode, timeZone: TimeZone = .current) {
+    public init(commands: CommandPanel? = nil, glyphs: Glyphs = .unicode, timeZone: TimeZone = .current) {
+        self.commands = commands
         self.glyphs = glyphs
         self.timeZone = timeZone
     }
@@ -82,8 +88,13 @@ public struct Dashboard: Sendable {
         ("D", "declare an incident (title, then SEV)", "declare"),
         ("s", "set the incident's status", "status"),
         ("S", "change the incident's severity", "sev"),
-        ("a", "assign a role (IC, tech lead, comms, scribe)", "role"),
+        ("a", "assign a role: IC, tech lead, comms, scribe", "role"),
         ("p", "pin the current values into the timeline", "pin"),
+        ("r", "roll back (armed: a reason, then a countdown)", "rollback"),
+        ("t", "set canary traffic to a percent (armed)", "traffic"),
+        (">", "promote to the next step; approves a waiting one", "promote"),
+        ("F", "promote all the way to 100% (armed)", "full"),
+        ("z u", "pause / resume the canary (with a reason)", "pause"),
         ("f", "filter the timeline by kind", "filter"),
         ("↑ ↓", "scroll the timeline; PgUp PgDn, Home newest", "scroll"),
         ("?", "show or hide this help", "help"),
@@ -92,8 +103,22 @@ public struct Dashboard: Sendable {
     static let filters: [TimelineEntry.Kind?] = [nil, .note, .incident, .threshold, .command, .canary, .source]
 
     /// Apply a key; returns the intent it carries for the app, if any.
-    public mutating func handle(_ key: Key) -> Intent? {
-        if prompt != nil { return handlePrompt(key) }
+    /// `state` and `now` let command keys check what is possible.
+    public mutating func handle(_ key: Key, state: WarRoomState? = nil, now: Date = Date()) -> Intent? {
+        if armed != nil { return handleArmed(key, now: now) }
+        if prompt != nil {
+            if case .trafficPercent = prompt?.kind, key == .enter {
+                let text = prompt?.text.trimmingCharacters(in: CharacterSet(charactersIn: " %")) ?? ""
+                prompt = nil
+                guard let p = Double(text), p.isFinite, (0 ... 100).contains(p) else {
+                    flash = Flash(text: "traffic must be a percent from 0 to 100, got '\(text)'", isError: true, until: now + 5)
+                    return nil
+                }
+                arm(.setTraffic(percent: p), state: state, now: now)
+                return nil
+            }
+            return handlePrompt(key)
+        }
         if showHelp, key != .char("q") {
             showHelp = false
             return nil
@@ -107,6 +132,18 @@ public struct Dashboard: Sendable {
         case .char("S"): prompt = Prompt(.severity)
         case .char("a"): prompt = Prompt(.role)
         case .char("p"): return .pinMetrics
+        case .char("r"): arm(.rollback, state: state, now: now)
+        case .char("t"):
+            if commandRefusal(nil, state: state, now: now) == nil { prompt = Prompt(.trafficPercent) }
+        case .char(">"):
+            if let target = state?.promotionTarget(full: false) {
+                arm(.promote(percent: target), state: state, now: now)
+            } else {
+                flash = Flash(text: "no next step to promote to", isError: true, until: now + 5)
+            }
+        case .char("F"): arm(.promote(percent: 100), state: state, now: now)
+        case .char("z"): arm(.pause, state: state, now: now)
+        case .char("u"): arm(.resume, state: state, now: now)
         case .char("f"):
             let i = Self.filters.firstIndex { $0 == filter } ?? 0
             filter = Self.filters[(i + 1) % Self.filters.count]
@@ -119,6 +156,65 @@ public struct Dashboard: Sendable {
         default: break
         }
         return nil
+    }
+
+    /// Why no command can be armed now (read-only, one in flight, not possible).
+    private mutating func commandRefusal(_ action: CommandAction?, state: WarRoomState?, now: Date) -> String? {
+        var why: String?
+        if commands == nil {
+            why = "read-only: this screen cannot send commands"
+        } else if let state, let busy = state.commandsInFlight.values.first {
+            why = "\(busy.action) is still in flight; one command at a time"
+        } else if let state, let action {
+            why = state.refusal(of: action)
+        }
+        if let why { flash = Flash(text: why, isError: true, until: now + 5) }
+        return why
+    }
+
+    private mutating func arm(_ action: CommandAction, state: WarRoomState?, now: Date) {
+        guard commandRefusal(action, state: state, now: now) == nil else { return }
+        armed = Armed(action: action, armedAt: now)
+    }
+
+    private mutating func handleArmed(_ key: Key, now: Date) -> Intent? {
+        guard var a = armed else { return nil }
+        if key == .escape || key == .ctrl("g") {
+            armed = nil
+            flash = Flash(text: "\(a.action) aborted: nothing was sent", isError: false, until: now + 4)
+            return nil
+        }
+        guard a.firesAt == nil else { return nil }  // counting down: only Esc matters; repeats never fire twice
+        switch key {
+        case .char(let c):
+            if a.reason.count < NoteRules.maxLength { a.reason.append(c) }
+        case .backspace:
+            if !a.reason.isEmpty { a.reason.removeLast() }
+        case .enter:
+            let reason = a.reason.trimmingCharacters(in: .whitespaces)
+            guard NoteRules.problem(with: reason) == nil else {
+                flash = Flash(text: "a reason is required (one line, what and why)", isError: true, until: now + 4)
+                return nil
+            }
+            a.reason = reason
+            if a.action.changesTraffic, let window = commands?.abortWindow, window > 0 {
+                a.firesAt = now + window
+            } else {
+                armed = nil
+                return .command(a.action, reason: reason, trigger: a.armedAt)
+            }
+        default:
+            break
+        }
+        armed = a
+        return nil
+    }
+
+    /// Time passing: an armed command whose countdown ran out is sent, once.
+    public mutating func tick(now: Date) -> Intent? {
+        guard let a = armed, let fires = a.firesAt, now >= fires else { return nil }
+        armed = nil
+        return .command(a.action, reason: a.reason, trigger: a.armedAt)
     }
 
     private mutating func handlePrompt(_ key: Key) -> Intent? {
@@ -202,7 +298,50 @@ public struct Dashboard: Sendable {
         TimelinePane(context, scroll: scroll, filter: filter).render(in: layout.timeline, into: &grid)
         RosterPane(context).render(in: layout.roster, into: &grid)
         if showHelp { HelpOverlay(glyphs: glyphs).render(in: body, into: &grid) }
+        if let armed, let commands {
+            ArmedOverlay(armed: armed, panel: commands, state: context.state, now: now, glyphs: glyphs).render(in: body, into: &grid)
+        }
         return grid
+    }
+}
+
+/// The armed command: exactly what will be sent, where, why, and when.
+struct ArmedOverlay {
+    let armed: Armed
+    let panel: CommandPanel
+    let state: WarRoomState
+    let now: Date
+    let glyphs: Glyphs
+
+    func render(in body: Rect, into grid: inout Grid) {
+        let width = min(body.width - 4, 100)
+        let area = Rect(x: body.x + (body.width - width) / 2, y: body.y + max(0, (body.height - 9) / 2), width: width, height: min(9, body.height))
+        let title = "ARMED: \(armed.action)" + (panel.dryRun ? " (DRY RUN: will not be sent)" : "")
+        let inner = Box(title: title, role: .danger, titleRole: .danger, glyphs: glyphs).render(in: area, into: &grid)
+        var target = "\(panel.service): canary \(Format.weight(state.canary.weight))"
+        if let p = armed.action.percent { target += " → \(Format.weight(p))" }
+        let preview = CommandSpec.preview(armed.action, reason: armed.reason, by: panel.user, service: panel.service, in: panel.specs)
+        grid.put("Target  ", in: inner, row: 0, role: .label)
+        grid.put(target, in: inner, row: 0, dx: 8, role: .value)
+        grid.put("Sends   ", in: inner, row: 1, role: .label)
+        grid.put(TextWidth.truncate(preview, to: inner.width - 8), in: inner, row: 1, dx: 8, role: .accent)
+        if TextWidth.of(preview) > inner.width - 8 {
+            grid.put(TextWidth.truncate(String(preview.dropFirst(max(0, inner.width - 9))), to: inner.width - 8), in: inner, row: 2, dx: 8, role: .accent)
+        }
+        grid.put("By      ", in: inner, row: 3, role: .label)
+        grid.put(panel.user, in: inner, row: 3, dx: 8, role: .normal)
+        grid.put("Reason  ", in: inner, row: 4, role: .label)
+        if let fires = armed.firesAt {
+            grid.put(armed.reason, in: inner, row: 4, dx: 8, role: .value)
+            let left = max(0, fires.timeIntervalSince(now))
+            grid.put(String(format: "Sending in %.1f s · Esc aborts", left), in: inner, row: 6, role: .danger)
+        } else {
+            grid.put(armed.reason + "█", in: inner, row: 4, dx: 8, role: .selection)
+            let then = armed.action.changesTraffic && panel.abortWindow > 0
+                ? "Enter confirms, then \(Format.duration(panel.abortWindow)) to abort · Esc aborts now"
+                : "Enter sends · Esc aborts"
+            grid.put(then, in: inner, row: 6, role: .dim)
+        }
     }
 }
 

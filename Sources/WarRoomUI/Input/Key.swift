@@ -1,3 +1,4 @@
+import Foundation
 import WarRoomCore
 
 /// A key press, decoded by the terminal backend.
@@ -20,4 +21,37 @@ public enum Intent: Sendable, Equatable {
     case setStatus(IncidentStatus)
     case assign(IncidentRole, person: String)
     case pinMetrics
+    /// A command, confirmed with a reason (after the abort window for traffic changes).
+    case command(CommandAction, reason: String, trigger: Date)
+}
+
+/// What the dashboard needs to show and arm commands. Read-only screens have none.
+public struct CommandPanel: Sendable, Equatable {
+    public var specs: [String: CommandSpec]
+    public var service: String
+    public var user: String
+    public var abortWindow: TimeInterval
+    public var dryRun: Bool
+
+    public init(specs: [String: CommandSpec], service: String, user: String, abortWindow: TimeInterval, dryRun: Bool) {
+        self.specs = specs
+        self.service = service
+        self.user = user
+        self.abortWindow = abortWindow
+        self.dryRun = dryRun
+    }
+}
+
+/// A command armed from the keyboard: first a reason, then a countdown.
+public struct Armed: Sendable, Equatable {
+    public var action: CommandAction
+    public var reason = ""
+    public var armedAt: Date
+    /// Set once the reason is confirmed: it is sent at this moment unless aborted.
+    public var firesAt: Date?
+
+    public init(action: CommandAction, armedAt: Date) {
+        self.action = action
+        self.armedAt = armedAt
+    }
 }

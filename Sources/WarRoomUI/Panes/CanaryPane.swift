@@ -27,7 +27,8 @@ public struct CanaryPane {
         row += 1
 
         let phaseRole: Role = switch canary.phase {
-        case .paused: .sev2
+        case .paused, .rollingBack: .sev2
+        case .awaitingApproval: .sev3
         case .rolledBack: .sev3
         case .promoted: .ok
         default: .value
@@ -59,8 +60,48 @@ public struct CanaryPane {
         }
 
         if let reason = canary.reason ?? (canary.phase == .progressing ? state.holdReason : nil) {
-            let role: Role = canary.phase == .rolledBack ? .sev3 : .sev2
+            let role: Role = canary.phase == .rolledBack ? .sev3 : canary.reason?.hasPrefix("ROLLBACK FAILED") == true ? .sev1 : .sev2
             grid.put("\(canary.phase == .rolledBack ? "↩" : "⏸") \(reason)", in: inner, row: row, role: role)
+            row += 1
+        }
+
+        if let analysis = state.plan.analysis, canary.stepIndex != nil {
+            var x = grid.put("Checks ", in: inner, row: row, role: .label)
+            x += grid.put("✓\(canary.checksPassed) ", in: inner, row: row, dx: x, role: .ok)
+            x += grid.put("✖\(canary.checksFailed)", in: inner, row: row, dx: x, role: canary.checksFailed > 0 ? .sev2 : .dim)
+            if canary.phase == .progressing, let started = canary.stepStartedAt {
+                let next = (canary.lastCheckAt ?? started).addingTimeInterval(analysis.interval).timeIntervalSince(now)
+                grid.put(" · next in \(Format.clock(max(0, next)))", in: inner, row: row, dx: x, role: .dim)
+            }
+            row += 1
+            if canary.phase == .progressing, let left = state.failuresLeft, row < inner.height {
+                let action = analysis.autoRollback ? "automatic rollback" : "automatic pause"
+                grid.put("\(left) failed check\(left == 1 ? "" : "s") to \(action)", in: inner, row: row, role: left <= 1 ? .sev3 : .dim)
+                row += 1
+            }
+            for v in canary.lastCheck?.verdicts ?? [] where row < inner.height {
+                let role: Role = switch v.verdict {
+                case .pass: .ok
+                case .marginal: .sev3
+                case .fail: .sev1
+                case .noData: .stale
+                }
+                var line = "\(v.verdict.glyph) \(TextWidth.pad(v.verdict.label, to: 8)) \(v.summary)"
+                if let stable = v.stable { line += " (stable \(Format.value(stable, v.metric)))" }
+                grid.put(line, in: inner, row: row, role: role)
+                row += 1
+            }
+        }
+
+        if canary.ttrTrigger != nil || canary.ttr != nil, row < inner.height {
+            if let ttr = canary.ttr {
+                let met = ttr <= WarRoomState.ttrTarget
+                grid.put("TTR \(Format.clock(ttr)) \(met ? "✓ met" : "✖ MISSED") (target \(Format.clock(WarRoomState.ttrTarget)))",
+                         in: inner, row: row, role: met ? .ok : .sev1)
+            } else if let trigger = canary.ttrTrigger {
+                grid.put("TTR running \(Format.clock(now.timeIntervalSince(trigger))) (target \(Format.clock(WarRoomState.ttrTarget)))",
+                         in: inner, row: row, role: .sev3)
+            }
             row += 1
         }
 

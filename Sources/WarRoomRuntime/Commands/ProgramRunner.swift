@@ -1,0 +1,89 @@
+import Foundation
+import Subprocess
+import Synchronization
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+import WarRoomCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a configured program: argv as given (no shell), in its own process
+/// group, killed as a group when it outlives its timeout. Keeps the exit
+/// status and the last lines of its output.
+public enum ProgramRunner {
+    public static let keptLines = 20
+
+    public static func run(_ argv: [String], timeout: TimeInterval, clock: any WarRoomClock = SystemClock()) async -> CommandOutcome {
+        let started = clock.now()
+        guard let first = argv.first, !first.isEmpty else {
+            return CommandOutcome(succeeded: false, detail: "no program configured", duration: 0)
+        }
+        let tail = Tail()
+        let timedOut = Flag()
+        var options = PlatformOptions()
+        options.processGroupID = 0  // its own group, so a timeout reaches its children too
+        let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
+        do {
+            let result = try await Subprocess.run(
+                executable, arguments: Arguments(Array(argv.dropFirst())), platformOptions: options,
+                input: .none, output: .sequence, error: .combinedWithOutput
+            ) { execution in
+                let pid = execution.processIdentifier.value
+                let watchdog = Task {
+                    try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
+                    timedOut.set()
+                    kill(-pid, SIGKILL)
+                }
+                defer { watchdog.cancel() }
+                for try await buffer in execution.standardOutput {
+                    buffer.withUnsafeBytes { tail.append($0) }
+                }
+            }
+            let duration = clock.now().timeIntervalSince(started)
+            if timedOut.isSet {
+                return CommandOutcome(succeeded: false, detail: "timeout after \(Format.duration(timeout)): process group killed",
+                                      duration: duration, output: tail.text)
+            }
+            switch result.terminationStatus {
+            case .exited(let code):
+                return CommandOutcome(succeeded: code == 0, detail: "exit \(code)", duration: duration, output: tail.text)
+            case .signaled(let signal):
+                return CommandOutcome(succeeded: false, detail: "killed by signal \(signal)", duration: duration, output: tail.text)
+            }
+        } catch {
+            return CommandOutcome(succeeded: false, detail: "cannot run \(first): \(error)",
+                                  duration: clock.now().timeIntervalSince(started), output: tail.text)
+        }
+    }
+
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
+    }
+
+    /// The last lines of a stream, bounded in memory however much it prints.
+    final class Tail: Sendable {
+        private let state = Mutex<[UInt8]>([])
+        private static let maxBytes = 8192
+
+        func append(_ bytes: UnsafeRawBufferPointer) {
+            state.withLock { buffer in
+                buffer.append(contentsOf: bytes)
+                if buffer.count > Self.maxBytes * 2 { buffer.removeFirst(buffer.count - Self.maxBytes) }
+            }
+        }
+
+        var text: String {
+            let bytes = state.withLock { $0 }
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            var kept = lines.suffix(ProgramRunner.keptLines + 1)
+            if kept.last == "" { kept.removeLast() }
+            return kept.suffix(ProgramRunner.keptLines).joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import WarRoomCore
+@testable import WarRoomUI
+
+@Suite("Armed-action flow")
+struct ArmedTests {
+    static let panel = CommandPanel(
+        specs: ["rollback": .program(argv: ["/usr/local/bin/rollback", "--service", "{service}", "--reason", "{reason}"], timeout: 30),
+                "set_traffic": .webhook(method: "POST", url: "http://deploy/traffic", body: #"{"percent": {percent}}"#, headers: [:], timeout: 5)],
+        service: "checkout-api", user: "ana", abortWindow: 3, dryRun: false)
+
+    func type(_ text: String, into d: inout Dashboard, at now: Date) {
+        for c in text { _ = d.handle(.char(c), now: now) }
+    }
+
+    @Test("r arms a rollback: shows the exact command, asks for a reason, counts down, then sends once")
+    func rollback() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        #expect(d.handle(.char("r"), state: state, now: now) == nil)
+        type("errors up", into: &d, at: now)
+        var grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
+        #expect(grid.text.contains("ARMED: rollback"))
+        #expect(grid.text.contains("/usr/local/bin/rollback --service checkout-api --reason 'errors up'"))
+        #expect(grid.text.contains("checkout-api: canary 5% → 0%"))
+        #expect(d.handle(.enter, state: state, now: now) == nil)
+        #expect(d.armed?.firesAt == now + 3)
+        // Holding or repeating keys during the countdown does nothing.
+        #expect(d.handle(.char("r"), state: state, now: now + 1) == nil)
+        #expect(d.handle(.enter, state: state, now: now + 1) == nil)
+        #expect(d.tick(now: now + 2.9) == nil)
+        grid = d.render(Snapshot(state: state, publishedAt: now), now: now + 1.5, width: 160, height: 48)
+        #expect(grid.text.contains("Sending in 1.5 s · Esc aborts"))
+        #expect(d.tick(now: now + 3) == .command(.rollback, reason: "errors up", trigger: now))
+        #expect(d.tick(now: now + 4) == nil, "sent once")
+        #expect(d.armed == nil)
+    }
+
+    @Test("Esc aborts at any point and nothing is sent")
+    func abort() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("r"), state: state, now: now)
+        type("x", into: &d, at: now)
+        _ = d.handle(.enter, state: state, now: now)
+        #expect(d.handle(.escape, state: state, now: now + 1) == nil)
+        #expect(d.tick(now: now + 10) == nil)
+        #expect(d.flash?.text == "rollback aborted: nothing was sent")
+    }
+
+    @Test("a reason is required")
+    func reasonRequired() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("r"), state: state, now: now)
+        #expect(d.handle(.enter, state: state, now: now) == nil)
+        #expect(d.armed?.firesAt == nil)
+        #expect(d.flash?.text == "a reason is required (one line, what and why)")
+    }
+
+    @Test("t asks for a percent, then arms a traffic change showing the request")
+    func traffic() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("t"), state: state, now: now)
+        type("12.5", into: &d, at: now)
+        _ = d.handle(.enter, state: state, now: now)
+        #expect(d.armed?.action == .setTraffic(percent: 12.5))
+        type("slow down", into: &d, at: now)
+        let grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
+        #expect(grid.text.contains(#"POST http://deploy/traffic {"percent": 12.5}"#))
+        _ = d.handle(.char("t"), state: state, now: now)
+        _ = d.handle(.escape, state: state, now: now)
+        _ = d.handle(.char("t"), state: state, now: now)
+        type("250", into: &d, at: now)
+        _ = d.handle(.enter, state: state, now: now)
+        #expect(d.armed == nil)
+        #expect(d.flash?.text == "traffic must be a percent from 0 to 100, got '250'")
+    }
+
+    @Test("pause and resume need a reason but no countdown")
+    func pause() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("z"), state: state, now: now)
+        type("wait for QA", into: &d, at: now)
+        #expect(d.handle(.enter, state: state, now: now) == .command(.pause, reason: "wait for QA", trigger: now))
+    }
+
+    @Test("nothing arms while a command is in flight, or on a read-only screen")
+    func refused() {
+        var (state, now) = Fixture.launch()
+        state.apply(Recorded(seq: 999, time: now, event: .commandIssued(CommandRequest(id: 99, action: .setTraffic(percent: 25), by: "warroom", reason: "x", automatic: true))))
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("r"), state: state, now: now)
+        #expect(d.armed == nil)
+        #expect(d.flash?.text == "set traffic 25% is still in flight; one command at a time")
+        var readOnly = Dashboard(commands: nil, timeZone: .gmt)
+        for key in ["r", "t", ">", "F", "z", "u"] {
+            _ = readOnly.handle(.char(Character(key)), state: state, now: now)
+            #expect(readOnly.armed == nil && readOnly.prompt == nil)
+            #expect(readOnly.flash?.text == "read-only: this screen cannot send commands")
+        }
+    }
+}
