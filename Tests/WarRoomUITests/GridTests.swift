@@ -96,3 +96,14 @@ struct GridDiffTests {
         #expect(runs == [CellRun(x: 0, y: 0, role: .normal, scalars: ["日", "x", " "], width: 4)])
     }
 }
+
+@Suite("Wrapping")
+struct WrapTests {
+    @Test func wrapsAtSpacesAndEllipsizesTheLastLine() {
+        #expect(TextWidth.wrap("rolled back by warroom: analysis failed 2 checks", width: 20, lines: 2)
+                == ["rolled back by", "warroom: analysis f…"])
+        #expect(TextWidth.wrap("short", width: 20, lines: 2) == ["short"])
+        #expect(TextWidth.wrap("averyveryverylongword and more", width: 8, lines: 3) == ["averyver", "yverylon", "gword a…"])
+        #expect(TextWidth.wrap("x", width: 0, lines: 2).isEmpty)
+    }
+}

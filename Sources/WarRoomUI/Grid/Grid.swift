@@ -198,6 +198,34 @@ public enum TextWidth {
         return String(out) + "…"
     }
 
+    /// Break text into at most `lines` lines of `width` columns at spaces; the
+    /// last line ends in "…" when text is left over.
+    public static func wrap(_ text: String, width: Int, lines: Int) -> [String] {
+        guard width > 0, lines > 0 else { return [] }
+        var out: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty, out.count < lines {
+            if out.count == lines - 1 || of(String(rest)) <= width {
+                out.append(truncate(String(rest), to: width))
+                break
+            }
+            var cut = rest.startIndex
+            var used = 0
+            var lastSpace: Substring.Index?
+            for i in rest.indices {
+                let w = max(of(String(rest[i])), 0)
+                if used + w > width { break }
+                used += w
+                if rest[i] == " " { lastSpace = i }
+                cut = rest.index(after: i)
+            }
+            let end = lastSpace ?? cut
+            out.append(String(rest[..<end]))
+            rest = rest[end...].drop { $0 == " " }
+        }
+        return out
+    }
+
     /// Pad with spaces on the right (or left) to `width` columns, cutting if longer.
     public static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
         let t = truncate(text, to: width)

@@ -84,6 +84,7 @@ public struct Dashboard: Sendable {
     /// The keys the footer and the help overlay list.
     public static let keys: [(key: String, action: String, short: String)] = [
         ("q", "quit", "quit"),
+        ("?", "show or hide this help", "help"),
         ("n", "add a note to the timeline", "note"),
         ("D", "declare an incident (title, then SEV)", "declare"),
         ("s", "set the incident's status", "status"),
@@ -97,7 +98,6 @@ public struct Dashboard: Sendable {
         ("z u", "pause / resume the canary (with a reason)", "pause"),
         ("f", "filter the timeline by kind", "filter"),
         ("↑ ↓", "scroll the timeline; PgUp PgDn, Home newest", "scroll"),
-        ("?", "show or hide this help", "help"),
     ]
 
     static let filters: [TimelineEntry.Kind?] = [nil, .note, .incident, .threshold, .command, .canary, .source]
@@ -380,7 +380,7 @@ public struct Layout: Sendable, Equatable {
             let spaced = MetricsPane.preferredInnerHeight + MetricsPane.metrics.count + 2 + 2
             let topHeight = min(max(metricsHeight, body.height * 2 / 5 > spaced ? spaced : metricsHeight + 4), body.height / 2)
             let (top, bottom) = body.splitTop(topHeight)
-            let leftWidth = body.width * 3 / 5
+            let leftWidth = body.width * 11 / 20
             (metrics, canary) = top.splitLeft(leftWidth)
             (timeline, roster) = bottom.splitLeft(leftWidth)
         } else {

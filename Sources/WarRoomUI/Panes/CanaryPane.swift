@@ -61,8 +61,11 @@ public struct CanaryPane {
 
         if let reason = canary.reason ?? (canary.phase == .progressing ? state.holdReason : nil) {
             let role: Role = canary.phase == .rolledBack ? .sev3 : canary.reason?.hasPrefix("ROLLBACK FAILED") == true ? .sev1 : .sev2
-            grid.put("\(canary.phase == .rolledBack ? "↩" : "⏸") \(reason)", in: inner, row: row, role: role)
-            row += 1
+            // Why it stopped matters most: up to two lines.
+            for line in TextWidth.wrap("\(canary.phase == .rolledBack ? "↩" : "⏸") \(reason)", width: inner.width, lines: 2) {
+                grid.put(line, in: inner, row: row, role: role)
+                row += 1
+            }
         }
 
         if let analysis = state.plan.analysis, canary.stepIndex != nil {
@@ -86,8 +89,12 @@ public struct CanaryPane {
                 case .fail: .sev1
                 case .noData: .stale
                 }
-                var line = "\(v.verdict.glyph) \(TextWidth.pad(v.verdict.label, to: 8)) \(v.summary)"
-                if let stable = v.stable { line += " (stable \(Format.value(stable, v.metric)))" }
+                let name = v.metric == .errorRate ? "errors" : v.metric == .latencyAvg ? "latency" : v.metric.label
+                var line = "\(v.verdict.glyph) \(TextWidth.pad(v.verdict.label, to: 8)) \(TextWidth.pad(name, to: 8))"
+                if let c = v.canary {
+                    line += "\(Format.value(c, v.metric)) \(v.verdict == .fail ? ">" : "≤") \(Format.value(v.limit, v.metric))"
+                    if let stable = v.stable, TextWidth.of(line) + 18 <= inner.width { line += "  stable \(Format.value(stable, v.metric))" }
+                }
                 grid.put(line, in: inner, row: row, role: role)
                 row += 1
             }
