@@ -93,7 +93,7 @@ struct AnalysisTests {
         #expect(h.executed.last?.action == .pause)
         h.finishLast(detail: "recorded only")
         #expect(h.state.canary.phase == .paused)
-        #expect(h.state.canary.reason?.hasPrefix("paused by warroom (automatic): analysis failed 1 checks") == true)
+        #expect(h.state.canary.reason?.hasPrefix("paused by warroom (automatic): analysis failed 1 check:") == true)
     }
 
     @Test("no data is never a pass: inconclusive checks pause the canary")

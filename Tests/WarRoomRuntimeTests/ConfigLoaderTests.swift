@@ -97,6 +97,7 @@ struct ConfigLoaderTests {
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {failure_limit: -1}}", "whole number"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {metrics: [{metric: cpu, max: 1}]}}", "expected one of error_rate, latency, latency_p95"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ndry_run: maybe", "expected true or false"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers_from_env: {Authorization: 'Bearer abc'}}}}", "NAME of an environment variable"),
     ])
     func bad(yaml: String, message: String) {
         let found = errors(yaml)

@@ -104,6 +104,26 @@ struct WebhookTests {
         }
     }
 
+    @Test("header values come from the environment; a missing variable sends nothing; previews show only the variable's name")
+    func headersFromEnvironment() async throws {
+        try await withFaultyServer { port in
+            let spec = CommandSpec.webhook(method: "POST", url: "http://127.0.0.1:\(port)/auth", body: nil,
+                                           headers: ["Authorization": "WARROOM_TEST_TOKEN"], timeout: 5)
+            let executor = ConfiguredExecutor(specs: ["rollback": spec], client: .shared)
+            unsetenv("WARROOM_TEST_TOKEN")
+            let missing = await executor.run(request(.rollback), service: "api")
+            #expect(!missing.succeeded)
+            #expect(missing.detail == "environment variable WARROOM_TEST_TOKEN is not set (for header Authorization); not sent")
+            setenv("WARROOM_TEST_TOKEN", "Bearer s3cret", 1)
+            defer { unsetenv("WARROOM_TEST_TOKEN") }
+            let sent = await executor.run(request(.rollback), service: "api")
+            #expect(sent.succeeded, "\(sent)")
+            let preview = CommandSpec.preview(.rollback, reason: "r", by: "ana", service: "api", in: ["rollback": spec])
+            #expect(preview == "POST http://127.0.0.1:\(port)/auth [Authorization: $WARROOM_TEST_TOKEN]")
+            #expect(!preview.contains("s3cret"))
+        }
+    }
+
     @Test("a failing, refused or missing command is an outcome with its reason, never a throw")
     func failures() async throws {
         try await withFaultyServer { port in

@@ -41,6 +41,10 @@ func withFaultyServer<T: Sendable>(_ body: (Int) async throws -> T) async throws
         })
     }
     router.post("fail") { _, _ in Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "deploy tool exploded"))) }
+    router.post("auth") { request, _ -> Response in
+        let value = request.headers[.authorization] ?? "none"
+        return Response(status: value == "Bearer s3cret" ? .ok : .unauthorized, body: .init(byteBuffer: ByteBuffer(string: value)))
+    }
     router.post("echo") { request, _ -> Response in
         let body = try await request.body.collect(upTo: 1 << 16)
         return Response(status: .ok, body: .init(byteBuffer: body))

@@ -22,6 +22,7 @@ public struct SourceConfig: Sendable, Equatable {
 /// How a command reaches production.
 public enum CommandSpec: Sendable, Equatable {
     /// An HTTP request; `body` may hold `{percent}`, `{reason}`, `{service}`, `{by}`.
+    /// `headers` maps a header name to the environment variable holding its value.
     case webhook(method: String, url: String, body: String?, headers: [String: String], timeout: TimeInterval)
     /// A program and its arguments, run directly (never through a shell); each
     /// placeholder is replaced inside its own argument.
@@ -51,8 +52,9 @@ public enum CommandSpec: Sendable, Equatable {
             return out
         }
         switch self {
-        case .webhook(let method, let url, let body, _, _):
-            return "\(method) \(fill(url))" + (body.map { " " + fill($0) } ?? "")
+        case .webhook(let method, let url, let body, let headers, _):
+            let shown = headers.keys.sorted().map { " [\($0): $\(headers[$0]!)]" }.joined()
+            return "\(method) \(fill(url))\(shown)" + (body.map { " " + fill($0) } ?? "")
         case .program(let argv, _):
             return argv.map { arg in
                 let a = fill(arg)

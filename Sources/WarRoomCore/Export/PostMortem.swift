@@ -105,7 +105,18 @@ public struct PostMortem: Sendable {
         let rollbacks = actions.filter { $0.request.action == .rollback }
         guard let last = rollbacks.last else { return "No rollback was performed. Target: at most 2 minutes." }
         guard let outcome = last.outcome else { return "A rollback was issued at \(Format.wallTime(last.issued.time)) UTC; no outcome recorded." }
-        return "Rollback issued \(Format.wallTime(last.issued.time)) UTC, \(outcome.succeeded ? "completed" : "FAILED") in \(String(format: "%.1fs", outcome.duration)). Target: at most 2 minutes."
+        var text = "Rollback issued \(Format.wallTime(last.issued.time)) UTC (\(last.request.automatic ? "automatically" : "by \(last.request.by)")), \(outcome.succeeded ? "completed" : "FAILED") in \(String(format: "%.1fs", outcome.duration))."
+        let measured = events.compactMap { e -> (TimeInterval, Date, Date)? in
+            if case .ttrMeasured(let seconds, let trigger) = e.event { return (seconds, trigger, e.time) }
+            return nil
+        }.last
+        if let (seconds, trigger, healthy) = measured {
+            let met = seconds <= WarRoomState.ttrTarget
+            text += "\n**TTR: \(Format.clock(seconds))** from the trigger at \(Format.wallTime(trigger)) UTC to the first healthy reading at \(Format.wallTime(healthy)) UTC; target 2 minutes: \(met ? "met" : "MISSED")."
+        } else if outcome.succeeded {
+            text += "\nNo healthy reading was recorded after it, so TTR was not measured."
+        }
+        return text
     }
 
     var lead: String { state.incident?.roles[.commander].map { "@\($0)" } ?? "[LEAD]" }

@@ -155,7 +155,7 @@ public struct WarRoomState: Sendable {
                 canary.inconclusiveInARow = 0
                 add(recorded, .canary, .bad, "analysis check FAILED (\(canary.checksFailed) failed, \(analysis.failureLimit) tolerated): \(check.reason)")
                 if canary.checksFailed > analysis.failureLimit, commandsInFlight.isEmpty {
-                    let why = "analysis failed \(canary.checksFailed) checks: \(check.reason)"
+                    let why = "analysis failed \(canary.checksFailed) check\(canary.checksFailed == 1 ? "" : "s"): \(check.reason)"
                     effects += issue(analysis.autoRollback ? .rollback : .pause, reason: why, trigger: time)
                 }
             case .inconclusive:

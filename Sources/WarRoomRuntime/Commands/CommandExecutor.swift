@@ -38,7 +38,13 @@ public struct ConfiguredExecutor: CommandExecutor {
             let values = Placeholders.values(for: request, service: service)
             var http = HTTPClientRequest(url: Placeholders.fill(url, values, escape: .url))
             http.method = HTTPMethod(rawValue: method.uppercased())
-            for (name, value) in headers { http.headers.add(name: name, value: value) }
+            let environment = ProcessInfo.processInfo.environment
+            for (name, variable) in headers.sorted(by: { $0.key < $1.key }) {
+                guard let value = environment[variable], !value.isEmpty else {
+                    return CommandOutcome(succeeded: false, detail: "environment variable \(variable) is not set (for header \(name)); not sent", duration: 0)
+                }
+                http.headers.add(name: name, value: value)
+            }
             if let body {
                 http.body = .bytes(ByteBuffer(string: Placeholders.fill(body, values, escape: .json)))
                 if !http.headers.contains(name: "Content-Type") { http.headers.add(name: "Content-Type", value: "application/json") }

@@ -276,11 +276,26 @@ public enum ConfigLoader {
                 let method = w.oneOf("method", ["POST", "PUT", "PATCH", "GET", "DELETE"]) ?? "POST"
                 let url = w.string("url", required: true, what: "the http:// or https:// address to call")
                 let body = w.string("body")
-                w.finish(valid: ["method", "url", "body"])
+                // Header values come from the environment, never from the file.
+                var headers: [String: String] = [:]
+                if let h = w.map("headers_from_env", what: "header names mapped to environment variable names") {
+                    for (keyNode, valueNode) in h.node.mapping ?? [:] {
+                        guard let header = keyNode.scalar?.string else { continue }
+                        _ = h.node(header)
+                        guard let env = valueNode.scalar?.string,
+                              env.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                            r.fail(valueNode, h.field(header), "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
+                            continue
+                        }
+                        headers[header] = env
+                    }
+                    h.finish(valid: [])
+                }
+                w.finish(valid: ["method", "url", "body", "headers_from_env"])
                 if let url, URL(string: url.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({ ["http", "https"].contains($0) }) != true {
                     r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(url)'")
                 } else if let url {
-                    out[name] = .webhook(method: method, url: url, body: body, headers: [:], timeout: timeout)
+                    out[name] = .webhook(method: method, url: url, body: body, headers: headers, timeout: timeout)
                 }
             }
             c.finish(valid: ["program", "webhook", "timeout"])
