@@ -62,7 +62,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore"], swiftSettings: strict),
+        .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore"], exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
                     exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(

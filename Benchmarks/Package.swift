@@ -30,7 +30,10 @@ let package = Package(
     targets: [
         .target(
             name: "Support",
-            dependencies: [.product(name: "WarRoomCore", package: "warroom")],
+            dependencies: [
+                .product(name: "WarRoomCore", package: "warroom"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
             path: "Support",
             swiftSettings: strict
         ),

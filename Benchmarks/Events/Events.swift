@@ -84,8 +84,9 @@ actor Room {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal],
+        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocBytesCount],
         timeUnits: .nanoseconds,
+        units: exactUnits([.throughput, .mallocCountTotal, .mallocBytesCount, .writeSyscalls]),
         warmupIterations: 3,
         scalingFactor: .one,
         maxDuration: .seconds(3),
@@ -105,7 +106,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let actorConfig = Benchmark.Configuration(
-        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .writeSyscalls],
+        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .mallocBytesCount, .writeSyscalls],
         warmupIterations: 1, maxDuration: .seconds(8), maxIterations: 200)
 
     let rooms = Mutex<[String: Room]>([:])

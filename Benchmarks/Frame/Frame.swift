@@ -44,6 +44,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: frameMetrics,
         timeUnits: .nanoseconds,
+        units: exactUnits(frameMetrics + [cellRuns, changedCells]),
         warmupIterations: 20,
         scalingFactor: .one,
         maxDuration: .seconds(3),

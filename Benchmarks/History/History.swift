@@ -15,6 +15,9 @@ let residentAfterFill = BenchmarkMetric.custom("residentAfterFill", polarity: .p
 let residentBefore = BenchmarkMetric.custom("residentBefore", polarity: .prefersSmaller, useScalingFactor: false)
 let pointStride = BenchmarkMetric.custom("pointStride", polarity: .prefersSmaller, useScalingFactor: false)
 
+let historyMetrics: [BenchmarkMetric] = [.wallClock, .mallocBytesCount, .mallocCountTotal, .peakMemoryResident,
+                                         computedBytes, residentBefore, residentAfterFill, pointStride]
+
 /// 200 full series; the points' values wobble like real readings.
 func fill() -> [Series] {
     var all: [Series] = []
@@ -33,9 +36,9 @@ func fill() -> [Series] {
 let benchmarks: @Sendable () -> Void = {
     Benchmark("history_24h_200_series",
               configuration: .init(
-                  metrics: [.wallClock, .mallocBytesCount, .mallocCountTotal, .peakMemoryResident,
-                            computedBytes, residentBefore, residentAfterFill, pointStride],
+                  metrics: historyMetrics,
                   timeUnits: .nanoseconds,
+                  units: exactUnits(historyMetrics),
                   warmupIterations: 0,
                   scalingFactor: .one,
                   maxDuration: .seconds(20),

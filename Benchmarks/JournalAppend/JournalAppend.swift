@@ -46,6 +46,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .throughput, .writeSyscalls, .writeBytesPhysical],
         timeUnits: .nanoseconds,
+        units: exactUnits([.throughput, .writeSyscalls, .writeBytesPhysical]),
         warmupIterations: 3,
         scalingFactor: .one,
         maxDuration: .seconds(5),

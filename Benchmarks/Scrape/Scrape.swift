@@ -81,10 +81,13 @@ func validBody(_ body: [UInt8]) throws -> [UInt8] {
 let bodyBytes = BenchmarkMetric.custom("bodyBytes", polarity: .prefersLarger, useScalingFactor: false)
 let samplesParsed = BenchmarkMetric.custom("samples", polarity: .prefersLarger, useScalingFactor: false)
 
+let scrapeMetrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident, bodyBytes, samplesParsed]
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident, bodyBytes, samplesParsed],
+        metrics: scrapeMetrics,
         timeUnits: .nanoseconds,
+        units: exactUnits(scrapeMetrics),
         warmupIterations: 1,
         scalingFactor: .one,
         maxDuration: .seconds(8),

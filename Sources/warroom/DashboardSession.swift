@@ -33,7 +33,8 @@ struct DashboardSession {
         let executor: any CommandExecutor = config.dryRun
             ? DryRunExecutor(specs: config.commands)
             : ConfiguredExecutor(specs: config.commands, client: client)
-        let warroom = try WarRoom(journal: journal, executor: executor, logger: logger)
+        let pager = ConfiguredPager(spec: config.dryRun ? nil : config.commands[WarRoomConfig.pagingKey], client: client)
+        let warroom = try WarRoom(journal: journal, executor: executor, pager: pager, logger: logger)
         try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
 
         let mailbox = try SnapshotMailbox()

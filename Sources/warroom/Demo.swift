@@ -76,12 +76,17 @@ enum DemoConfig {
             metrics:
               - {metric: error_rate, max: 5%, max_increase: 2%}
               - {metric: latency, max: 3s, max_increase: 1s}
+        # The runbooks' escalation, compressed from minutes to seconds.
         roster:
           tiers:
-            - {tier: Primary, name: Ana Ruiz, handle: "@ana", contact: "+1 555 0101", escalate_after: 15m}
-            - {tier: Secondary, name: Ben Okafor, handle: "@ben", contact: "+1 555 0102", escalate_after: 30m}
-            - {tier: Eng lead, name: Chen Wei, handle: "@chen", contact: "+1 555 0103", escalate_after: 1h}
-            - {tier: CTO, name: Dana Levi, handle: "@dana", contact: "+1 555 0104", escalate_after: 2h}
+            - {tier: Primary, name: Ana Ruiz, handle: "@ana", contact: "+1 555 0101", escalate_after: 15s}
+            - {tier: Secondary, name: Ben Okafor, handle: "@ben", contact: "+1 555 0102", escalate_after: 30s}
+            - {tier: Eng lead, name: Chen Wei, handle: "@chen", contact: "+1 555 0103", escalate_after: 60s}
+            - {tier: CTO, name: Dana Levi, handle: "@dana", contact: "+1 555 0104", escalate_after: 120s}
+        # A harmless pager: prints the page. A real one would call your paging service.
+        paging:
+          program: [/bin/echo, "PAGE {handle} ({tier}) {severity}: {title}"]
+          timeout: 5s
         abort_window: 3s
         commands:
           set_traffic:

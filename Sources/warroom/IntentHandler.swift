@@ -38,6 +38,9 @@ struct IntentHandler: Sendable {
             case .pinMetrics:
                 refusal = try await warroom.pinMetrics(by: user)
                 done = "current values pinned to the timeline"
+            case .acknowledge:
+                refusal = try await warroom.perform(.acknowledged(by: user))
+                done = "acknowledged: escalation stopped"
             case .command(let action, let reason, let trigger):
                 refusal = try await warroom.issue(action, by: user, reason: reason, trigger: trigger)
                 done = "\(action) sent; its outcome will show in the timeline"

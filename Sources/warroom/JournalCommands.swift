@@ -56,6 +56,29 @@ struct Note: ParsableCommand {
     }
 }
 
+struct Ack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Acknowledge the page from any shell: stops the escalation; shows on the dashboard within a second.")
+
+    @Option(help: "The war room's journal.")
+    var journal: String
+
+    @Option(help: "Who acknowledges (default: the OS user).")
+    var by: String?
+
+    func run() throws {
+        let j = try openJournal(journal, readOnly: false)
+        let (state, _) = try fold(j)
+        let event = Event.acknowledged(by: by ?? currentUser())
+        if let refusal = state.refusal(of: event) {
+            warn("warroom: \(refusal)")
+            throw ExitCode(1)
+        }
+        let r = try j.append(event, at: Date())
+        print("acknowledged as event \(r.seq) at \(Format.wallTime(r.time)) UTC")
+    }
+}
+
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the war room's current state: incident, severity, roles, canary, latest values, on call.")

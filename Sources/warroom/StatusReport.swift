@@ -49,6 +49,13 @@ struct StatusReport {
         for t in state.session?.roster.tiers ?? [] {
             row("on call", "\(t.name): \(t.person.name) \(t.person.handle)")
         }
+        if let e = state.escalation {
+            for p in e.pages {
+                let result = p.outcome.map { $0.succeeded ? "delivered" : "FAILED: \($0.detail)" } ?? "sending"
+                row("paged", "\(p.request.person.name) (\(p.request.tierName)) at \(Format.wallTime(p.sentAt)) UTC: \(result)")
+            }
+            if let by = e.acknowledgedBy { row("ack", "by \(by)") } else if e.isActive { row("ack", "not yet acknowledged") }
+        }
         row("journal", "\(eventCount) events" + (lastEvent.map { ", last \(Format.age(now.timeIntervalSince($0))) ago" } ?? ""))
         return lines.joined(separator: "\n")
     }
@@ -71,6 +78,11 @@ struct StatusReport {
                 return item
             },
             "on_call": (state.session?.roster.tiers ?? []).map { ["tier": $0.name, "name": $0.person.name, "handle": $0.person.handle] },
+            "paged": (state.escalation?.pages ?? []).map { p -> [String: Any] in
+                ["name": p.request.person.name, "tier": p.request.tierName, "at": Format.iso(p.sentAt),
+                 "delivered": p.outcome?.succeeded as Any? ?? NSNull(), "detail": p.outcome?.detail as Any? ?? NSNull()]
+            },
+            "acknowledged_by": state.escalation?.acknowledgedBy as Any? ?? NSNull(),
         ]
         if let i = state.incident {
             var roles: [String: String] = [:]

@@ -8,6 +8,7 @@ struct Harness {
     var now = Date(timeIntervalSince1970: 1_800_000_000)
     var seq: Int64 = 0
     var executed: [CommandRequest] = []
+    var pages: [PageRequest] = []
     var recorded: [Recorded] = []
 
     /// The runbook plan without analysis, for tests of stepping alone.
@@ -45,6 +46,8 @@ struct Harness {
                 queue.append(contentsOf: state.apply(r))
             case .execute(let request):
                 executed.append(request)
+            case .page(let request):
+                pages.append(request)
             }
         }
     }

@@ -25,7 +25,8 @@ struct IncidentTests {
         #expect(i.peak == .sev1)
         #expect(!i.isOpen)
         #expect(i.duration(at: h.now + 3600) == 660)
-        #expect(h.texts.suffix(7) == [
+        #expect(h.texts.last == "escalation stopped: incident resolved")
+        #expect(h.texts.dropLast().suffix(7) == [
             "Incident commander: ana (assigned by ana)",
             "Scribe: ben (assigned by ana)",
             "severity SEV-2 → SEV-1 by ana: customers report failures",

@@ -80,16 +80,17 @@ struct PaneTests {
         TimelinePane(Fixture.context(fault: true)).render(in: grid.bounds, into: &grid)
         #expect(grid.lines[0] == "┌ Incident timeline (UTC) ───────────────────────────────────────────────────────────────┐")
         #expect(grid.lines[1].hasPrefix("│ T+00:20  08:32:30 ✎ ana: watching the canary closely"))
-        #expect(grid.lines[2].hasPrefix("│ T+00:00  08:32:10 ✖ incident #1 opened at SEV-1 by warroom (automatic): canary error"))
-        #expect(grid.lines[3].hasPrefix("│ T+00:00  08:32:10 ✖ canary error rate 24.0% above SEV-1 threshold 20.0%"))
-        #expect(grid.lines[4].hasPrefix("│ T-02:10  08:30:00 · canary at 5% (stage 2/4)"))
+        #expect(grid.lines[2].hasPrefix("│ T+00:00  08:32:10 ✖ escalation started for SEV-1: 4 tiers"))
+        #expect(grid.lines[3].hasPrefix("│ T+00:00  08:32:10 ✖ incident #1 opened at SEV-1 by warroom (automatic): canary error"))
+        #expect(grid.lines[4].hasPrefix("│ T+00:00  08:32:10 ✖ canary error rate 24.0% above SEV-1 threshold 20.0%"))
+        #expect(grid.lines[5].hasPrefix("│ T-02:10  08:30:00 · canary at 5% (stage 2/4)"))
     }
 
     @Test("timeline scrolls and says how many newer entries are hidden")
     func timelineScroll() {
         var grid = Grid(width: 90, height: 5)
-        TimelinePane(Fixture.context(fault: true), scroll: 2).render(in: grid.bounds, into: &grid)
-        #expect(grid.lines[0].contains("↓2 newer"))
+        TimelinePane(Fixture.context(fault: true), scroll: 3).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[0].contains("↓3 newer"))
         #expect(grid.lines[1].contains("canary error rate 24.0% above SEV-1"))
     }
 

@@ -10,6 +10,12 @@ public enum Placeholders {
         return v
     }
 
+    /// `{person}`, `{handle}`, `{contact}`, `{tier}`, `{severity}`, `{title}`, `{service}` for pages.
+    public static func values(for page: PageRequest, service: String) -> [String: String] {
+        ["person": page.person.name, "handle": page.person.handle, "contact": page.person.contact, "tier": page.tierName,
+         "severity": page.severity.label, "title": page.title, "service": service, "round": String(page.round + 1)]
+    }
+
     public static func fill(_ template: String, _ values: [String: String], escape: Escape) -> String {
         var out = template
         for (key, value) in values {

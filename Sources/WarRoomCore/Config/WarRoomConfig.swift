@@ -73,6 +73,9 @@ public struct WarRoomConfig: Sendable, Equatable {
     public var roster: Roster
     /// Keyed by `CommandAction.name`: "set_traffic", "promote", "pause", "resume", "rollback".
     public var commands: [String: CommandSpec]
+    /// The key under which the paging command is kept in `commands`.
+    public static let pagingKey = "page"
+
     /// Seconds between confirming a traffic change and sending it; Esc aborts.
     public var abortWindow: TimeInterval = 3
     /// Show and record commands without sending them.

@@ -74,6 +74,9 @@ public enum Event: Sendable, Codable, Equatable {
     case commandIssued(CommandRequest)
     case commandFinished(id: Int, outcome: CommandOutcome)
     case note(text: String, by: String)
+    case pageIssued(PageRequest)
+    case pageFinished(id: Int, outcome: CommandOutcome)
+    case acknowledged(by: String)
 
     /// A short kind name, stored beside the payload for filtering and export.
     public var kind: String {
@@ -94,6 +97,9 @@ public enum Event: Sendable, Codable, Equatable {
         case .commandIssued: "command_issued"
         case .commandFinished: "command_finished"
         case .note: "note"
+        case .pageIssued: "page_issued"
+        case .pageFinished: "page_finished"
+        case .acknowledged: "acknowledged"
         }
     }
 }

@@ -32,9 +32,12 @@ public struct EscalationTier: Sendable, Codable, Equatable {
 /// Who is on call, tier by tier.
 public struct Roster: Sendable, Codable, Equatable {
     public var tiers: [EscalationTier]
+    /// Escalation policies by severity label ("SEV-1"); the runbooks' otherwise.
+    public var policies: [String: EscalationPolicy]
 
-    public init(tiers: [EscalationTier]) {
+    public init(tiers: [EscalationTier], policies: [String: EscalationPolicy] = [:]) {
         self.tiers = tiers
+        self.policies = policies
     }
 
     /// When each tier is paged, counted from the start of escalation: the

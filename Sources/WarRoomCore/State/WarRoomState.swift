@@ -7,6 +7,8 @@ public enum Effect: Sendable, Equatable {
     case record(Event)
     /// Run this command (already recorded as issued).
     case execute(CommandRequest)
+    /// Send this page (already recorded as issued).
+    case page(PageRequest)
 }
 
 /// The whole state of a war room: a pure fold of the journal's events.
@@ -27,6 +29,8 @@ public struct WarRoomState: Sendable {
     public private(set) var commandsInFlight: [Int: CommandRequest] = [:]
     public private(set) var lastCommand: (request: CommandRequest, outcome: CommandOutcome?)?
     public private(set) var nextCommandID = 1
+    public private(set) var escalation: EscalationState?
+    public private(set) var nextPageID = 1
     public private(set) var lastSeq: Int64 = 0
     public private(set) var lastEventTime: Date?
 
@@ -114,6 +118,7 @@ public struct WarRoomState: Sendable {
         case .incidentOpened(let severity, let title, let by):
             incident = Incident(number: (incident?.number ?? 0) + 1, title: title, severity: severity, openedAt: time, openedBy: by)
             add(recorded, .incident, .warning(severity), "incident #\(incident!.number) opened at \(severity.label) by \(by): \(title)")
+            startEscalation(severity, at: time, recorded: recorded)
 
         case .severityChanged(let to, let by, let reason):
             guard var open = incident else { break }
@@ -122,6 +127,16 @@ public struct WarRoomState: Sendable {
             open.peak = max(open.peak, to)
             incident = open
             add(recorded, .incident, .warning(to), "severity \(from.label) → \(to.label) by \(by)" + (reason.isEmpty ? "" : ": \(reason)"))
+            if to > from {
+                if var e = escalation, e.isActive {
+                    // A worse severity widens the chain; tiers already due are paged at once.
+                    e.policy = policy(for: to)
+                    e.severity = to
+                    escalation = e
+                } else if escalation?.acknowledgedBy == nil {
+                    startEscalation(to, at: time, recorded: recorded)
+                }
+            }
 
         case .statusChanged(let to, let by):
             guard var open = incident else { break }
@@ -132,11 +147,40 @@ public struct WarRoomState: Sendable {
             let tone: TimelineEntry.Tone = to == .resolved ? .good : .info
             add(recorded, .incident, tone, "status \(from.label) → \(to.label) by \(by)"
                 + (to == .resolved ? " (lasted \(Format.age(open.duration(at: time))))" : ""))
+            if to == .resolved, escalation?.isActive == true {
+                escalation?.stopped = "incident resolved"
+                add(recorded, .incident, .good, "escalation stopped: incident resolved")
+            }
 
         case .roleAssigned(let role, let person, let by):
             guard incident != nil else { break }
             incident?.roles[role] = person
             add(recorded, .incident, .info, "\(role.label): \(person) (assigned by \(by))")
+
+        case .pageIssued(let page):
+            escalation?.pages.append((page, time, nil))
+            nextPageID = max(nextPageID, page.id + 1)
+            add(recorded, .incident, .warning(page.severity),
+                "paging \(page.person.name) \(page.person.handle) (\(page.tierName)\(page.round > 0 ? ", repeat \(page.round)" : "")) for \(page.severity.label)")
+
+        case .pageFinished(let id, let outcome):
+            guard var e = escalation, let i = e.pages.firstIndex(where: { $0.request.id == id }) else { break }
+            e.pages[i].outcome = outcome
+            escalation = e
+            let page = e.pages[i].request
+            if outcome.succeeded {
+                add(recorded, .incident, .good, "page to \(page.person.name) delivered (\(outcome.detail))")
+            } else {
+                add(recorded, .incident, .bad, "PAGE TO \(page.person.name.uppercased()) FAILED (\(outcome.detail))")
+            }
+
+        case .acknowledged(let by):
+            guard var e = escalation, e.acknowledgedBy == nil else { break }
+            e.acknowledgedBy = by
+            e.acknowledgedAt = time
+            if e.stopped == nil { e.stopped = "acknowledged by \(by)" }
+            escalation = e
+            add(recorded, .incident, .good, "acknowledged by \(by) after \(Format.age(time.timeIntervalSince(e.startedAt))); escalation stopped")
 
         case .metricsPinned(let samples, let by):
             let parts = samples.map { "\($0.key.cohort.rawValue) \($0.key.metric.label.lowercased()) \(Format.value($0.value, $0.key.metric))" }
@@ -221,6 +265,19 @@ public struct WarRoomState: Sendable {
             add(recorded, .note, .info, "\(by): \(text)")
         }
         return effects
+    }
+
+    /// The escalation policy for a severity (the runbooks' unless configured).
+    public func policy(for severity: Severity) -> EscalationPolicy {
+        let roster = session?.roster ?? Roster(tiers: [])
+        return roster.policies[severity.label] ?? EscalationPolicy.runbookDefault(for: severity, tierCount: roster.tiers.count)
+    }
+
+    private mutating func startEscalation(_ severity: Severity, at time: Date, recorded: Recorded) {
+        let policy = policy(for: severity)
+        guard !policy.tiers.isEmpty else { return }
+        escalation = EscalationState(startedAt: time, policy: policy, severity: severity)
+        add(recorded, .incident, .warning(severity), "escalation started for \(severity.label): \(policy.tiers.count) tier\(policy.tiers.count == 1 ? "" : "s")")
     }
 
     /// The time to rollback the runbooks allow: two minutes.
@@ -325,6 +382,11 @@ public struct WarRoomState: Sendable {
             return NoteRules.problem(with: person).map { "role not assigned: \($0)" }
         case .metricsPinned(let samples, _):
             return samples.isEmpty ? "no values to pin yet" : nil
+        case .acknowledged:
+            guard let e = escalation else { return "nothing to acknowledge: no one has been paged" }
+            if let by = e.acknowledgedBy { return "already acknowledged by \(by)" }
+            if !e.isActive { return "the escalation already stopped (\(e.stopped ?? ""))" }
+            return nil
         default:
             return nil
         }
@@ -335,6 +397,10 @@ public struct WarRoomState: Sendable {
     /// Decisions that depend only on time passing: analysis checks and the
     /// canary's next step. The actor calls this every second.
     public func tick(at now: Date, by user: String = "warroom") -> [Effect] {
+        pagesDue(at: now) + canaryTick(at: now)
+    }
+
+    private func canaryTick(at now: Date) -> [Effect] {
         guard session != nil, commandsInFlight.isEmpty else { return [] }
         let steps = plan.steps
         guard !steps.isEmpty else { return [] }
@@ -359,6 +425,16 @@ public struct WarRoomState: Sendable {
         case .changing, .paused, .promoted, .rolledBack, .rollingBack, .awaitingApproval:
             return []
         }
+    }
+
+    /// The next page of a running escalation, when it is due.
+    func pagesDue(at now: Date) -> [Effect] {
+        guard let e = escalation, e.isActive, let roster = session?.roster, let incident, incident.isOpen,
+              let next = e.next(roster: roster), next.at <= now else { return [] }
+        let tier = roster.tiers[next.tier]
+        let request = PageRequest(id: nextPageID, tier: next.tier, tierName: tier.name, person: tier.person,
+                                  severity: e.severity, title: incident.title, round: next.round)
+        return [.record(.pageIssued(request)), .page(request)]
     }
 
     /// Checks left to fail before the automatic rollback (or pause).

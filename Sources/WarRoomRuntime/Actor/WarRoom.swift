@@ -10,6 +10,7 @@ public actor WarRoom {
     private let journal: Journal
     private let clock: any WarRoomClock
     private let executor: (any CommandExecutor)?
+    private let pager: (any Pager)?
     private let logger: Logger
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
@@ -19,11 +20,12 @@ public actor WarRoom {
     /// With no executor the war room cannot send commands at all.
     public init(
         journal: Journal, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
-        seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
+        pager: (any Pager)? = nil, seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
     ) throws {
         self.journal = journal
         self.clock = clock
         self.executor = executor
+        self.pager = pager
         self.logger = logger
         var state = WarRoomState(seriesCapacity: seriesCapacity)
         for recorded in try journal.events() { state.apply(recorded) }
@@ -108,6 +110,8 @@ public actor WarRoom {
                 queue.append(contentsOf: more)
             case .execute(let request):
                 execute(request)
+            case .page(let request):
+                page(request)
             }
         }
     }
@@ -125,6 +129,22 @@ public actor WarRoom {
         commandTasks[id] = Task {
             let outcome = await executor.run(request, service: service)
             self.finish(id, outcome)
+        }
+    }
+
+    private func page(_ request: PageRequest) {
+        let service = state.session?.service ?? ""
+        let pager = self.pager
+        logger.info("page \(request.id) to \(request.person.name) (\(request.tierName))")
+        commandTasks[-request.id] = Task {
+            let outcome = await pager?.page(request, service: service)
+                ?? CommandOutcome(succeeded: false, detail: "this war room cannot page", duration: 0)
+            self.commandTasks[-request.id] = nil
+            do {
+                try self.send(.pageFinished(id: request.id, outcome: outcome))
+            } catch {
+                self.logger.error("cannot record the outcome of page \(request.id): \(error)")
+            }
         }
     }
 

@@ -23,19 +23,24 @@ public struct ConfiguredExecutor: CommandExecutor {
     }
 
     public func run(_ request: CommandRequest, service: String) async -> CommandOutcome {
-        let started = clock.now()
         guard let spec = Self.spec(for: request.action, in: specs) else {
             if request.action == .pause || request.action == .resume {
                 return CommandOutcome(succeeded: true, detail: "recorded only (no \(request.action.name) command configured)", duration: 0)
             }
             return CommandOutcome(succeeded: false, detail: "no \(request.action.name) command configured", duration: 0)
         }
-        switch spec {
+        return await spec.run(values: Placeholders.values(for: request, service: service), client: client, clock: clock)
+    }
+}
+
+extension CommandSpec {
+    /// Send it: run the program or call the webhook, placeholders filled from `values`.
+    public func run(values: [String: String], client: HTTPClient, clock: any WarRoomClock = SystemClock()) async -> CommandOutcome {
+        let started = clock.now()
+        switch self {
         case .program(let argv, let timeout):
-            let values = Placeholders.values(for: request, service: service)
             return await ProgramRunner.run(argv.map { Placeholders.fill($0, values, escape: .none) }, timeout: timeout, clock: clock)
         case .webhook(let method, let url, let body, let headers, let timeout):
-            let values = Placeholders.values(for: request, service: service)
             var http = HTTPClientRequest(url: Placeholders.fill(url, values, escape: .url))
             http.method = HTTPMethod(rawValue: method.uppercased())
             let environment = ProcessInfo.processInfo.environment
@@ -49,7 +54,6 @@ public struct ConfiguredExecutor: CommandExecutor {
                 http.body = .bytes(ByteBuffer(string: Placeholders.fill(body, values, escape: .json)))
                 if !http.headers.contains(name: "Content-Type") { http.headers.add(name: "Content-Type", value: "application/json") }
             }
-            let client = self.client
             let request = http
             do {
                 let (code, bytes) = try await withDeadline(timeout + 0.25) {
@@ -57,9 +61,8 @@ public struct ConfiguredExecutor: CommandExecutor {
                     return (response.status.code, try await response.body.collect(upTo: 64 * 1024))
                 }
                 let text = String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines)
-                let ok = (200 ..< 300).contains(code)
                 return CommandOutcome(
-                    succeeded: ok, detail: "HTTP \(code)",
+                    succeeded: (200 ..< 300).contains(code), detail: "HTTP \(code)",
                     duration: clock.now().timeIntervalSince(started), output: String(text.suffix(2000)))
             } catch {
                 return CommandOutcome(
@@ -67,6 +70,25 @@ public struct ConfiguredExecutor: CommandExecutor {
                     duration: clock.now().timeIntervalSince(started))
             }
         }
+    }
+}
+
+/// Sends pages through the configured paging command.
+public protocol Pager: Sendable {
+    func page(_ request: PageRequest, service: String) async -> CommandOutcome
+}
+
+public struct ConfiguredPager: Pager {
+    let spec: CommandSpec?
+    let client: HTTPClient
+    public init(spec: CommandSpec?, client: HTTPClient) {
+        self.spec = spec
+        self.client = client
+    }
+
+    public func page(_ request: PageRequest, service: String) async -> CommandOutcome {
+        guard let spec else { return CommandOutcome(succeeded: false, detail: "no paging command configured", duration: 0) }
+        return await spec.run(values: Placeholders.values(for: request, service: service), client: client)
     }
 }
 

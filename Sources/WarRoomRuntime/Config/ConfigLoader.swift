@@ -74,7 +74,7 @@ public enum ConfigLoader {
         return ConfigError(file: file, line: line, column: column, field: "", message: message)
     }
 
-    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "abort_window", "dry_run"]
+    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run"]
 
     private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
         guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
@@ -83,7 +83,11 @@ public enum ConfigLoader {
         let rules = top.map("severity").map { readRules($0, r) } ?? .runbookDefaults
         let plan = top.map("canary").map { readPlan($0, r) } ?? .runbookDefault
         let roster = top.map("roster").map { readRoster($0, r) } ?? Roster(tiers: [])
-        let commands = top.map("commands").map { readCommands($0, r) } ?? [:]
+        var commands = top.map("commands").map { readCommands($0, r) } ?? [:]
+        if let p = top.map("paging", what: "how to page: program: [argv…] or webhook: {…}") {
+            if let spec = readSpec(p, r) { commands[WarRoomConfig.pagingKey] = spec }
+            p.finish(valid: ["program", "webhook", "timeout"])
+        }
         let abortWindow = top.duration("abort_window") ?? 3
         var dryRun = false
         if let node = top.node("dry_run") {
@@ -237,7 +241,7 @@ public enum ConfigLoader {
     }
 
     private static func readRoster(_ m: YAMLReader.Map, _ r: YAMLReader) -> Roster {
-        defer { m.finish(valid: ["tiers"]) }
+        defer { m.finish(valid: ["tiers", "policies"]) }
         guard let list = m.sequence("tiers", required: true, what: "the escalation tiers, first paged first") else { return Roster(tiers: []) }
         var tiers: [EscalationTier] = []
         for (i, node) in list.enumerated() {
@@ -252,55 +256,85 @@ public enum ConfigLoader {
                 tiers.append(EscalationTier(name: tier, person: Person(name: name, handle: handle, contact: contact), escalateAfter: after))
             }
         }
-        return Roster(tiers: tiers)
+        var policies: [String: EscalationPolicy] = [:]
+        if let p = m.map("policies", what: "escalation policies by severity, e.g. sev1: {tiers: [Primary, Secondary], repeat: 1}") {
+            let keys = ["sev1", "sev2", "sev3", "sev4"]
+            for (i, key) in keys.enumerated() {
+                guard let pol = p.map(key) else { continue }
+                var indices: [Int] = []
+                if let list = pol.sequence("tiers", required: true, what: "the tier names to page, in order") {
+                    for node in list {
+                        let name = node.scalar?.string ?? ""
+                        if let index = tiers.firstIndex(where: { $0.name == name }) { indices.append(index) } else {
+                            r.fail(node, pol.field("tiers"), "no tier named '\(name)'; tiers are: \(tiers.map(\.name).joined(separator: ", "))")
+                        }
+                    }
+                }
+                var repeats = 0
+                if let node = pol.node("repeat") {
+                    if let n = node.int, n >= 0 { repeats = n } else { r.fail(node, pol.field("repeat"), "expected a whole number of at least 0, got \(YAMLReader.show(node))") }
+                }
+                pol.finish(valid: ["tiers", "repeat"])
+                policies[Severity(number: i + 1)!.label] = EscalationPolicy(tiers: indices, repeats: repeats)
+            }
+            p.finish(valid: keys)
+        }
+        return Roster(tiers: tiers, policies: policies)
     }
 
     private static func readCommands(_ m: YAMLReader.Map, _ r: YAMLReader) -> [String: CommandSpec] {
         var out: [String: CommandSpec] = [:]
         for name in CommandAction.names {
             guard let c = m.map(name) else { continue }
-            let timeout = c.duration("timeout") ?? 30
-            let hasProgram = c.has("program"), hasWebhook = c.has("webhook")
-            if hasProgram == hasWebhook {
-                r.fail(c.node, c.path, "give exactly one of program: [argv…] or webhook: {method, url, body}")
-            }
-            if hasProgram, let list = c.sequence("program", what: "the program and its arguments, e.g. [/usr/local/bin/deploy, --traffic, \"{percent}\"]") {
-                var argv: [String] = []
-                for (i, node) in list.enumerated() {
-                    if let s = node.scalar?.string { argv.append(s) } else { r.fail(node, c.field("program[\(i)]"), "expected a string argument") }
-                }
-                if argv.isEmpty || argv[0].isEmpty { r.fail(c.node("program"), c.field("program"), "needs the program to run as its first element") }
-                else { out[name] = .program(argv: argv, timeout: timeout) }
-            }
-            if hasWebhook, let w = c.map("webhook") {
-                let method = w.oneOf("method", ["POST", "PUT", "PATCH", "GET", "DELETE"]) ?? "POST"
-                let url = w.string("url", required: true, what: "the http:// or https:// address to call")
-                let body = w.string("body")
-                // Header values come from the environment, never from the file.
-                var headers: [String: String] = [:]
-                if let h = w.map("headers_from_env", what: "header names mapped to environment variable names") {
-                    for (keyNode, valueNode) in h.node.mapping ?? [:] {
-                        guard let header = keyNode.scalar?.string else { continue }
-                        _ = h.node(header)
-                        guard let env = valueNode.scalar?.string,
-                              env.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-                            r.fail(valueNode, h.field(header), "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
-                            continue
-                        }
-                        headers[header] = env
-                    }
-                    h.finish(valid: [])
-                }
-                w.finish(valid: ["method", "url", "body", "headers_from_env"])
-                if let url, URL(string: url.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({ ["http", "https"].contains($0) }) != true {
-                    r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(url)'")
-                } else if let url {
-                    out[name] = .webhook(method: method, url: url, body: body, headers: headers, timeout: timeout)
-                }
-            }
+            if let spec = readSpec(c, r) { out[name] = spec }
             c.finish(valid: ["program", "webhook", "timeout"])
         }
         m.finish(valid: CommandAction.names)
+        return out
+    }
+
+    /// `program: [argv…]` or `webhook: {method, url, body, headers_from_env}`, with `timeout`.
+    private static func readSpec(_ c: YAMLReader.Map, _ r: YAMLReader) -> CommandSpec? {
+        let timeout = c.duration("timeout") ?? 30
+        let hasProgram = c.has("program"), hasWebhook = c.has("webhook")
+        if hasProgram == hasWebhook {
+            r.fail(c.node, c.path, "give exactly one of program: [argv…] or webhook: {method, url, body}")
+        }
+        var out: CommandSpec?
+        if hasProgram, let list = c.sequence("program", what: "the program and its arguments, e.g. [/usr/local/bin/deploy, --traffic, \"{percent}\"]") {
+            var argv: [String] = []
+            for (i, node) in list.enumerated() {
+                if let s = node.scalar?.string { argv.append(s) } else { r.fail(node, c.field("program[\(i)]"), "expected a string argument") }
+            }
+            if argv.isEmpty || argv[0].isEmpty { r.fail(c.node("program"), c.field("program"), "needs the program to run as its first element") }
+            else { out = .program(argv: argv, timeout: timeout) }
+        }
+        if hasWebhook, let w = c.map("webhook") {
+            let method = w.oneOf("method", ["POST", "PUT", "PATCH", "GET", "DELETE"]) ?? "POST"
+            let url = w.string("url", required: true, what: "the http:// or https:// address to call")
+            let body = w.string("body")
+            // Header values come from the environment, never from the file.
+            var headers: [String: String] = [:]
+            if let h = w.map("headers_from_env", what: "header names mapped to environment variable names") {
+                for (keyNode, valueNode) in h.node.mapping ?? [:] {
+                    guard let header = keyNode.scalar?.string else { continue }
+                    _ = h.node(header)
+                    guard let env = valueNode.scalar?.string,
+                          env.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                        r.fail(valueNode, h.field(header), "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
+                        continue
+                    }
+                    headers[header] = env
+                }
+                h.finish(valid: [])
+            }
+            w.finish(valid: ["method", "url", "body", "headers_from_env"])
+            if let url, URL(string: url.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(url)'")
+            } else if let url {
+                out = .webhook(method: method, url: url, body: body, headers: headers, timeout: timeout)
+            }
+        }
         return out
     }
 }

@@ -90,6 +90,7 @@ public struct Dashboard: Sendable {
         ("s", "set the incident's status", "status"),
         ("S", "change the incident's severity", "sev"),
         ("a", "assign a role: IC, tech lead, comms, scribe", "role"),
+        ("A", "acknowledge the page: stops the escalation", "ack"),
         ("p", "pin the current values into the timeline", "pin"),
         ("r", "roll back (armed: a reason, then a countdown)", "rollback"),
         ("t", "set canary traffic to a percent (armed)", "traffic"),
@@ -132,6 +133,7 @@ public struct Dashboard: Sendable {
         case .char("S"): prompt = Prompt(.severity)
         case .char("a"): prompt = Prompt(.role)
         case .char("p"): return .pinMetrics
+        case .char("A"): return .acknowledge
         case .char("r"): arm(.rollback, state: state, now: now)
         case .char("t"):
             if commandRefusal(nil, state: state, now: now) == nil { prompt = Prompt(.trafficPercent) }

@@ -21,6 +21,8 @@ public enum Intent: Sendable, Equatable {
     case setStatus(IncidentStatus)
     case assign(IncidentRole, person: String)
     case pinMetrics
+    /// Acknowledge the page: stops the escalation.
+    case acknowledge
     /// A command, confirmed with a reason (after the abort window for traffic changes).
     case command(CommandAction, reason: String, trigger: Date)
 }

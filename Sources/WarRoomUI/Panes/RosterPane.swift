@@ -20,8 +20,28 @@ public struct RosterPane {
         grid.put("On call", in: inner, row: 0, dx: tierWidth, role: .label)
         grid.put(TextWidth.pad("Paged", to: inner.width - tierWidth - 8, right: true), in: inner, row: 0, dx: tierWidth + 8, role: .label)
         var row = 1
+        let roster = context.state.session?.roster ?? Roster(tiers: [])
+        let escalation = context.state.escalation
+        let next = escalation?.next(roster: roster)
         for (i, tier) in tiers.enumerated() where row < inner.height {
-            let page = offsets[i] == 0 ? "first" : "+\(Format.duration(offsets[i]))"
+            var page = offsets[i] == 0 ? "first" : "+\(Format.duration(offsets[i]))"
+            var pageRole: Role = .dim
+            if let e = escalation {
+                let sent = e.pages.last { $0.request.tier == i }
+                if let sent {
+                    switch sent.outcome {
+                    case .none: (page, pageRole) = ("paging…", .sev3)
+                    case .some(let o) where o.succeeded: (page, pageRole) = ("✓ paged \(Format.wallTime(sent.sentAt).prefix(5))", .ok)
+                    case .some: (page, pageRole) = ("✖ PAGE FAILED", .sev1)
+                    }
+                } else if let next, next.tier == i {
+                    (page, pageRole) = ("in \(Format.clock(max(0, next.at.timeIntervalSince(context.now))))", .sev3)
+                } else if !e.policy.tiers.contains(i) {
+                    (page, pageRole) = ("not paged at \(e.severity.label)", .dim)
+                } else {
+                    (page, pageRole) = (e.isActive ? "later" : "—", .dim)
+                }
+            }
             grid.put(TextWidth.truncate(tier.name, to: tierWidth - 1), in: inner, row: row, role: .title)
             let room = inner.width - tierWidth - TextWidth.of(page) - 1
             let who = [tier.person.name, tier.person.handle, tier.person.contact].filter { !$0.isEmpty }.joined(separator: " ")
@@ -32,8 +52,24 @@ public struct RosterPane {
                 grid.put(TextWidth.truncate(rest, to: room - nameWidth), in: inner, row: row, dx: tierWidth + nameWidth, role: .normal)
             }
             grid.put(TextWidth.pad(page, to: TextWidth.of(page) + 1, right: true), in: inner, row: row,
-                     dx: inner.width - TextWidth.of(page) - 1, role: .dim)
+                     dx: inner.width - TextWidth.of(page) - 1, role: pageRole)
             row += 1
+        }
+        if let e = escalation, row < inner.height {
+            row += 1
+            let text: String
+            let role: Role
+            if let by = e.acknowledgedBy, let at = e.acknowledgedAt {
+                (text, role) = ("✓ Acknowledged by \(by) at \(Format.wallTime(at)) after \(Format.age(at.timeIntervalSince(e.startedAt)))", .ok)
+            } else if let stopped = e.stopped {
+                (text, role) = ("Escalation stopped: \(stopped)", .dim)
+            } else if let next {
+                let who = roster.tiers[next.tier]
+                (text, role) = ("▲ \(e.severity.label): next page \(who.name) (\(who.person.name)) in \(Format.clock(max(0, next.at.timeIntervalSince(context.now)))) · A acknowledges", .sev2)
+            } else {
+                (text, role) = ("▲ \(e.severity.label): every tier paged, no acknowledgement · A acknowledges", .sev1)
+            }
+            grid.put(TextWidth.truncate(text, to: inner.width), in: inner, row: row, role: role)
         }
         row += 1
         if let incident = context.state.incident, incident.isOpen, row < inner.height {
