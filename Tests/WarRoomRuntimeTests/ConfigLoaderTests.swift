@@ -17,8 +17,18 @@ struct ConfigLoaderTests {
         #expect(config.plan.analysis?.inconclusiveLimit == 2)
         #expect(config.abortWindow == 3)
         #expect(config.roster.tiers.map(\.escalateAfter) == [900, 1800, 3600, 7200])
+        #expect(config.roster.tiers.map(\.rotation) == ["primary", "secondary", nil, nil])
+        #expect(config.roster.policies["SEV-2"] == EscalationPolicy(tiers: [0, 1], repeats: 0))
+        // Rotations: Sunday 2026-11-29 18:00 in Los Angeles hands the primary pager from Ana to Ben.
+        let before = ConfigLoader.date("2026-11-29T17:59:00-08:00")!
+        let after = ConfigLoader.date("2026-11-29T18:01:00-08:00")!
+        #expect(config.roster.onCall(tier: 0, at: before).name == "Ana Ruiz")
+        #expect(config.roster.onCall(tier: 0, at: after).name == "Ben Okafor")
+        #expect(config.roster.onCall(tier: 0, at: ConfigLoader.date("2026-12-25T12:00:00-08:00")!).name == "Eve Park", "the override")
+        #expect(config.roster.onCall(tier: 3, at: after).name == "Dana Levi")
+        #expect(config.commands[WarRoomConfig.pagingKey] != nil)
         #expect(config.sources == [SourceConfig(name: "health", kind: .health(url: "http://127.0.0.1:8080/health"), interval: 5, timeout: 2)])
-        #expect(config.commands.keys.sorted() == ["rollback", "set_traffic"])
+        #expect(config.commands.keys.sorted() == ["page", "rollback", "set_traffic"])
     }
 
     @Test("defaults: runbook thresholds and plan when the file leaves them out")
@@ -97,6 +107,7 @@ struct ConfigLoaderTests {
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {failure_limit: -1}}", "whole number"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {metrics: [{metric: cpu, max: 1}]}}", "expected one of error_rate, latency, latency_p95"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ndry_run: maybe", "expected true or false"),
+        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\nroster: {rotations: [{name: r, people: [a], handoff: Fridays 25:00, time_zone: UTC, start: 2026-01-01}], tiers: []}", "roster.rotations[0].handoff"),
         ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers_from_env: {Authorization: 'Bearer abc'}}}}", "NAME of an environment variable"),
     ])
     func bad(yaml: String, message: String) {
@@ -105,6 +116,34 @@ struct ConfigLoaderTests {
         #expect(found.contains { $0.contains(message) }, "\(found)")
         if !found.contains(where: { $0.contains(message) }) { print("FOUND", found) }
         #expect(found.allSatisfy { $0.hasPrefix("w.yaml:") })
+    }
+
+    @Test("bad rotations are refused at their line: no one in it, an unknown zone, overlapping overrides, unknown names")
+    func rotations() {
+        let found = errors("""
+            service: api
+            sources: [{name: h, kind: health, url: "http://x"}]
+            roster:
+              people: [{name: Ana, handle: "@ana"}, {name: Ben, handle: "@ben"}]
+              rotations:
+                - {name: empty, people: [], handoff: daily 09:00, time_zone: UTC, start: 2026-01-01T09:00:00Z}
+                - {name: mars, people: ["@ana"], handoff: daily 09:00, time_zone: Mars/Olympus, start: 2026-01-01T09:00:00Z}
+                - name: overlap
+                  people: ["@ana", "@zed"]
+                  handoff: Fridays 10:00
+                  time_zone: Europe/Berlin
+                  start: 2026-01-01
+                  overrides:
+                    - {person: "@ana", from: 2026-11-20T00:00:00Z, until: 2026-11-22T00:00:00Z}
+                    - {person: "@ben", from: 2026-11-21T00:00:00Z, until: 2026-11-23T00:00:00Z}
+              tiers:
+                - {tier: Primary, rotation: primry, escalate_after: 15m}
+            """)
+        #expect(found.contains { $0.hasPrefix("w.yaml:6:") && $0.contains("no one in it") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("w.yaml:7:") && $0.contains("unknown time zone 'Mars/Olympus'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("w.yaml:9:") && $0.contains("'@zed' is not in roster.people") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("w.yaml:8:") && $0.contains("overlap") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("w.yaml:17:") && $0.contains("no rotation named 'primry'") }, "\(found)")
     }
 
     @Test("an unreadable file names the file")

@@ -432,7 +432,7 @@ public struct WarRoomState: Sendable {
         guard let e = escalation, e.isActive, let roster = session?.roster, let incident, incident.isOpen,
               let next = e.next(roster: roster), next.at <= now else { return [] }
         let tier = roster.tiers[next.tier]
-        let request = PageRequest(id: nextPageID, tier: next.tier, tierName: tier.name, person: tier.person,
+        let request = PageRequest(id: nextPageID, tier: next.tier, tierName: tier.name, person: roster.onCall(tier: next.tier, at: now),
                                   severity: e.severity, title: incident.title, round: next.round)
         return [.record(.pageIssued(request)), .page(request)]
     }

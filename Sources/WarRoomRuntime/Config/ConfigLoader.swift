@@ -240,20 +240,84 @@ public enum ConfigLoader {
         return config
     }
 
+    static func date(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withFullDate]
+        return f.date(from: text)
+    }
+
     private static func readRoster(_ m: YAMLReader.Map, _ r: YAMLReader) -> Roster {
-        defer { m.finish(valid: ["tiers", "policies"]) }
+        defer { m.finish(valid: ["people", "rotations", "tiers", "policies"]) }
+        var people: [Person] = []
+        for (i, node) in (m.sequence("people", what: "everyone a rotation may name: {name, handle, contact}") ?? []).enumerated() {
+            guard let p = YAMLReader.Map(r, node, path: "roster.people[\(i)]") else { continue }
+            let name = p.string("name", required: true, what: "the person's name")
+            let handle = p.string("handle") ?? ""
+            let contact = p.string("contact") ?? ""
+            p.finish(valid: ["name", "handle", "contact"])
+            if let name { people.append(Person(name: name, handle: handle, contact: contact)) }
+        }
+        var rotations: [Rotation] = []
+        for (i, node) in (m.sequence("rotations", what: "on-call rotations: {name, people, handoff, time_zone, start, overrides}") ?? []).enumerated() {
+            guard let rm = YAMLReader.Map(r, node, path: "roster.rotations[\(i)]") else { continue }
+            let name = rm.string("name", required: true, what: "the rotation's name, used by tiers")
+            var members: [String] = []
+            if let list = rm.sequence("people", required: true, what: "handles or names, in order") {
+                for n in list {
+                    guard let who = n.scalar?.string, !who.isEmpty else { r.fail(n, rm.field("people"), "expected a handle or name"); continue }
+                    if !people.isEmpty, Rotation.person(who, among: people) == nil {
+                        r.fail(n, rm.field("people"), "'\(who)' is not in roster.people")
+                    }
+                    members.append(who)
+                }
+            }
+            var handoff: Handoff?
+            if let text = rm.string("handoff", required: true, what: "when the pager passes on, e.g. \"Sundays 18:00\", \"daily 09:00\", \"every 8h\"") {
+                do { handoff = try Handoff.parse(text) } catch { r.fail(rm.node("handoff"), rm.field("handoff"), error.message) }
+            }
+            let zone = rm.string("time_zone", required: true, what: "an IANA time zone such as America/Los_Angeles")
+            var start: Date?
+            if let text = rm.string("start", required: true, what: "an ISO-8601 instant when the first person takes over, e.g. 2026-11-22T18:00:00-08:00") {
+                start = date(text)
+                if start == nil { r.fail(rm.node("start"), rm.field("start"), "expected an ISO-8601 date or instant, got '\(text)'") }
+            }
+            var overrides: [Override] = []
+            for (j, o) in (rm.sequence("overrides", what: "{person, from, until}") ?? []).enumerated() {
+                guard let om = YAMLReader.Map(r, o, path: rm.field("overrides[\(j)]")) else { continue }
+                let who = om.string("person", required: true, what: "who covers")
+                let from = om.string("from", required: true, what: "an ISO-8601 instant").flatMap(date)
+                let until = om.string("until", required: true, what: "an ISO-8601 instant").flatMap(date)
+                if om.has("from"), from == nil { r.fail(om.node("from"), om.field("from"), "expected an ISO-8601 date or instant") }
+                if om.has("until"), until == nil { r.fail(om.node("until"), om.field("until"), "expected an ISO-8601 date or instant") }
+                om.finish(valid: ["person", "from", "until"])
+                if let who, let from, let until { overrides.append(Override(person: who, from: from, until: until)) }
+            }
+            rm.finish(valid: ["name", "people", "handoff", "time_zone", "start", "overrides"])
+            if let name, let handoff, let zone, let start {
+                let rotation = Rotation(name: name, people: members, timeZone: zone, handoff: handoff, start: start, overrides: overrides)
+                // A rotation with no one in it, an unknown zone, overlapping overrides: said at its line.
+                for problem in rotation.problems() { r.fail(node, "roster.rotations[\(i)]", problem) }
+                rotations.append(rotation)
+            }
+        }
         guard let list = m.sequence("tiers", required: true, what: "the escalation tiers, first paged first") else { return Roster(tiers: []) }
         var tiers: [EscalationTier] = []
         for (i, node) in list.enumerated() {
             guard let t = YAMLReader.Map(r, node, path: "roster.tiers[\(i)]") else { continue }
             let tier = t.string("tier", required: true, what: "the tier's name, e.g. Primary")
-            let name = t.string("name", required: true, what: "who is on call at this tier")
+            let rotation = t.string("rotation")
+            let name = rotation == nil ? t.string("name", required: true, what: "who is on call at this tier (or rotation: NAME)") : t.string("name")
             let handle = t.string("handle") ?? ""
             let contact = t.string("contact") ?? ""
             let after = t.duration("escalate_after", required: true)
-            t.finish(valid: ["tier", "name", "handle", "contact", "escalate_after"])
-            if let tier, let name, let after {
-                tiers.append(EscalationTier(name: tier, person: Person(name: name, handle: handle, contact: contact), escalateAfter: after))
+            t.finish(valid: ["tier", "name", "handle", "contact", "rotation", "escalate_after"])
+            if let rotation, !rotations.contains(where: { $0.name == rotation }) {
+                r.fail(t.node("rotation"), t.field("rotation"), "no rotation named '\(rotation)'; rotations are: \(rotations.map(\.name).joined(separator: ", "))")
+            }
+            if let tier, let after, name != nil || rotation != nil {
+                tiers.append(EscalationTier(name: tier, person: Person(name: name ?? rotation ?? "", handle: handle, contact: contact),
+                                            escalateAfter: after, rotation: rotation))
             }
         }
         var policies: [String: EscalationPolicy] = [:]
@@ -279,7 +343,7 @@ public enum ConfigLoader {
             }
             p.finish(valid: keys)
         }
-        return Roster(tiers: tiers, policies: policies)
+        return Roster(tiers: tiers, policies: policies, people: people, rotations: rotations)
     }
 
     private static func readCommands(_ m: YAMLReader.Map, _ r: YAMLReader) -> [String: CommandSpec] {

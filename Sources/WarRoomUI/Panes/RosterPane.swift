@@ -44,11 +44,15 @@ public struct RosterPane {
             }
             grid.put(TextWidth.truncate(tier.name, to: tierWidth - 1), in: inner, row: row, role: .title)
             let room = inner.width - tierWidth - TextWidth.of(page) - 1
-            let who = [tier.person.name, tier.person.handle, tier.person.contact].filter { !$0.isEmpty }.joined(separator: " ")
+            let person = roster.tiers.indices.contains(i) ? roster.onCall(tier: i, at: context.now) : tier.person
+            var who = [person.name, person.handle, person.contact].filter { !$0.isEmpty }.joined(separator: " ")
+            if let handoff = roster.tiers.indices.contains(i) ? roster.nextHandoff(tier: i, after: context.now) : nil {
+                who += " · \(handoff.to.name) in \(Format.age(handoff.at.timeIntervalSince(context.now)))"
+            }
             if room > 0 {
-                let nameWidth = min(TextWidth.of(tier.person.name), room)
-                grid.put(TextWidth.truncate(tier.person.name, to: nameWidth), in: inner, row: row, dx: tierWidth, role: .value)
-                let rest = String(who.dropFirst(tier.person.name.count))
+                let nameWidth = min(TextWidth.of(person.name), room)
+                grid.put(TextWidth.truncate(person.name, to: nameWidth), in: inner, row: row, dx: tierWidth, role: .value)
+                let rest = String(who.dropFirst(person.name.count))
                 grid.put(TextWidth.truncate(rest, to: room - nameWidth), in: inner, row: row, dx: tierWidth + nameWidth, role: .normal)
             }
             grid.put(TextWidth.pad(page, to: TextWidth.of(page) + 1, right: true), in: inner, row: row,
