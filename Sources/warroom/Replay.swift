@@ -41,7 +41,9 @@ struct Replay: AsyncParsableCommand {
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(), theme: .dark) { intent in
+        var dashboard = Dashboard(commands: nil)
+        dashboard.readOnly = true
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: .dark) { intent in
             if intent != .quit { mailbox.flash("replay is read-only: nothing is recorded", isError: true) }
         }
         feeder.cancel()

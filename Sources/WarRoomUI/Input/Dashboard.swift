@@ -69,6 +69,8 @@ public struct Dashboard: Sendable {
     public var armed: Armed?
     /// nil on read-only screens: no key can reach a command.
     public var commands: CommandPanel?
+    /// A wallboard or replay: no prompts open, the footer lists no keys.
+    public var readOnly = false
     public var glyphs: Glyphs
     public var timeZone: TimeZone
 
@@ -124,6 +126,14 @@ public struct Dashboard: Sendable {
             showHelp = false
             return nil
         }
+        if readOnly {
+            if key == .char("q") || key == .char("Q") { return .quit }
+            if case .char(let c) = key, "jk".contains(c) { return handleScroll(key) }
+            if [.up, .down, .pageUp, .pageDown, .home].contains(key) { return handleScroll(key) }
+            if key == .char("f") { cycleFilter(); return nil }
+            if case .char = key { flash = Flash(text: "read-only: this screen cannot record or send anything", isError: true, until: now + 4) }
+            return nil
+        }
         switch key {
         case .char("q"), .char("Q"): return .quit
         case .char("?"): showHelp = true
@@ -146,16 +156,30 @@ public struct Dashboard: Sendable {
         case .char("F"): arm(.promote(percent: 100), state: state, now: now)
         case .char("z"): arm(.pause, state: state, now: now)
         case .char("u"): arm(.resume, state: state, now: now)
-        case .char("f"):
-            let i = Self.filters.firstIndex { $0 == filter } ?? 0
-            filter = Self.filters[(i + 1) % Self.filters.count]
-            scroll = 0
+        case .char("f"): cycleFilter()
         case .down, .char("j"): scroll += 1
         case .up, .char("k"): scroll = max(0, scroll - 1)
         case .pageDown: scroll += 10
         case .pageUp: scroll = max(0, scroll - 10)
         case .home, .char("g"): scroll = 0
         default: break
+        }
+        return nil
+    }
+
+    private mutating func cycleFilter() {
+        let i = Self.filters.firstIndex { $0 == filter } ?? 0
+        filter = Self.filters[(i + 1) % Self.filters.count]
+        scroll = 0
+    }
+
+    private mutating func handleScroll(_ key: Key) -> Intent? {
+        switch key {
+        case .down, .char("j"): scroll += 1
+        case .up, .char("k"): scroll = max(0, scroll - 1)
+        case .pageDown: scroll += 10
+        case .pageUp: scroll = max(0, scroll - 10)
+        default: scroll = 0
         }
         return nil
     }
@@ -290,6 +314,9 @@ public struct Dashboard: Sendable {
         } else if let flash, flash.until > now {
             grid.fill(footerRow, role: flash.isError ? .danger : .footer)
             grid.put(" " + flash.text, in: footerRow, role: flash.isError ? .danger : .footerKey)
+        } else if readOnly {
+            grid.fill(footerRow, role: .footer)
+            grid.put(" READ-ONLY: following the journal; no key changes anything", in: footerRow, role: .footer)
         } else {
             Footer().render(in: footerRow, into: &grid)
         }

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import WarRoomCore
+import WarRoomRuntime
+import WarRoomTerminal
+import WarRoomUI
+
+/// A read-only screen that follows a journal another warroom writes. It has no
+/// command executor, no pager and no writable journal: no key can change anything.
+struct Wallboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A read-only wallboard following a war room's journal (for the TV): no key can send a command.")
+
+    @Option(help: "The journal the commander's warroom writes.")
+    var journal: String
+
+    @Option(name: .customLong("log"), help: "Where to write the log.")
+    var log: String?
+
+    func run() async throws {
+        let j = try openJournal(journal, readOnly: true)
+        Logs.toFile(log ?? (journal as NSString).deletingLastPathComponent + "/warroom-wallboard.log")
+        try DashboardSession.requireTerminal()
+        let mailbox = try SnapshotMailbox()
+        let follower = Task {
+            var state = WarRoomState()
+            var failed = false
+            while !Task.isCancelled {
+                do {
+                    let fresh = try j.events(after: state.lastSeq)
+                    for e in fresh { state.apply(e) }
+                    if failed { mailbox.flash("journal readable again", isError: false) }
+                    failed = false
+                } catch {
+                    // Keep showing the last good state, and say that it is not live.
+                    if !failed { mailbox.flash("cannot read the journal: \(error)", isError: true, seconds: 3600) }
+                    failed = true
+                }
+                mailbox.post(Snapshot(state: state, publishedAt: Date(), label: "READ-ONLY"))
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        var dashboard = Dashboard(commands: nil)
+        dashboard.readOnly = true
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: .dark) { intent in
+            if intent != .quit { mailbox.flash("read-only wallboard: nothing is recorded or sent", isError: true) }
+        }
+        follower.cancel()
+        if reason.status != 0 { throw ExitCode(reason.status) }
+    }
+}
