@@ -44,9 +44,9 @@ func appender(_ name: String) -> Appender? { appenders.withLock { $0[name] } }
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .throughput, .writeSyscalls, .writeBytesPhysical],
+        metrics: [.wallClock, .cpuTotal, .throughput, .mallocBytesCount, .writeSyscalls, .writeBytesPhysical],
         timeUnits: .nanoseconds,
-        units: exactUnits([.throughput, .writeSyscalls, .writeBytesPhysical]),
+        units: exactUnits([.throughput, .mallocBytesCount, .writeSyscalls, .writeBytesPhysical]),
         warmupIterations: 3,
         scalingFactor: .one,
         maxDuration: .seconds(5),

@@ -45,8 +45,7 @@ struct DashboardSession {
             for await snapshot in await warroom.snapshots() { mailbox.post(snapshot) }
         })
         for source in config.sources {
-            guard case .health(let url) = source.kind else { continue }
-            let poller = HealthPoller(source: source, url: url, client: client)
+            let poller = HealthPoller(source: source, url: source.kind.url, client: client)
             tasks.append(Task {
                 await poller.run { event in
                     do {

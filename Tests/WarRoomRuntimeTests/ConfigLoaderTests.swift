@@ -76,7 +76,7 @@ struct ConfigLoaderTests {
             extra: 1
             """)
         #expect(found == [
-            "w.yaml:4:11: sources[0].kind: expected one of health, got 'helth'",
+            "w.yaml:4:11: sources[0].kind: expected one of health, scrape, got 'helth'",
             "w.yaml:5:10: sources[0].url: expected an http:// or https:// URL, got 'ftp://x'",
             "w.yaml:6:5: sources[0].intervl: unknown key; valid keys here: name, kind, url, interval, timeout",
             "w.yaml:8:39: severity.latency.sev1: expected a positive duration such as 30s, 15m, 1h or 1h30m, got 'soon'",

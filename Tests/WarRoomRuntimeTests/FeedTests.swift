@@ -8,12 +8,12 @@ import WarRoomCore
 
 @Suite("Health poller over real HTTP on loopback", .serialized)
 struct HealthPollerTests {
-    func poller(_ url: String, timeout: TimeInterval = 1) -> HealthPoller {
+    func poller(_ url: String, timeout: TimeInterval = 5) -> HealthPoller {
         HealthPoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout),
                      url: url, client: .shared)
     }
 
-    func failure(_ url: String, timeout: TimeInterval = 1) async -> String? {
+    func failure(_ url: String, timeout: TimeInterval = 5) async -> String? {
         do {
             _ = try await poller(url, timeout: timeout).fetch()
             return nil
@@ -32,6 +32,31 @@ struct HealthPollerTests {
             #expect(!reading.samples.contains { $0.key == SeriesKey(.canary, .errorRate) })
             let stable = reading.samples.first { $0.key == SeriesKey(.stable, .errorRate) }?.value ?? -1
             #expect(stable > 0 && stable < 0.01)
+        }
+    }
+
+    @Test("scraping the simulator's /metrics twice gives the same picture as its /health")
+    func scrape() async throws {
+        try await withSimulator { sim, port in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/traffic")
+            request.method = .POST
+            request.body = .bytes(.init(string: #"{"percent": 25}"#))
+            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let source = SourceConfig(name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 2)
+            let poller = HealthPoller(source: source, url: "http://127.0.0.1:\(port)/metrics", client: .shared)
+            let previous = HealthPoller.Previous()
+            #expect(try await poller.samples(previous: previous).isEmpty, "the first scrape has nothing to compare with")
+            try await Task.sleep(for: .seconds(3))
+            let samples = try await poller.samples(previous: previous)
+            let health = try await HealthPoller(source: SourceConfig(name: "h", kind: .health(url: ""), interval: 1, timeout: 2),
+                                                url: "http://127.0.0.1:\(port)/health", client: .shared).fetch()
+            for cohort in Cohort.allCases {
+                let scraped = samples.first { $0.key == SeriesKey(cohort, .throughput) }?.value ?? -1
+                let reported = health.samples.first { $0.key == SeriesKey(cohort, .throughput) }?.value ?? -1
+                #expect(abs(scraped - reported) / reported < 0.25, "\(cohort) throughput: scraped \(scraped), reported \(reported)")
+                let latency = samples.first { $0.key == SeriesKey(cohort, .latencyAvg) }?.value ?? -1
+                #expect(latency > 0.08 && latency < 0.25, "\(cohort) latency \(latency)")
+            }
         }
     }
 

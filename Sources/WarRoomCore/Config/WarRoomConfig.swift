@@ -5,6 +5,14 @@ public struct SourceConfig: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A JSON health endpoint in the runbooks' shape.
         case health(url: String)
+        /// A Prometheus /metrics page (text 0.0.4 or OpenMetrics), read with our parser.
+        case scrape(url: String, mapping: ScrapeMapping)
+
+        public var url: String {
+            switch self {
+            case .health(let url), .scrape(let url, _): url
+            }
+        }
     }
     public var name: String
     public var kind: Kind

@@ -109,19 +109,28 @@ public enum ConfigLoader {
         for (i, node) in list.enumerated() {
             guard let m = YAMLReader.Map(r, node, path: "sources[\(i)]") else { continue }
             let name = m.string("name", required: true, what: "a short unique name for this source")
-            let kind = m.oneOf("kind", ["health"], required: true)
+            let kind = m.oneOf("kind", ["health", "scrape"], required: true)
             let url = m.string("url", required: true, what: "the http:// or https:// address to poll")
             let interval = m.duration("interval") ?? 5
             let timeout = m.duration("timeout") ?? min(2, interval)
-            m.finish(valid: ["name", "kind", "url", "interval", "timeout"])
+            var mapping = ScrapeMapping()
+            if kind == "scrape" {
+                if let v = m.string("requests_metric") { mapping.requests = v }
+                if let v = m.string("latency_metric") { mapping.latency = v }
+                if let v = m.string("cohort_label") { mapping.cohortLabel = v }
+                if let v = m.string("code_label") { mapping.codeLabel = v }
+            }
+            m.finish(valid: ["name", "kind", "url", "interval", "timeout"]
+                     + (kind == "scrape" ? ["requests_metric", "latency_metric", "cohort_label", "code_label"] : []))
             if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
                 r.fail(m.node("url"), m.field("url"), "expected an http:// or https:// URL, got '\(url)'")
             }
             if let name, !names.insert(name).inserted {
                 r.fail(m.node("name"), m.field("name"), "'\(name)' is used by another source; names must be unique")
             }
-            if let name, kind == "health", let url {
-                out.append(SourceConfig(name: name, kind: .health(url: url), interval: interval, timeout: timeout))
+            if let name, let kind, let url {
+                out.append(SourceConfig(name: name, kind: kind == "scrape" ? .scrape(url: url, mapping: mapping) : .health(url: url),
+                                        interval: interval, timeout: timeout))
             }
         }
         return out

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Synchronization
 import WarRoomCore
 
 /// Polls one HTTP JSON health endpoint and turns its answers into events:
@@ -49,20 +50,83 @@ public struct HealthPoller: Sendable {
         }
     }
 
+    /// Fetch a /metrics page and parse it strictly (the format chosen by Content-Type).
+    public func scrape() async throws(PollFailure) -> (families: [MetricFamily], format: ExpositionFormat) {
+        var http = HTTPClientRequest(url: url)
+        http.headers.add(name: "Accept", value: "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5")
+        let client = self.client
+        let timeout = source.timeout
+        let request = http
+        let body: ByteBuffer
+        let contentType: String?
+        do {
+            (body, contentType) = try await withDeadline(timeout + 0.25) {
+                let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                guard (200 ..< 300).contains(response.status.code) else {
+                    throw PollFailure(reason: "HTTP \(response.status.code) \(response.status.reasonPhrase)")
+                }
+                return (try await response.body.collect(upTo: 64 << 20), response.headers.first(name: "Content-Type"))
+            }
+        } catch let failure as PollFailure {
+            throw failure
+        } catch {
+            throw PollFailure(reason: FetchError.describe(error, timeout: source.timeout))
+        }
+        let format = ExpositionFormat.from(contentType: contentType)
+        do {
+            let families = try body.withUnsafeReadableBytes { raw in
+                try PrometheusTextParser.parse(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count), format: format)
+            }
+            return (families, format)
+        } catch let error as ExpositionError {
+            throw PollFailure(reason: "bad metrics (\(format == .openMetrics100 ? "OpenMetrics 1.0" : "text 0.0.4")): \(error)")
+        } catch {
+            throw PollFailure(reason: "bad metrics: \(error)")
+        }
+    }
+
+    /// Samples from this source: a health reading, or the change since the last scrape.
+    public func samples(previous: Previous) async throws(PollFailure) -> [Sample] {
+        switch source.kind {
+        case .health:
+            return try await fetch().samples
+        case .scrape(_, let mapping):
+            let (families, _) = try await scrape()
+            let counters: [Cohort: CohortCounters]
+            do { counters = try ScrapeReader.counters(families, mapping: mapping) } catch { throw PollFailure(reason: error.description) }
+            let now = clock.now()
+            guard let (before, at) = previous.swap(counters, at: now) else { return [] }
+            return ScrapeReader.samples(previous: before, current: counters, elapsed: now.timeIntervalSince(at))
+        }
+    }
+
+    /// The last scrape's counters, to turn the next one into rates.
+    public final class Previous: Sendable {
+        private let value = Mutex<([Cohort: CohortCounters], Date)?>(nil)
+        public init() {}
+        func swap(_ counters: [Cohort: CohortCounters], at time: Date) -> ([Cohort: CohortCounters], Date)? {
+            value.withLock { v in
+                defer { v = (counters, time) }
+                return v
+            }
+        }
+    }
+
     /// Poll until cancelled, handing each event to `sink`.
     public func run(sink: @escaping @Sendable (Event) async -> Void) async {
         var downSince: Date?
         var failures = 0
+        let previous = Previous()
         while !Task.isCancelled {
             let started = clock.now()
             do {
-                let reading = try await fetch()
+                let samples = try await self.samples(previous: previous)
                 if let since = downSince {
                     await sink(.sourceUp(source: source.name, downFor: clock.now().timeIntervalSince(since)))
                     downSince = nil
                 }
                 failures = 0
-                if !reading.samples.isEmpty { await sink(.samples(source: source.name, samples: reading.samples)) }
+                if !samples.isEmpty { await sink(.samples(source: source.name, samples: samples)) }
             } catch {
                 failures += 1
                 if downSince == nil {
