@@ -27,6 +27,23 @@ SCRATCH="$ROOT/.build-release"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset TMUX
 
+# Run a long command in its own process group and wait for it, so that the
+# traps fire at once and can stop it with everything it started.
+CHILD=
+run_child() {
+    local status=0
+    if command -v setsid >/dev/null; then setsid "$@" & else "$@" & fi
+    CHILD=$!
+    wait "$CHILD" || status=$?
+    CHILD=
+    return "$status"
+}
+stop_child() {
+    [ -n "$CHILD" ] || return 0
+    kill -TERM -- "-$CHILD" 2>/dev/null || kill -TERM "$CHILD" 2>/dev/null || true
+    wait "$CHILD" 2>/dev/null || true
+}
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/warroom-process.XXXXXX")
 BACKGROUND=()
 
@@ -35,6 +52,7 @@ tm() { tmux -L "$SOCKET" -f /dev/null "$@"; }
 cleanup() {
     local status=$?
     trap - EXIT INT TERM HUP
+    stop_child
     tm kill-server >/dev/null 2>&1 || true
     for pid in "${BACKGROUND[@]}"; do
         kill "$pid" 2>/dev/null || true
@@ -71,7 +89,7 @@ fi
 # ---------------------------------------------------------------- build
 if [ -z "${SKIP_BUILD:-}" ]; then
     say "building warroom (release, scratch $SCRATCH)..."
-    swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product warroom >"$WORK/build.log" 2>&1 \
+    run_child swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product warroom >"$WORK/build.log" 2>&1 \
         || { tail -40 "$WORK/build.log" >&2; die "release build failed"; }
 fi
 BIN="$(swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --show-bin-path)/warroom"

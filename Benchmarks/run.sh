@@ -22,10 +22,28 @@ case "${1:-}" in
     *) echo "usage: $0 [--micro|--process]" >&2; exit 2 ;;
 esac
 
+# Run a long command in its own process group and wait for it, so that the
+# traps fire at once and can stop it with everything it started.
+CHILD=
+run_child() {
+    local status=0
+    if command -v setsid >/dev/null; then setsid "$@" & else "$@" & fi
+    CHILD=$!
+    wait "$CHILD" || status=$?
+    CHILD=
+    return "$status"
+}
+stop_child() {
+    [ -n "$CHILD" ] || return 0
+    kill -TERM -- "-$CHILD" 2>/dev/null || kill -TERM "$CHILD" 2>/dev/null || true
+    wait "$CHILD" 2>/dev/null || true
+}
+
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/warroom-bench.XXXXXX")
 cleanup() {
     local status=$?
     trap - EXIT INT TERM HUP
+    stop_child
     if [ -n "${KEEP_RESULTS:-}" ]; then mkdir -p "$KEEP_RESULTS" && cp -r "$OUT"/. "$KEEP_RESULTS"/ || true; fi
     rm -rf "$OUT"
     exit "$status"
@@ -43,7 +61,7 @@ if [ -n "$MICRO" ]; then
     targets=()
     [ -n "${FILTER:-}" ] && targets=(--target "$FILTER")
     echo "building (release) and running the benchmarks; log: $OUT/benchmark.log" >&2
-    if ! swift package --allow-writing-to-package-directory --allow-writing-to-directory "$OUT" \
+    if ! run_child swift package --allow-writing-to-package-directory --allow-writing-to-directory "$OUT" \
         benchmark run "${targets[@]}" --format histogramPercentiles --path "$OUT" --no-progress \
         >"$OUT/benchmark.log" 2>&1; then
         grep -v '^Writing to' "$OUT/benchmark.log" | tail -40 >&2
@@ -150,5 +168,5 @@ if [ -n "$MICRO" ]; then
 fi
 
 if [ -n "$PROCESS" ]; then
-    bash "$HERE/process.sh"
+    run_child bash "$HERE/process.sh"
 fi

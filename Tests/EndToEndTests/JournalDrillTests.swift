@@ -121,3 +121,56 @@ struct SharedJournalTests {
         #expect(export.output.contains("## Root Cause"))
     }
 }
+
+/// Whether this machine lets us mount a tiny tmpfs (root in a sandbox usually may).
+let canMountTmpfs: Bool = {
+    guard getuid() == 0 else { return false }
+    let dir = temporaryPath("probe-mount")
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let ok = (try? spawn(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]).status) == 0
+    if ok { _ = try? spawn(["umount", dir]) }
+    return ok
+}()
+
+@Suite("Journal on a full disk", .serialized)
+struct FullDiskTests {
+    @Test("a full disk is a clear error, and every event acknowledged before it is still there",
+          .enabled(if: canMountTmpfs, "needs root and tmpfs mounts"))
+    func fullDisk() throws {
+        let binary = try warroomBinary()
+        let dir = temporaryPath("tiny")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(try spawn(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]).status == 0)
+        defer { _ = try? spawn(["umount", "-l", dir]) }
+        let path = dir + "/journal.sqlite"
+        let result = try spawn(["/bin/sh", "-c", "'\(binary)' journal-stress --journal '\(path)' --count 1000000 2>&1"])
+        #expect(result.status != 0, "it cannot write a million events into 1 MiB")
+        #expect(result.output.contains("the disk is full; nothing already recorded is lost"), "\(result.output.suffix(300))")
+        let acknowledged = result.output.split(separator: "\n").compactMap { line -> Int64? in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 ? Int64(parts[0]) : nil
+        }
+        #expect(acknowledged.count > 10, "\(acknowledged.count) acknowledged")
+        let events = try Journal(path: path, readOnly: true).events()
+        let seqs = Set(events.map(\.seq))
+        #expect(acknowledged.allSatisfy { seqs.contains($0) }, "every acknowledged event survived the full disk")
+    }
+}
+
+@Suite("Journal locked by another process", .serialized)
+struct LockedJournalTests {
+    @Test("a note against a journal another process holds locked fails with a clear message; nothing is lost")
+    func locked() async throws {
+        let binary = try warroomBinary()
+        let path = temporaryPath("locked.sqlite")
+        #expect(try spawn([binary, "journal-stress", "--journal", path, "--count", "3"]).status == 0)
+        // Hold the write lock for longer than warroom's busy timeout.
+        let (holder, fd) = try start(["/bin/sh", "-c", "(echo 'BEGIN EXCLUSIVE;'; sleep 14; echo 'COMMIT;') | sqlite3 '\(path)'"])
+        defer { kill(holder, SIGKILL); close(fd) }
+        try await Task.sleep(for: .milliseconds(500))
+        let result = try spawn(["/bin/sh", "-c", "'\(binary)' note --journal '\(path)' 'while locked' 2>&1"])
+        #expect(result.status != 0)
+        #expect(result.output.contains("locked by another process"), "\(result.output)")
+        #expect(try Journal(path: path, readOnly: true).events().count == 3)
+    }
+}
