@@ -4,6 +4,7 @@ import WarRoomCore
 import WarRoomRuntime
 
 /// Canary control through the real program, the real simulator and tmux.
+extension EndToEnd {
 @Suite("Canary control in tmux", .serialized)
 struct CanaryControlEndToEndTests {
     func start(_ scenario: String, journal: String) throws -> Tmux {
@@ -83,4 +84,5 @@ struct CanaryControlEndToEndTests {
         #expect(rollbacks.first?.reason == "error budget burning")
         #expect(rollbacks.first?.automatic == false)
     }
+}
 }

@@ -4,6 +4,7 @@ import WarRoomCore
 import WarRoomRuntime
 
 /// The real program, in a real terminal (tmux), as a user runs it.
+extension EndToEnd {
 @Suite("warroom demo in tmux", .serialized)
 struct DemoEndToEndTests {
     static let panes = ["Live metrics", "Canary stage", "Incident timeline", "Escalation roster"]
@@ -94,4 +95,5 @@ struct DemoEndToEndTests {
         let events = try Journal(path: journal, readOnly: true).events()
         #expect(events.contains { if case .samples = $0.event { true } else { false } })
     }
+}
 }

@@ -3,6 +3,7 @@ import Testing
 import WarRoomCore
 import WarRoomRuntime
 
+extension EndToEnd {
 @Suite("Escalation in tmux", .serialized)
 struct EscalationEndToEndTests {
     @Test("the demo's SEV-1 pages the primary at once through the paging program; warroom ack from another shell stops it")
@@ -32,4 +33,5 @@ struct EscalationEndToEndTests {
         #expect(status.output.contains("paged     Ana Ruiz (Primary)"))
         #expect(status.output.contains("ack       by ana"))
     }
+}
 }

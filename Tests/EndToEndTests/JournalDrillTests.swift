@@ -26,6 +26,7 @@ func start(_ argv: [String]) throws -> (pid: pid_t, fd: Int32) {
     return (pid, fds[0])
 }
 
+extension EndToEnd {
 @Suite("Journal drills with the real binary", .serialized)
 struct JournalDrillTests {
     @Test("kill -9 while events are written at a high rate, many times: every acknowledged event is there, in order")
@@ -71,7 +72,9 @@ struct JournalDrillTests {
         #expect(Set(events.map(\.seq)).count == events.count)
     }
 }
+}
 
+extension EndToEnd {
 @Suite("Two processes, one journal", .serialized)
 struct SharedJournalTests {
     @Test("a note from another shell shows on the dashboard within a second; after kill -9 the dashboard resumes the incident")
@@ -121,6 +124,7 @@ struct SharedJournalTests {
         #expect(export.output.contains("## Root Cause"))
     }
 }
+}
 
 /// Whether this machine lets us mount a tiny tmpfs (root in a sandbox usually may).
 let canMountTmpfs: Bool = {
@@ -132,6 +136,7 @@ let canMountTmpfs: Bool = {
     return ok
 }()
 
+extension EndToEnd {
 @Suite("Journal on a full disk", .serialized)
 struct FullDiskTests {
     @Test("a full disk is a clear error, and every event acknowledged before it is still there",
@@ -156,7 +161,9 @@ struct FullDiskTests {
         #expect(acknowledged.allSatisfy { seqs.contains($0) }, "every acknowledged event survived the full disk")
     }
 }
+}
 
+extension EndToEnd {
 @Suite("Journal locked by another process", .serialized)
 struct LockedJournalTests {
     @Test("a note against a journal another process holds locked fails with a clear message; nothing is lost")
@@ -173,4 +180,5 @@ struct LockedJournalTests {
         #expect(result.output.contains("locked by another process"), "\(result.output)")
         #expect(try Journal(path: path, readOnly: true).events().count == 3)
     }
+}
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension EndToEnd {
 @Suite("warroom probe", .serialized)
 struct ProbeEndToEndTests {
     @Test("probe reads health and scrape sources, and fails with the reason: refused, HTTP status, parse error with its line")
@@ -37,4 +38,5 @@ struct ProbeEndToEndTests {
         let parse = try spawn(["/bin/sh", "-c", "'\(binary)' probe http://127.0.0.1:\(port)/health --kind scrape 2>&1"])
         #expect(parse.output.contains("bad metrics (text 0.0.4): line 1:"), "\(parse.output)")
     }
+}
 }

@@ -3,6 +3,7 @@ import Testing
 import WarRoomCore
 import WarRoomRuntime
 
+extension EndToEnd {
 @Suite("Wallboard in tmux", .serialized)
 struct WallboardEndToEndTests {
     @Test("a wallboard beside the commander follows the journal, and no key typed into it records or sends anything")
@@ -47,4 +48,5 @@ struct WallboardEndToEndTests {
         try wall.sendKeys("q")
         try await wall.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
     }
+}
 }

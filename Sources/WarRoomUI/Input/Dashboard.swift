@@ -22,7 +22,8 @@ public struct Prompt: Sendable, Equatable {
     public var choices: [(key: Character, label: String)]? {
         switch kind {
         case .declareSeverity, .severity:
-            return [("1", "SEV-1"), ("2", "SEV-2"), ("3", "SEV-3"), ("4", "SEV-4")]
+            // The runbooks' meanings, in a word each.
+            return [("1", "SEV-1 critical"), ("2", "SEV-2 high"), ("3", "SEV-3 medium"), ("4", "SEV-4 low")]
         case .status:
             return [("i", "Investigating"), ("d", "Identified"), ("m", "Monitoring"), ("r", "Resolved")]
         case .role:
