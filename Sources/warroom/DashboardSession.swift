@@ -45,7 +45,7 @@ struct DashboardSession {
             for await snapshot in await warroom.snapshots() { mailbox.post(snapshot) }
         })
         for source in config.sources {
-            let poller = HealthPoller(source: source, url: source.kind.url, client: client)
+            let poller = SourcePoller(source: source, url: source.kind.url, client: client)
             tasks.append(Task {
                 await poller.run { event in
                     do {

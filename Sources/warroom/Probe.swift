@@ -28,7 +28,7 @@ struct Probe: AsyncParsableCommand {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let source = SourceConfig(name: "probe", kind: kind == .health ? .health(url: url) : .scrape(url: url, mapping: ScrapeMapping()),
                                   interval: max(interval, 0.1), timeout: timeout)
-        let poller = HealthPoller(source: source, url: url, client: client)
+        let poller = SourcePoller(source: source, url: url, client: client)
         do {
             switch kind {
             case .health:
@@ -44,7 +44,7 @@ struct Probe: AsyncParsableCommand {
                     print("\(cohort.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) requests \(Int(c.requests)), 5xx \(Int(c.errors)), latency count \(Int(c.latencyCount))")
                 }
                 if interval > 0 {
-                    let previous = HealthPoller.Previous()
+                    let previous = SourcePoller.Previous()
                     _ = try await poller.samples(previous: previous)
                     try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
                     for s in try await poller.samples(previous: previous) { print(line(s)) }

@@ -7,9 +7,9 @@ import WarRoomCore
 @testable import WarRoomRuntime
 
 @Suite("Health poller over real HTTP on loopback", .serialized)
-struct HealthPollerTests {
-    func poller(_ url: String, timeout: TimeInterval = 5) -> HealthPoller {
-        HealthPoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout),
+struct SourcePollerTests {
+    func poller(_ url: String, timeout: TimeInterval = 5) -> SourcePoller {
+        SourcePoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout),
                      url: url, client: .shared)
     }
 
@@ -43,12 +43,12 @@ struct HealthPollerTests {
             request.body = .bytes(.init(string: #"{"percent": 25}"#))
             _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
             let source = SourceConfig(name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 2)
-            let poller = HealthPoller(source: source, url: "http://127.0.0.1:\(port)/metrics", client: .shared)
-            let previous = HealthPoller.Previous()
+            let poller = SourcePoller(source: source, url: "http://127.0.0.1:\(port)/metrics", client: .shared)
+            let previous = SourcePoller.Previous()
             #expect(try await poller.samples(previous: previous).isEmpty, "the first scrape has nothing to compare with")
             try await Task.sleep(for: .seconds(3))
             let samples = try await poller.samples(previous: previous)
-            let health = try await HealthPoller(source: SourceConfig(name: "h", kind: .health(url: ""), interval: 1, timeout: 2),
+            let health = try await SourcePoller(source: SourceConfig(name: "h", kind: .health(url: ""), interval: 1, timeout: 2),
                                                 url: "http://127.0.0.1:\(port)/health", client: .shared).fetch()
             for cohort in Cohort.allCases {
                 let scraped = samples.first { $0.key == SeriesKey(cohort, .throughput) }?.value ?? -1
@@ -186,7 +186,7 @@ struct WarRoomLoopbackTests {
                                    executor: ConfiguredExecutor(specs: config.commands, client: .shared))
             try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "tester")))
             let snapshots = await room.snapshots()
-            let poller = HealthPoller(source: config.sources[0], url: url, client: .shared)
+            let poller = SourcePoller(source: config.sources[0], url: url, client: .shared)
             let polling = Task { await poller.run { try? await room.send($0) } }
             try await room.tick()
             await room.waitForCommands()

@@ -4,10 +4,10 @@ import NIOCore
 import Synchronization
 import WarRoomCore
 
-/// Polls one HTTP JSON health endpoint and turns its answers into events:
+/// Polls one source (a JSON health endpoint or a /metrics page) and turns its answers into events:
 /// samples on success, one `sourceDown` when it stops answering (with the
 /// reason) and one `sourceUp` when it returns (with how long it was gone).
-public struct HealthPoller: Sendable {
+public struct SourcePoller: Sendable {
     public static let maxBody = 1 << 20
 
     let source: SourceConfig
