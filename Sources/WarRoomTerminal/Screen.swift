@@ -13,9 +13,12 @@ final class Screen {
     private var attributes: [Role: (attrs: attr_t, pair: Int16)] = [:]
     private var closed = false
     private var buffer: [wchar_t] = []
+    /// Whether the locale can show Unicode; if not, the screen is drawn in ASCII.
+    let unicode: Bool
 
     init(theme: Theme) {
         setlocale(LC_ALL, "")
+        unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         _ = initscr()
         _ = cbreak()
         _ = noecho()

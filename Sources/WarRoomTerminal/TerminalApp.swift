@@ -93,7 +93,7 @@ private final class TerminalLoop {
             if let intent = dashboard.tick(now: now) { onIntent(intent) }
             let snapshot = mailbox.latest
             let grid = dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows)
-            screen.draw(grid)
+            screen.draw(screen.unicode ? grid : ASCIIFallback.grid(grid))
 
             // Sleep until something happens or the next second starts.
             let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)

@@ -49,6 +49,23 @@ struct DemoEndToEndTests {
         #expect(mode == 0o600)
     }
 
+    @Test("under LANG=C the screen is drawn in ASCII only, and still says everything")
+    func asciiLocale() async throws {
+        let binary = try warroomBinary()
+        let journal = temporaryPath("ascii.sqlite")
+        let tmux = try Tmux(command: "'\(binary)' demo --scenario calm --journal '\(journal)'; echo EXIT=$?; sleep 600",
+                            env: ["LANG": "C", "LC_ALL": "C"])
+        let screen = try await tmux.waitFor("the dashboard in ASCII", seconds: 20) { s in
+            Self.panes.allSatisfy { s.contains($0) } && s.contains("canary at 1%")
+        }
+        let nonASCII = screen.unicodeScalars.filter { !$0.isASCII }
+        #expect(nonASCII.isEmpty, "non-ASCII on a C-locale screen: \(String(String.UnicodeScalarView(nonASCII.prefix(20))))")
+        #expect(screen.contains("+ Live metrics -"))
+        #expect(screen.contains("v ok"))
+        try tmux.sendKeys("q")
+        try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
+    }
+
     @Test("Ctrl-C and SIGTERM restore the terminal too", arguments: ["C-c", "TERM"])
     func signalsRestore(how: String) async throws {
         let journal = temporaryPath("demo.sqlite")

@@ -1,3 +1,4 @@
+import WarRoomCore
 import Testing
 @testable import WarRoomUI
 
@@ -105,5 +106,24 @@ struct WrapTests {
         #expect(TextWidth.wrap("short", width: 20, lines: 2) == ["short"])
         #expect(TextWidth.wrap("averyveryverylongword and more", width: 8, lines: 3) == ["averyver", "yverylon", "gword a…"])
         #expect(TextWidth.wrap("x", width: 0, lines: 2).isEmpty)
+    }
+}
+
+@Suite("ASCII fallback")
+struct ASCIIFallbackTests {
+    @Test("every scalar the screen draws has an ASCII stand-in; the whole screen becomes ASCII")
+    func wholeScreen() {
+        let (state, now) = Fixture.launch(fault: true)
+        var d = Dashboard(timeZone: .gmt)
+        _ = d.handle(.char("?"))
+        for (width, height) in [(80, 24), (200, 60)] {
+            let grid = ASCIIFallback.grid(d.render(Snapshot(state: state, publishedAt: now), now: now, width: width, height: height))
+            #expect(grid.lines.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) })
+            let unknown = d.render(Snapshot(state: state, publishedAt: now), now: now, width: width, height: height).cells
+                .map(\.scalar).filter { !$0.isASCII && $0 != Cell.continuation && ASCIIFallback.table[$0] == nil }
+            #expect(unknown.isEmpty, "no stand-in for \(Set(unknown.map { String($0) }))")
+        }
+        #expect(ASCIIFallback.scalar("✖") == "x")
+        #expect(ASCIIFallback.scalar("日") == "?")
     }
 }
