@@ -270,7 +270,7 @@ for k in "${!PIDS[@]}"; do
         rss_ok=$(awk -v r="$rss_max" 'BEGIN { print (r <= 150) ? 1 : 0 }')
         if [ "$cpu_ok$rss_ok" = 11 ]; then status=met
         elif [ "$cpu_ok" = 0 ] && [ "$rss_ok" = 0 ]; then status="gap (CPU, RSS)"
-        elif [ "$cpu_ok" = 0 ]; then status="gap (CPU $(awk -v c="$cpu_avg" 'BEGIN { printf "%.1fx", c / 0.5 }'))"
+        elif [ "$cpu_ok" = 0 ]; then status="gap (CPU $(awk -v c="$cpu_avg" 'BEGIN { printf "+%.0f%%", (c / 0.5 - 1) * 100 }'))"
         else status="gap (RSS)"; fi
     fi
     printf '%-34s %-22s %-20s %-22s %s\n' "$(describe "${NAMES[k]}")" "$cpu_avg ($cpu_max)" "$rss_avg ($rss_max)" "$target" "$status"
