@@ -86,9 +86,14 @@ public enum Format {
     public static func age(_ seconds: TimeInterval) -> String {
         let s = max(0, Int(seconds.rounded(.down)))
         if s < 60 { return "\(s)s" }
-        if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
-        if s < 86_400 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
+        if s < 3600 { return String(s / 60) + "m" + two(s % 60) + "s" }
+        if s < 86_400 { return String(s / 3600) + "h" + two((s % 3600) / 60) + "m" }
         return String(format: "%dd%02dh", s / 86_400, (s % 86_400) / 3600)
+    }
+
+    /// Two digits, zero-padded; cheaper than String(format:) on the render path.
+    @inline(__always) static func two(_ n: Int) -> String {
+        n < 10 ? "0" + String(n) : String(n)
     }
 
     /// Clock style: "03:12", "1:03:12"; negative values get a minus sign.
@@ -96,8 +101,8 @@ public enum Format {
         let negative = seconds < 0
         let s = Int(abs(seconds).rounded(.down))
         let body = s >= 3600
-            ? String(format: "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60)
-            : String(format: "%02d:%02d", s / 60, s % 60)
+            ? String(s / 3600) + ":" + two((s % 3600) / 60) + ":" + two(s % 60)
+            : two(s / 60) + ":" + two(s % 60)
         return negative ? "-" + body : body
     }
 
@@ -116,7 +121,7 @@ public enum Format {
     public static func wallTime(_ date: Date, offsetSeconds: Int = 0) -> String {
         let t = Int(date.timeIntervalSince1970.rounded(.down)) + offsetSeconds
         let day = ((t % 86_400) + 86_400) % 86_400
-        return String(format: "%02d:%02d:%02d", day / 3600, (day % 3600) / 60, day % 60)
+        return two(day / 3600) + ":" + two((day % 3600) / 60) + ":" + two(day % 60)
     }
 
     /// ISO-8601 in UTC, for exports.
