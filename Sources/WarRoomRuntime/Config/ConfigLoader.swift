@@ -91,7 +91,7 @@ public enum ConfigLoader {
         let abortWindow = top.duration("abort_window") ?? 3
         var dryRun = false
         if let node = top.node("dry_run") {
-            if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.show(node))") }
+            if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.kind(node))") }
         }
         top.finish(valid: topKeys)
         guard let service else { return nil }
@@ -187,7 +187,7 @@ public enum ConfigLoader {
             let hold = s.duration("hold")
             var approval = false
             if let node = s.node("approval") {
-                if let b = node.bool { approval = b } else { r.fail(node, s.field("approval"), "expected true or false, got \(YAMLReader.show(node))") }
+                if let b = node.bool { approval = b } else { r.fail(node, s.field("approval"), "expected true or false, got \(YAMLReader.kind(node))") }
             }
             s.finish(valid: ["weight", "hold", "approval"])
             guard let weight else { continue }
@@ -216,11 +216,11 @@ public enum ConfigLoader {
         for (key, path) in [("failure_limit", \AnalysisConfig.failureLimit), ("inconclusive_limit", \AnalysisConfig.inconclusiveLimit)] {
             guard let node = a.node(key) else { continue }
             if let n = node.int, n >= 0, key != "inconclusive_limit" || n >= 1 { config[keyPath: path] = n } else {
-                r.fail(node, a.field(key), "expected a whole number\(key == "inconclusive_limit" ? " of at least 1" : " of at least 0"), got \(YAMLReader.show(node))")
+                r.fail(node, a.field(key), "expected a whole number\(key == "inconclusive_limit" ? " of at least 1" : " of at least 0"), got \(YAMLReader.kind(node))")
             }
         }
         if let node = a.node("auto_rollback") {
-            if let b = node.bool { config.autoRollback = b } else { r.fail(node, a.field("auto_rollback"), "expected true or false, got \(YAMLReader.show(node))") }
+            if let b = node.bool { config.autoRollback = b } else { r.fail(node, a.field("auto_rollback"), "expected true or false, got \(YAMLReader.kind(node))") }
         }
         if let list = a.sequence("metrics", what: "the metrics to judge, e.g. {metric: error_rate, max: 5%, max_increase: 2%}") {
             var metrics: [AnalysisMetric] = []
@@ -345,7 +345,7 @@ public enum ConfigLoader {
                 }
                 var repeats = 0
                 if let node = pol.node("repeat") {
-                    if let n = node.int, n >= 0 { repeats = n } else { r.fail(node, pol.field("repeat"), "expected a whole number of at least 0, got \(YAMLReader.show(node))") }
+                    if let n = node.int, n >= 0 { repeats = n } else { r.fail(node, pol.field("repeat"), "expected a whole number of at least 0, got \(YAMLReader.kind(node))") }
                 }
                 pol.finish(valid: ["tiers", "repeat"])
                 policies[Severity(number: i + 1)!.label] = EscalationPolicy(tiers: indices, repeats: repeats)

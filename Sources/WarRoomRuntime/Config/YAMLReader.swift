@@ -86,7 +86,7 @@ final class YAMLReader {
                 return nil
             }
             guard let s = v.scalar?.string, let d = Parse.duration(s), d > 0 else {
-                reader.fail(v, field(key), "expected a positive duration such as 30s, 15m, 1h or 1h30m, got \(YAMLReader.show(v))")
+                reader.fail(v, field(key), "expected a positive duration such as 30s, 15m, 1h or 1h30m, got \(YAMLReader.kind(v))")
                 return nil
             }
             return d
@@ -99,7 +99,7 @@ final class YAMLReader {
                 return nil
             }
             guard let s = v.scalar?.string, let f = Parse.fraction(s), f >= 0, f <= 1 else {
-                reader.fail(v, field(key), "expected a percentage between 0% and 100% such as 5% (or a fraction such as 0.05), got \(YAMLReader.show(v))")
+                reader.fail(v, field(key), "expected a percentage between 0% and 100% such as 5% (or a fraction such as 0.05), got \(YAMLReader.kind(v))")
                 return nil
             }
             return f
@@ -114,7 +114,7 @@ final class YAMLReader {
             let s = v.scalar?.string ?? ""
             let trimmed = s.hasSuffix("%") ? String(s.dropLast()) : s
             guard let w = Double(trimmed.trimmingCharacters(in: .whitespaces)), w > 0, w <= 100 else {
-                reader.fail(v, field(key), "expected a traffic weight above 0% and at most 100%, such as 25%, got \(YAMLReader.show(v))")
+                reader.fail(v, field(key), "expected a traffic weight above 0% and at most 100%, such as 25%, got \(YAMLReader.kind(v))")
                 return nil
             }
             return w
@@ -159,7 +159,6 @@ final class YAMLReader {
         }
     }
 
-    static func show(_ node: Node) -> String { kind(node) }
 }
 
 /// Value syntaxes shared by configs and command lines.
