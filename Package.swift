@@ -65,11 +65,18 @@ let package = Package(
         .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore"], exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
                     exclude: ["Snapshots"], swiftSettings: strict),
-        .testTarget(
-            name: "WarRoomRuntimeTests",
-            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator"],
+        // Real servers (Prometheus, Alertmanager) started by tests on loopback ports.
+        .target(
+            name: "WarRoomTestSupport",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tests/Support",
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "WarRoomRuntimeTests",
+            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomTestSupport"], swiftSettings: strict),
     ]
 )

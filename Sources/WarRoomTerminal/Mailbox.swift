@@ -45,6 +45,7 @@ public final class SnapshotMailbox: Sendable {
         var snapshot: Snapshot?
         var stopRequest: String??
         var flash: Flash?
+        var viewers: Viewers?
     }
     private let slot = Mutex(Slot())
     public let wakeup: Wakeup
@@ -72,6 +73,17 @@ public final class SnapshotMailbox: Sendable {
             return slot.flash
         }
     }
+
+    /// How many tmux clients watch (posted by a background task; shown in the header).
+    public func setViewers(_ viewers: Viewers?) {
+        let changed = slot.withLock { s -> Bool in
+            defer { s.viewers = viewers }
+            return s.viewers != viewers
+        }
+        if changed { wakeup.wake() }
+    }
+
+    var viewers: Viewers? { slot.withLock { $0.viewers } }
 
     /// Ask the terminal to restore the screen and return, with an optional error message.
     public func requestStop(message: String? = nil) {

@@ -143,6 +143,26 @@ final class Screen {
     }
 
     /// Leave the alternate screen and give the terminal back as it was.
+    /// Ring the bell, or send a desktop notification escape straight to the
+    /// terminal (after ncurses has flushed its frame, so they never interleave).
+    func signal(_ signal: AttentionSignal, notify: NotifyProtocol) {
+        switch signal {
+        case .bell:
+            _ = beep()
+        case .notify(let title, let body):
+            let insideTmux = ProcessInfo.processInfo.environment["TMUX"] != nil
+            guard let sequence = notify.sequence(title: title, body: body, insideTmux: insideTmux) else { return }
+            // ncurses writes through its own buffer, flushed by doupdate(): nothing is pending here.
+            var bytes = Array(sequence.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(STDOUT_FILENO, &bytes[offset], bytes.count - offset)
+                if n <= 0 { if errno == EINTR || errno == EAGAIN { continue } else { break } }
+                offset += n
+            }
+        }
+    }
+
     func close() {
         guard !closed else { return }
         closed = true

@@ -51,6 +51,8 @@ private final class TerminalLoop {
     var signalRead: Int32 = -1
     var signalWrite: Int32 = -1
     var screen: Screen?
+    var attention = Attention()
+    let notify = NotifyProtocol.detect(env: ProcessInfo.processInfo.environment)
 
     init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, onIntent: @escaping @Sendable (Intent) -> Void) {
         self.mailbox = mailbox
@@ -89,11 +91,15 @@ private final class TerminalLoop {
         while true {
             if let stop = mailbox.stopRequest { return .stopped(message: stop) }
             if let flash = mailbox.takeFlash() { dashboard.flash = flash }
+            dashboard.viewers = mailbox.viewers
             let now = Date()
             if let intent = dashboard.tick(now: now) { onIntent(intent) }
             let snapshot = mailbox.latest
             let grid = dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows)
             screen.draw(screen.unicode ? grid : ASCIIFallback.grid(grid))
+            if let state = snapshot?.state, snapshot?.viewTime == nil {
+                for signal in attention.update(state, now: now) { screen.signal(signal, notify: notify) }
+            }
 
             // Sleep until something happens or the next second starts.
             let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
@@ -135,7 +141,14 @@ private final class TerminalLoop {
             guard n > 0 else { break }
             for byte in buffer[0 ..< n] {
                 let sig = Int32(byte)
-                if sig == SIGWINCH { screen.resize() } else if exit == nil { exit = .signal(sig) }
+                if sig == SIGWINCH {
+                    screen.resize()
+                } else if sig == SIGINT {
+                    // Ctrl-C asks first while an incident is open on a commander's screen.
+                    if exit == nil, dashboard.requestQuit(state: mailbox.latest?.state, now: Date()) == .quit { exit = .signal(sig) }
+                } else if exit == nil {
+                    exit = .signal(sig)
+                }
             }
         }
         return exit

@@ -44,10 +44,11 @@ struct DashboardSession {
         tasks.append(Task {
             for await snapshot in await warroom.snapshots() { mailbox.post(snapshot) }
         })
+        let limiter = PollLimiter(limit: config.maxConcurrentPolls)
         for source in config.sources {
-            let poller = SourcePoller(source: source, url: source.kind.url, client: client)
+            let poller = SourcePoller(source: source, client: client, limiter: limiter)
             tasks.append(Task {
-                await poller.run { event in
+                await poller.run(onWarning: { logger.warning("\($0)") }) { event in
                     do {
                         try await warroom.send(event)
                     } catch {
@@ -78,6 +79,7 @@ struct DashboardSession {
             // One at a time, in the order typed.
             for await intent in intentStream { await intents.handle(intent) }
         })
+        if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
         let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
                                  abortWindow: config.abortWindow, dryRun: config.dryRun)
         let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(commands: panel), theme: .dark) { intent in

@@ -25,27 +25,35 @@ struct Wallboard: AsyncParsableCommand {
         let follower = Task {
             var state = WarRoomState()
             var failed = false
+            var posted = false
             while !Task.isCancelled {
                 do {
                     let fresh = try j.events(after: state.lastSeq)
                     for e in fresh { state.apply(e) }
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false
+                    // Only new events wake the screen; its clock ticks on its own.
+                    if !fresh.isEmpty || !posted {
+                        mailbox.post(Snapshot(state: state, publishedAt: Date(), label: "READ-ONLY"))
+                        posted = true
+                    }
                 } catch {
                     // Keep showing the last good state, and say that it is not live.
                     if !failed { mailbox.flash("cannot read the journal: \(error)", isError: true, seconds: 3600) }
                     failed = true
                 }
-                mailbox.post(Snapshot(state: state, publishedAt: Date(), label: "READ-ONLY"))
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
         var dashboard = Dashboard(commands: nil)
         dashboard.readOnly = true
+        dashboard.distance = true
+        let viewers = TmuxViewers.watch(mailbox)
         let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: .dark) { intent in
             if intent != .quit { mailbox.flash("read-only wallboard: nothing is recorded or sent", isError: true) }
         }
         follower.cancel()
+        viewers?.cancel()
         if reason.status != 0 { throw ExitCode(reason.status) }
     }
 }

@@ -9,8 +9,7 @@ import WarRoomCore
 @Suite("Health poller over real HTTP on loopback", .serialized)
 struct SourcePollerTests {
     func poller(_ url: String, timeout: TimeInterval = 5) -> SourcePoller {
-        SourcePoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout),
-                     url: url, client: .shared)
+        SourcePoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout), client: .shared)
     }
 
     func failure(_ url: String, timeout: TimeInterval = 5) async -> String? {
@@ -43,13 +42,17 @@ struct SourcePollerTests {
             request.body = .bytes(.init(string: #"{"percent": 25}"#))
             _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
             let source = SourceConfig(name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 2)
-            let poller = SourcePoller(source: source, url: "http://127.0.0.1:\(port)/metrics", client: .shared)
-            let previous = SourcePoller.Previous()
-            #expect(try await poller.samples(previous: previous).isEmpty, "the first scrape has nothing to compare with")
+            let poller = SourcePoller(source: source, client: .shared)
+            let memory = SourcePoller.Memory()
+            #expect(try await poller.poll(memory).isEmpty, "the first scrape has nothing to compare with")
             try await Task.sleep(for: .seconds(3))
-            let samples = try await poller.samples(previous: previous)
-            let health = try await SourcePoller(source: SourceConfig(name: "h", kind: .health(url: ""), interval: 1, timeout: 2),
-                                                url: "http://127.0.0.1:\(port)/health", client: .shared).fetch()
+            let events = try await poller.poll(memory)
+            guard case .samples(_, let samples)? = events.first else {
+                Issue.record("no samples from the second scrape: \(events)")
+                return
+            }
+            let health = try await SourcePoller(source: SourceConfig(name: "h", kind: .health(url: "http://127.0.0.1:\(port)/health"), interval: 1, timeout: 2),
+                                                client: .shared).fetch()
             for cohort in Cohort.allCases {
                 let scraped = samples.first { $0.key == SeriesKey(cohort, .throughput) }?.value ?? -1
                 let reported = health.samples.first { $0.key == SeriesKey(cohort, .throughput) }?.value ?? -1
@@ -71,7 +74,7 @@ struct SourcePollerTests {
             #expect(await failure(base + "/down") == "HTTP 503 Service Unavailable")
             #expect(await failure(base + "/malformed")?.hasPrefix("bad health JSON: not valid JSON") == true)
             #expect(await failure(base + "/wrongtype") == "bad health JSON: field error_rate: expected a number, got a string")
-            #expect(await failure(base + "/huge", timeout: 10) == "response body too large")
+            #expect(await failure(base + "/huge", timeout: 10) == "response larger than 8 MB: refused")
             #expect(await failure(base + "/trickle", timeout: 1)?.hasPrefix("timeout") == true)
         }
     }
@@ -186,7 +189,7 @@ struct WarRoomLoopbackTests {
                                    executor: ConfiguredExecutor(specs: config.commands, client: .shared))
             try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "tester")))
             let snapshots = await room.snapshots()
-            let poller = SourcePoller(source: config.sources[0], url: url, client: .shared)
+            let poller = SourcePoller(source: config.sources[0], client: .shared)
             let polling = Task { await poller.run { try? await room.send($0) } }
             try await room.tick()
             await room.waitForCommands()

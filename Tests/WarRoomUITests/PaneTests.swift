@@ -160,8 +160,8 @@ struct DashboardTests {
         var d = Dashboard(timeZone: .gmt)
         _ = d.handle(.char("?"))
         let grid = d.render(nil, now: Fixture.t0, width: 100, height: 30)
-        for entry in Dashboard.keys {
-            #expect(grid.text.contains(entry.action))
+        for action in KeyAction.allCases {
+            #expect(grid.text.contains(action.help), "\(action) missing from the help")
         }
     }
 }

@@ -69,7 +69,7 @@ struct PromptTests {
         #expect(grid.text.contains("Incident timeline (UTC) · only note"))
         #expect(grid.text.contains("ana: watching the canary closely"))
         #expect(!grid.text.contains("set traffic 5% done"))
-        for _ in 0 ..< 6 { _ = d.handle(.char("f")) }
+        for _ in 0 ..< 7 { _ = d.handle(.char("f")) }
         #expect(d.filter == nil)
     }
 

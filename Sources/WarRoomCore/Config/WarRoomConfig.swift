@@ -1,16 +1,70 @@
 import Foundation
 
+/// Where a secret comes from: never the config file itself.
+public enum SecretRef: Sendable, Equatable, CustomStringConvertible {
+    /// An environment variable's value.
+    case env(String)
+    /// A file's contents, trailing newline removed (read at every poll, so rotation works).
+    case file(String)
+
+    /// Where it is, never what it is: safe to show and log.
+    public var description: String {
+        switch self {
+        case .env(let name): "$\(name)"
+        case .file(let path): "file \(path)"
+        }
+    }
+}
+
+/// Credentials for a source. Only references are kept; values are read when a request is made.
+public struct SourceAuth: Sendable, Equatable {
+    public struct Basic: Sendable, Equatable {
+        public var username: String
+        public var password: SecretRef
+        public init(username: String, password: SecretRef) {
+            self.username = username
+            self.password = password
+        }
+    }
+    public var bearer: SecretRef?
+    public var basic: Basic?
+    /// Extra request headers, e.g. `X-Scope-OrgID`.
+    public var headers: [String: SecretRef]
+
+    public init(bearer: SecretRef? = nil, basic: Basic? = nil, headers: [String: SecretRef] = [:]) {
+        self.bearer = bearer
+        self.basic = basic
+        self.headers = headers
+    }
+
+    public var isEmpty: Bool { bearer == nil && basic == nil && headers.isEmpty }
+}
+
 /// Where numbers come from.
 public struct SourceConfig: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        /// A JSON health endpoint in the runbooks' shape.
-        case health(url: String)
+        /// A JSON health endpoint: the runbooks' shape, or any shape read through JSON paths.
+        case health(url: String, mapping: HealthMapping? = nil)
         /// A Prometheus /metrics page (text 0.0.4 or OpenMetrics), read with our parser.
         case scrape(url: String, mapping: ScrapeMapping)
+        /// A Prometheus server's query API: one PromQL expression per series;
+        /// `backfill` seconds of history are read with a range query at start.
+        case prometheus(url: String, queries: [SeriesKey: String], backfill: TimeInterval)
+        /// Alertmanager's API v2: firing alerts go to the timeline and may raise severity.
+        case alertmanager(url: String, severity: AlertSeverityMap)
 
         public var url: String {
             switch self {
-            case .health(let url), .scrape(let url, _): url
+            case .health(let url, _), .scrape(let url, _), .prometheus(let url, _, _), .alertmanager(let url, _): url
+            }
+        }
+
+        public var name: String {
+            switch self {
+            case .health: "health"
+            case .scrape: "scrape"
+            case .prometheus: "prometheus"
+            case .alertmanager: "alertmanager"
             }
         }
     }
@@ -18,12 +72,32 @@ public struct SourceConfig: Sendable, Equatable {
     public var kind: Kind
     public var interval: TimeInterval
     public var timeout: TimeInterval
+    /// Up to this fraction of the interval is added at random to each wait, so
+    /// that many sources do not poll in lockstep.
+    public var jitter: Double = 0.1
+    /// Values older than this are dimmed (default two intervals)…
+    public var dimAfter: TimeInterval?
+    /// …and older than this are marked stale (default five intervals).
+    public var staleAfter: TimeInterval?
+    /// A source that must always report: silence past `staleLimit` raises the
+    /// dead-man's-switch alarm.
+    public var alwaysReporting = false
+    public var auth = SourceAuth()
 
     public init(name: String, kind: Kind, interval: TimeInterval, timeout: TimeInterval) {
         self.name = name
         self.kind = kind
         self.interval = interval
         self.timeout = timeout
+    }
+
+    public var info: SessionInfo.SourceInfo {
+        var info = SessionInfo.SourceInfo(name: name, interval: interval)
+        info.kind = kind.name
+        info.dimAfter = dimAfter
+        info.staleAfter = staleAfter
+        info.alwaysReporting = alwaysReporting ? true : nil
+        return info
     }
 }
 
@@ -72,6 +146,20 @@ public enum CommandSpec: Sendable, Equatable {
     }
 }
 
+/// One `keys:` entry: an action and the keys that trigger it, with where it was written.
+public struct KeyBindingSpec: Sendable, Equatable {
+    public var action: String
+    public var keys: [String]
+    public var line: Int
+    public var column: Int
+    public init(action: String, keys: [String], line: Int, column: Int) {
+        self.action = action
+        self.keys = keys
+        self.line = line
+        self.column = column
+    }
+}
+
 /// One war room's whole configuration, from `warroom.yaml` or the demo.
 public struct WarRoomConfig: Sendable, Equatable {
     public var service: String
@@ -88,6 +176,15 @@ public struct WarRoomConfig: Sendable, Equatable {
     public var abortWindow: TimeInterval = 3
     /// Show and record commands without sending them.
     public var dryRun = false
+    /// At most this many sources are fetched at once.
+    public var maxConcurrentPolls = 32
+    /// `keys:` rebinding actions to keys, as written; the screen validates the
+    /// names and reports problems at `line`/`column` of `file`.
+    public var keyBindings: [KeyBindingSpec] = []
+    /// `theme:` a theme name or path; `--theme` overrides it.
+    public var theme: String?
+    /// The config file this came from, for error messages.
+    public var file: String?
 
     public init(
         service: String, sources: [SourceConfig], rules: SeverityRules = .runbookDefaults,
@@ -104,7 +201,7 @@ public struct WarRoomConfig: Sendable, Equatable {
     public func sessionInfo(mode: String, startedBy: String) -> SessionInfo {
         SessionInfo(
             service: service, rules: rules, plan: plan, roster: roster,
-            sources: sources.map { .init(name: $0.name, interval: $0.interval) },
+            sources: sources.map(\.info),
             mode: mode, startedBy: startedBy)
     }
 }

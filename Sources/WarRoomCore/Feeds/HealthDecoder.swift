@@ -19,6 +19,10 @@ public enum HealthDecoder {
     public struct Reading: Sendable, Equatable {
         public var status: String?
         public var samples: [Sample]
+        public init(status: String?, samples: [Sample]) {
+            self.status = status
+            self.samples = samples
+        }
     }
 
     public static func decode(_ data: Data) throws(Failure) -> Reading {

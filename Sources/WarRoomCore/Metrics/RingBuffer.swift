@@ -42,9 +42,13 @@ public struct RingBuffer<Element: Sendable>: Sendable {
 
 /// The history of one series: timestamped values in a ring buffer.
 public struct Series: Sendable {
-    public struct Point: Sendable, Equatable {
+    public struct Point: Sendable, Equatable, Codable {
         public var time: Date
         public var value: Double
+        public init(time: Date, value: Double) {
+            self.time = time
+            self.value = value
+        }
     }
     public private(set) var points: RingBuffer<Point>
     public private(set) var source: String
@@ -60,6 +64,18 @@ public struct Series: Sendable {
     }
 
     public var latest: Point? { points.last }
+
+    /// Merge past points in (a backfill): everything sorted by time, the newest kept.
+    public mutating func merge(_ history: [Point], from source: String) {
+        let existing = points.elements
+        let oldestLive = existing.first?.time ?? .distantFuture
+        let older = history.filter { $0.time < oldestLive && $0.value.isFinite }.sorted { $0.time < $1.time }
+        guard !older.isEmpty else { return }
+        var rebuilt = RingBuffer<Point>(capacity: points.capacity)
+        for p in older + existing { rebuilt.append(p) }
+        points = rebuilt
+        if existing.isEmpty { self.source = source }
+    }
 }
 
 import Foundation

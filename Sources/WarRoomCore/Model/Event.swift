@@ -6,10 +6,23 @@ public struct SessionInfo: Sendable, Codable, Equatable {
     public struct SourceInfo: Sendable, Codable, Equatable {
         public var name: String
         public var interval: TimeInterval
+        /// health, scrape, prometheus or alertmanager (absent in journals before it was recorded).
+        public var kind: String?
+        public var dimAfter: TimeInterval?
+        public var staleAfter: TimeInterval?
+        public var alwaysReporting: Bool?
+
         public init(name: String, interval: TimeInterval) {
             self.name = name
             self.interval = interval
         }
+
+        /// Values older than this are dimmed.
+        public var dimLimit: TimeInterval { dimAfter ?? 2 * interval }
+        /// Values older than this are stale; an always-reporting source silent this long trips the dead-man's switch.
+        public var staleLimit: TimeInterval { staleAfter ?? 5 * interval }
+        /// Does this source produce samples (every kind but alertmanager)?
+        public var reportsSamples: Bool { kind != "alertmanager" }
     }
 
     public var service: String
@@ -53,6 +66,41 @@ public struct Crossing: Sendable, Codable, Equatable {
     }
 }
 
+/// Past values of one series, read from a source at start (a Prometheus range query).
+public struct SeriesHistory: Sendable, Codable, Equatable {
+    public var key: SeriesKey
+    public var points: [Series.Point]
+    public init(key: SeriesKey, points: [Series.Point]) {
+        self.key = key
+        self.points = points
+    }
+}
+
+/// A change in an Alertmanager alert, as warroom saw it.
+public struct AlertNotice: Sendable, Codable, Equatable {
+    public enum Change: String, Sendable, Codable {
+        case firing, silenced, unsilenced, resolved
+    }
+    public var source: String
+    public var fingerprint: String
+    public var name: String
+    public var change: Change
+    /// The severity its label maps to; nil when it maps to none (or it is silenced).
+    public var level: Severity?
+    public var summary: String?
+    public var labels: [String: String]
+
+    public init(source: String, fingerprint: String, name: String, change: Change, level: Severity?, summary: String?, labels: [String: String]) {
+        self.source = source
+        self.fingerprint = fingerprint
+        self.name = name
+        self.change = change
+        self.level = level
+        self.summary = summary
+        self.labels = labels
+    }
+}
+
 /// Everything that can happen to a war room, in the order it happened.
 /// The journal stores these; state is a fold of them.
 public enum Event: Sendable, Codable, Equatable {
@@ -77,6 +125,11 @@ public enum Event: Sendable, Codable, Equatable {
     case pageIssued(PageRequest)
     case pageFinished(id: Int, outcome: CommandOutcome)
     case acknowledged(by: String)
+    /// History read at start; folded into the sparklines, never into severity.
+    case history(source: String, series: [SeriesHistory])
+    case alert(AlertNotice)
+    /// An always-reporting source has sent nothing for this long.
+    case deadManSwitch(source: String, silentFor: TimeInterval)
 
     /// A short kind name, stored beside the payload for filtering and export.
     public var kind: String {
@@ -100,6 +153,9 @@ public enum Event: Sendable, Codable, Equatable {
         case .pageIssued: "page_issued"
         case .pageFinished: "page_finished"
         case .acknowledged: "acknowledged"
+        case .history: "history"
+        case .alert: "alert"
+        case .deadManSwitch: "dead_man_switch"
         }
     }
 }

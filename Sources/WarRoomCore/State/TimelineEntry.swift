@@ -3,7 +3,7 @@ import Foundation
 /// One line of the incident timeline.
 public struct TimelineEntry: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case session, threshold, source, canary, command, incident, note
+        case session, threshold, source, alert, canary, command, incident, note
     }
     /// How the entry should stand out; the UI maps it to a role.
     public enum Tone: Sendable, Equatable {

@@ -32,6 +32,16 @@ public struct WarRoomState: Sendable {
     public private(set) var escalation: EscalationState?
     public private(set) var nextPageID = 1
     public private(set) var lastSeq: Int64 = 0
+    /// Alertmanager alerts now firing or silenced, by fingerprint.
+    public private(set) var alerts: [String: AlertNotice] = [:]
+    /// Alerts known before the current session started, so a restart does not repeat them in the timeline.
+    private var alertsBeforeSession: [String: AlertNotice] = [:]
+    /// When each source last sent samples.
+    public private(set) var lastSampleAt: [String: Date] = [:]
+    /// Always-reporting sources whose dead-man's switch has tripped, and since when.
+    public private(set) var silentSources: [String: Date] = [:]
+    /// When the current session started.
+    public private(set) var sessionStartedAt: Date?
     public private(set) var lastEventTime: Date?
 
     public struct SourceOutage: Sendable, Equatable {
@@ -43,9 +53,14 @@ public struct WarRoomState: Sendable {
         self.seriesCapacity = max(1, seriesCapacity)
     }
 
-    /// The highest level any rule is at now.
+    /// The highest level any rule or firing alert is at now.
     public var severity: Severity {
-        ruleLevels.values.max() ?? .none
+        max(ruleLevels.values.max() ?? .none, alertLevel)
+    }
+
+    /// The worst level of the alerts firing now (silenced ones do not count).
+    public var alertLevel: Severity {
+        alerts.values.filter { $0.change != .silenced }.compactMap(\.level).max() ?? .none
     }
 
     public func severity(of cohort: Cohort) -> Severity {
@@ -69,13 +84,21 @@ public struct WarRoomState: Sendable {
         switch recorded.event {
         case .sessionStarted(let info):
             session = info
+            sessionStartedAt = time
             if launchStartedAt == nil { launchStartedAt = time }
+            alertsBeforeSession.merge(alerts) { $1 }
+            alerts = [:]
+            silentSources = [:]
             let sources = info.sources.map(\.name).joined(separator: ", ")
             add(recorded, .session, .info,
                 "\(info.mode) session started by \(info.startedBy): watching \(info.service)"
                 + (sources.isEmpty ? "" : " via \(sources)"))
 
         case .samples(let source, let samples):
+            lastSampleAt[source] = time
+            if let since = silentSources.removeValue(forKey: source) {
+                add(recorded, .source, .good, "source \(source) reporting again after \(Format.age(time.timeIntervalSince(since))) of silence")
+            }
             for sample in samples {
                 series[sample.key, default: Series(capacity: seriesCapacity, source: source)]
                     .append(sample.value, at: time, from: source)
@@ -106,13 +129,8 @@ public struct WarRoomState: Sendable {
                 add(recorded, .threshold, c.to == .none ? .good : .warning(c.to),
                     "\(what) \(value) below \(c.from.label) threshold \(threshold): \(now)")
             }
-            if c.to >= .sev3, c.to > c.from {
-                let why = "\(what) \(value) above \(threshold)"
-                if incident?.isOpen != true {
-                    effects.append(.record(.incidentOpened(severity: c.to, title: why, by: Self.automatic)))
-                } else if let open = incident, c.to > open.severity {
-                    effects.append(.record(.severityChanged(to: c.to, by: Self.automatic, reason: why)))
-                }
+            if c.to > c.from {
+                effects += raise(to: c.to, why: "\(what) \(value) above \(threshold)")
             }
 
         case .incidentOpened(let severity, let title, let by):
@@ -263,8 +281,52 @@ public struct WarRoomState: Sendable {
 
         case .note(let text, let by):
             add(recorded, .note, .info, "\(by): \(text)")
+
+        case .history(let source, let histories):
+            for h in histories {
+                series[h.key, default: Series(capacity: seriesCapacity, source: source)].merge(h.points, from: source)
+            }
+            let points = histories.reduce(0) { $0 + $1.points.count }
+            add(recorded, .source, .info, "source \(source): \(points) past value\(points == 1 ? "" : "s") loaded for \(histories.count) series")
+
+        case .alert(let notice):
+            let known = alerts[notice.fingerprint] ?? alertsBeforeSession[notice.fingerprint]
+            alertsBeforeSession[notice.fingerprint] = nil
+            if notice.change == .resolved { alerts[notice.fingerprint] = nil } else { alerts[notice.fingerprint] = notice }
+            let repeated = known?.change == notice.change || (known?.change == .unsilenced && notice.change == .firing)
+            let level = notice.level.map { " (\($0.label))" } ?? ""
+            let summary = notice.summary.map { ": \($0)" } ?? ""
+            if !repeated {
+                switch notice.change {
+                case .firing, .unsilenced:
+                    add(recorded, .alert, notice.level.map { .warning($0) } ?? .bad,
+                        "alert \(notice.name) \(notice.change == .firing ? "FIRING" : "unsilenced, firing")\(level)\(summary)")
+                case .silenced:
+                    add(recorded, .alert, .info, "alert \(notice.name) silenced\(level)\(summary)")
+                case .resolved:
+                    add(recorded, .alert, .good, "alert \(notice.name) resolved")
+                }
+            }
+            if notice.change == .firing || notice.change == .unsilenced, let to = notice.level {
+                effects += raise(to: to, why: "alert \(notice.name)\(summary)")
+            }
+
+        case .deadManSwitch(let source, let silentFor):
+            silentSources[source] = time
+            add(recorded, .source, .bad, "DEAD-MAN'S SWITCH: \(source) has sent nothing for \(Format.age(silentFor)) (it must always report)")
         }
         return effects
+    }
+
+    /// Open an incident at this level, or raise the open one; SEV-4 and below never page.
+    private func raise(to level: Severity, why: String) -> [Effect] {
+        guard level >= .sev3 else { return [] }
+        if incident?.isOpen != true {
+            return [.record(.incidentOpened(severity: level, title: why, by: Self.automatic))]
+        } else if let open = incident, level > open.severity {
+            return [.record(.severityChanged(to: level, by: Self.automatic, reason: why))]
+        }
+        return []
     }
 
     /// The escalation policy for a severity (the runbooks' unless configured).
@@ -397,7 +459,18 @@ public struct WarRoomState: Sendable {
     /// Decisions that depend only on time passing: analysis checks and the
     /// canary's next step. The actor calls this every second.
     public func tick(at now: Date, by user: String = "warroom") -> [Effect] {
-        pagesDue(at: now) + canaryTick(at: now)
+        pagesDue(at: now) + canaryTick(at: now) + silencesDue(at: now)
+    }
+
+    /// Always-reporting sources that have gone silent past their stale limit.
+    func silencesDue(at now: Date) -> [Effect] {
+        guard let session, let started = sessionStartedAt else { return [] }
+        return session.sources.compactMap { source in
+            guard source.alwaysReporting == true, source.reportsSamples, silentSources[source.name] == nil else { return nil }
+            let last = max(lastSampleAt[source.name] ?? started, started)
+            let silent = now.timeIntervalSince(last)
+            return silent > source.staleLimit ? .record(.deadManSwitch(source: source.name, silentFor: silent)) : nil
+        }
     }
 
     private func canaryTick(at now: Date) -> [Effect] {
@@ -412,7 +485,7 @@ public struct WarRoomState: Sendable {
             guard let index = canary.stepIndex else { return [] }
             if let analysis = plan.analysis, let started = canary.stepStartedAt,
                now.timeIntervalSince(canary.lastCheckAt ?? started) >= analysis.interval {
-                let freshness = 2 * (session?.sources.map(\.interval).max() ?? 5) + 1
+                let freshness = 2 * (session?.sources.filter(\.reportsSamples).map(\.interval).max() ?? 5) + 1
                 return [.record(.analysisChecked(AnalysisCheck.evaluate(analysis, series: series, now: now, freshness: freshness)))]
             }
             guard index + 1 < steps.count, let hold = steps[index].hold,

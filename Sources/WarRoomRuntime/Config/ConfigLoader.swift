@@ -74,7 +74,7 @@ public enum ConfigLoader {
         return ConfigError(file: file, line: line, column: column, field: "", message: message)
     }
 
-    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run"]
+    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme"]
 
     private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
         guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
@@ -89,6 +89,10 @@ public enum ConfigLoader {
             p.finish(valid: ["program", "webhook", "timeout"])
         }
         let abortWindow = top.duration("abort_window") ?? 3
+        var maxPolls = 32
+        if let node = top.node("max_concurrent_polls") {
+            if let n = node.int, n >= 1 { maxPolls = n } else { r.fail(node, "max_concurrent_polls", "expected a whole number of at least 1, got \(YAMLReader.kind(node))") }
+        }
         var dryRun = false
         if let node = top.node("dry_run") {
             if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.kind(node))") }
@@ -97,6 +101,25 @@ public enum ConfigLoader {
         guard let service else { return nil }
         var config = WarRoomConfig(service: service, sources: sources, rules: rules, plan: plan, roster: roster, commands: commands)
         config.abortWindow = abortWindow
+        config.maxConcurrentPolls = maxPolls
+        config.theme = top.string("theme")
+        config.file = r.file
+        if let k = top.map("keys", what: "actions mapped to keys, e.g. rollback: R or scroll_down: [down, j]") {
+            for (keyNode, valueNode) in k.node.mapping ?? [:] {
+                guard let action = keyNode.scalar?.string else { continue }
+                _ = k.node(action)
+                var keys: [String] = []
+                if let one = valueNode.scalar?.string { keys = [one] } else if let list = valueNode.sequence {
+                    for (i, n) in list.enumerated() {
+                        if let s = n.scalar?.string { keys.append(s) } else { r.fail(n, k.field("\(action)[\(i)]"), "expected a key name") }
+                    }
+                } else {
+                    r.fail(valueNode, k.field(action), "expected a key or a list of keys")
+                }
+                config.keyBindings.append(KeyBindingSpec(action: action, keys: keys, line: keyNode.mark?.line ?? 0, column: keyNode.mark?.column ?? 0))
+            }
+            k.finish(valid: [])
+        }
         config.dryRun = dryRun
         return config
     }
@@ -108,32 +131,208 @@ public enum ConfigLoader {
         var names: Set<String> = []
         for (i, node) in list.enumerated() {
             guard let m = YAMLReader.Map(r, node, path: "sources[\(i)]") else { continue }
-            let name = m.string("name", required: true, what: "a short unique name for this source")
-            let kind = m.oneOf("kind", ["health", "scrape"], required: true)
-            let url = m.string("url", required: true, what: "the http:// or https:// address to poll")
-            let interval = m.duration("interval") ?? 5
-            let timeout = m.duration("timeout") ?? min(2, interval)
-            var mapping = ScrapeMapping()
-            if kind == "scrape" {
+            if let source = readSource(m, r) {
+                if !names.insert(source.name).inserted {
+                    r.fail(m.node("name"), m.field("name"), "'\(source.name)' is used by another source; names must be unique")
+                }
+                out.append(source)
+            }
+        }
+        return out
+    }
+
+    static let commonSourceKeys = ["name", "kind", "url", "interval", "timeout", "jitter", "dim_after", "stale_after", "always_reporting", "auth"]
+    static let kindKeys: [String: [String]] = [
+        "health": ["fields"],
+        "scrape": ["requests_metric", "latency_metric", "cohort_label", "code_label"],
+        "prometheus": ["queries", "backfill"],
+        "alertmanager": ["severity_label", "severity_map"],
+    ]
+
+    private static func readSource(_ m: YAMLReader.Map, _ r: YAMLReader) -> SourceConfig? {
+        let name = m.string("name", required: true, what: "a short unique name for this source")
+        let kindName = m.oneOf("kind", ["health", "scrape", "prometheus", "alertmanager"], required: true)
+        let url = m.string("url", required: true, what: "the http:// or https:// address to poll")
+        let interval = m.duration("interval") ?? 5
+        let timeout = m.duration("timeout") ?? min(2, interval)
+        if interval <= 0 { r.fail(m.node("interval"), m.field("interval"), "must be more than 0") }
+        if timeout <= 0 { r.fail(m.node("timeout"), m.field("timeout"), "must be more than 0") }
+        if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: url)?.host == nil {
+            r.fail(m.node("url"), m.field("url"), "expected an http:// or https:// URL, got '\(url)'")
+        }
+        var kind: SourceConfig.Kind?
+        if let kindName, let url {
+            switch kindName {
+            case "health":
+                kind = .health(url: url, mapping: m.map("fields", what: "series mapped to JSON paths, e.g. canary.error_rate: {path: $.canary.errors, unit: percent}").map { readFields($0, r) })
+            case "scrape":
+                var mapping = ScrapeMapping()
                 if let v = m.string("requests_metric") { mapping.requests = v }
                 if let v = m.string("latency_metric") { mapping.latency = v }
                 if let v = m.string("cohort_label") { mapping.cohortLabel = v }
                 if let v = m.string("code_label") { mapping.codeLabel = v }
-            }
-            m.finish(valid: ["name", "kind", "url", "interval", "timeout"]
-                     + (kind == "scrape" ? ["requests_metric", "latency_metric", "cohort_label", "code_label"] : []))
-            if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
-                r.fail(m.node("url"), m.field("url"), "expected an http:// or https:// URL, got '\(url)'")
-            }
-            if let name, !names.insert(name).inserted {
-                r.fail(m.node("name"), m.field("name"), "'\(name)' is used by another source; names must be unique")
-            }
-            if let name, let kind, let url {
-                out.append(SourceConfig(name: name, kind: kind == "scrape" ? .scrape(url: url, mapping: mapping) : .health(url: url),
-                                        interval: interval, timeout: timeout))
+                kind = .scrape(url: url, mapping: mapping)
+            case "prometheus":
+                var queries: [SeriesKey: String] = [:]
+                if let q = m.map("queries", required: true, what: "a PromQL expression per series, e.g. canary.error_rate: 'sum(rate(…))'") {
+                    for (keyNode, valueNode) in q.node.mapping ?? [:] {
+                        guard let text = keyNode.scalar?.string else { continue }
+                        _ = q.node(text)
+                        guard let key = seriesKey(text, keyNode, q.field(text), r) else { continue }
+                        guard let expr = valueNode.scalar?.string, !expr.trimmingCharacters(in: .whitespaces).isEmpty else {
+                            r.fail(valueNode, q.field(text), "expected a PromQL expression")
+                            continue
+                        }
+                        queries[key] = expr
+                    }
+                    q.finish(valid: [])
+                    if queries.isEmpty { r.fail(q.node, q.path, "needs at least one query") }
+                }
+                kind = .prometheus(url: url, queries: queries, backfill: m.duration("backfill") ?? 15 * 60)
+            default:
+                var map = AlertSeverityMap()
+                if let v = m.string("severity_label") { map.labelName = v }
+                if let sm = m.map("severity_map", what: "label values mapped to SEV-1…SEV-4 or none, e.g. critical: SEV-1") {
+                    var values: [String: Int] = [:]
+                    for (keyNode, valueNode) in sm.node.mapping ?? [:] {
+                        guard let label = keyNode.scalar?.string else { continue }
+                        _ = sm.node(label)
+                        let text = valueNode.scalar?.string.uppercased() ?? ""
+                        if text == "NONE" { values[label.lowercased()] = 0; continue }
+                        guard let level = Severity.allCases.first(where: { $0 != .none && $0.label == text }) else {
+                            r.fail(valueNode, sm.field(label), "expected SEV-1, SEV-2, SEV-3, SEV-4 or none, got '\(valueNode.scalar?.string ?? YAMLReader.kind(valueNode))'")
+                            continue
+                        }
+                        values[label.lowercased()] = 5 - level.rawValue
+                    }
+                    sm.finish(valid: [])
+                    map.values = values
+                }
+                kind = .alertmanager(url: url, severity: map)
             }
         }
-        return out
+        var jitter = 0.1
+        if m.has("jitter") {
+            if let j = m.fraction("jitter") {
+                if (0 ... 1).contains(j) { jitter = j } else { r.fail(m.node("jitter"), m.field("jitter"), "must be from 0% to 100% of the interval") }
+            }
+        }
+        let dimAfter = m.duration("dim_after"), staleAfter = m.duration("stale_after")
+        if let s = staleAfter, s < dimAfter ?? 2 * interval {
+            let d = dimAfter ?? 2 * interval
+            r.fail(m.node("stale_after"), m.field("stale_after"), "must not be shorter than dim_after (\(Format.duration(d)))")
+        }
+        var always = false
+        if let node = m.node("always_reporting") {
+            if let b = node.bool { always = b } else { r.fail(node, m.field("always_reporting"), "expected true or false, got \(YAMLReader.kind(node))") }
+            if always && kindName == "alertmanager" {
+                r.fail(node, m.field("always_reporting"), "an Alertmanager source has no values to fall silent; use a Watchdog alert instead")
+            }
+        }
+        let auth = m.map("auth", what: "credentials from the environment or files").map { readAuth($0, r) } ?? SourceAuth()
+        m.finish(valid: commonSourceKeys + (kindName.flatMap { kindKeys[$0] } ?? []))
+        guard let name, let kind else { return nil }
+        var source = SourceConfig(name: name, kind: kind, interval: interval, timeout: timeout)
+        source.jitter = jitter
+        source.dimAfter = dimAfter
+        source.staleAfter = staleAfter
+        source.alwaysReporting = always
+        source.auth = auth
+        return source
+    }
+
+    /// "canary.error_rate", "stable.latency_p95", …
+    static func seriesKey(_ text: String, _ node: Node, _ field: String, _ r: YAMLReader) -> SeriesKey? {
+        let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+        let metrics = ["error_rate": MetricKind.errorRate, "latency": .latencyAvg, "latency_avg": .latencyAvg, "latency_p95": .latencyP95, "throughput": .throughput]
+        guard parts.count == 2, let cohort = Cohort(rawValue: parts[0]), let metric = metrics[parts[1]] else {
+            r.fail(node, field, "expected COHORT.METRIC with cohort canary or stable and metric error_rate, latency, latency_p95 or throughput, got '\(text)'")
+            return nil
+        }
+        return SeriesKey(cohort, metric)
+    }
+
+    /// `canary.error_rate: {path: $.canary.errors, unit: percent}` or `canary.error_rate: $.canary.errors`.
+    private static func readFields(_ m: YAMLReader.Map, _ r: YAMLReader) -> HealthMapping {
+        var entries: [HealthMapping.Entry] = []
+        let units: [MetricKind: [String: Double]] = [
+            .errorRate: ["fraction": 1, "percent": 0.01],
+            .latencyAvg: ["s": 1, "ms": 0.001], .latencyP95: ["s": 1, "ms": 0.001],
+            .throughput: ["per_minute": 1, "per_second": 60],
+        ]
+        for (keyNode, valueNode) in m.node.mapping ?? [:] {
+            guard let text = keyNode.scalar?.string else { continue }
+            _ = m.node(text)
+            guard let key = seriesKey(text, keyNode, m.field(text), r) else { continue }
+            var pathText: String?, pathNode = valueNode, scale = 1.0
+            if let s = valueNode.scalar?.string {
+                pathText = s
+            } else if let e = YAMLReader.Map(r, valueNode, path: m.field(text)) {
+                pathText = e.string("path", required: true, what: "a JSON path such as $.canary.error_rate")
+                pathNode = e.node("path") ?? valueNode
+                let allowed = units[key.metric] ?? [:]
+                if let unit = e.oneOf("unit", allowed.keys.sorted()) { scale = allowed[unit] ?? 1 }
+                e.finish(valid: ["path", "unit"])
+            }
+            guard let pathText else { continue }
+            do {
+                entries.append(HealthMapping.Entry(key: key, path: try JSONPath(pathText), scale: scale))
+            } catch {
+                r.fail(pathNode, m.field(text), "bad JSON path: \(error)")
+            }
+        }
+        m.finish(valid: [])
+        if entries.isEmpty { r.fail(m.node, m.path, "needs at least one series, e.g. canary.error_rate: $.canary.error_rate") }
+        return HealthMapping(entries: entries.sorted { $0.key.description < $1.key.description })
+    }
+
+    /// Credentials name where a secret is (an environment variable or a file), never the secret.
+    private static func readAuth(_ m: YAMLReader.Map, _ r: YAMLReader) -> SourceAuth {
+        func ref(_ map: YAMLReader.Map, _ base: String) -> SecretRef? {
+            let env = map.string(base + "_env"), file = map.string(base + "_file")
+            if env != nil && file != nil { r.fail(map.node(base + "_file"), map.field(base + "_file"), "give \(base)_env or \(base)_file, not both") }
+            if let env {
+                guard env.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                    r.fail(map.node(base + "_env"), map.field(base + "_env"), "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
+                    return nil
+                }
+                return .env(env)
+            }
+            return file.map { .file($0) }
+        }
+        var auth = SourceAuth()
+        if m.has("bearer_token") || m.has("password") {
+            r.fail(m.node("bearer_token") ?? m.node("password"), m.field(m.has("bearer_token") ? "bearer_token" : "password"),
+                   "secrets never go in the config: use bearer_token_env / bearer_token_file")
+        }
+        auth.bearer = ref(m, "bearer_token")
+        if let b = m.map("basic", what: "{username: NAME, password_env: VAR} or password_file") {
+            let user = b.string("username", required: true, what: "the user name")
+            if b.has("password") { r.fail(b.node("password"), b.field("password"), "the password never goes in the config: use password_env or password_file") }
+            let password = ref(b, "password")
+            if password == nil && !b.has("password") { b.missing("password_env", "the environment variable (or password_file) holding the password") }
+            b.finish(valid: ["username", "password_env", "password_file"])
+            if let user, let password { auth.basic = .init(username: user, password: password) }
+        }
+        if auth.bearer != nil && auth.basic != nil {
+            r.fail(m.node("basic"), m.field("basic"), "give a bearer token or basic auth, not both")
+        }
+        for (key, isFile) in [("headers_from_env", false), ("headers_from_file", true)] {
+            guard let h = m.map(key, what: "header names mapped to \(isFile ? "files" : "environment variable names") holding their values") else { continue }
+            for (keyNode, valueNode) in h.node.mapping ?? [:] {
+                guard let header = keyNode.scalar?.string else { continue }
+                _ = h.node(header)
+                guard let where_ = valueNode.scalar?.string, !where_.isEmpty,
+                      isFile || where_.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                    r.fail(valueNode, h.field(header), isFile ? "expected a file path" : "expected the NAME of an environment variable")
+                    continue
+                }
+                auth.headers[header] = isFile ? .file(where_) : .env(where_)
+            }
+            h.finish(valid: [])
+        }
+        m.finish(valid: ["bearer_token_env", "bearer_token_file", "basic", "headers_from_env", "headers_from_file"])
+        return auth
     }
 
     private static func readRules(_ m: YAMLReader.Map, _ r: YAMLReader) -> SeverityRules {

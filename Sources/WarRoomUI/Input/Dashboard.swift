@@ -84,27 +84,27 @@ public struct Dashboard: Sendable {
         self.timeZone = timeZone
     }
 
-    /// The keys the footer and the help overlay list.
-    public static let keys: [(key: String, action: String, short: String)] = [
-        ("q", "quit", "quit"),
-        ("?", "show or hide this help", "help"),
-        ("n", "add a note to the timeline", "note"),
-        ("D", "declare an incident (title, then SEV)", "declare"),
-        ("s", "set the incident's status", "status"),
-        ("S", "change the incident's severity", "sev"),
-        ("a", "assign a role: IC, tech lead, comms, scribe", "role"),
-        ("A", "acknowledge the page: stops the escalation", "ack"),
-        ("p", "pin the current values into the timeline", "pin"),
-        ("r", "roll back (armed: a reason, then a countdown)", "rollback"),
-        ("t", "set canary traffic to a percent (armed)", "traffic"),
-        (">", "promote to the next step; approves a waiting one", "promote"),
-        ("F", "promote all the way to 100% (armed)", "full"),
-        ("z u", "pause / resume the canary (with a reason)", "pause"),
-        ("f", "filter the timeline by kind", "filter"),
-        ("↑ ↓", "scroll the timeline; PgUp PgDn, Home newest", "scroll"),
-    ]
+    /// Which keys do what (the defaults, or as the config rebinds them).
+    public var keyMap = KeyMap.standard
+    /// Set when a quit was asked for while an incident is open: a second one within the window quits.
+    public var quitAsked: Date?
+    /// How many tmux clients watch this screen, when inside tmux.
+    public var viewers: Viewers?
+    /// A wallboard: a large banner over the panes, readable across the room.
+    public var distance = false
 
-    static let filters: [TimelineEntry.Kind?] = [nil, .note, .incident, .threshold, .command, .canary, .source]
+    static let filters: [TimelineEntry.Kind?] = [nil, .note, .incident, .threshold, .alert, .command, .canary, .source]
+
+    /// A quit (q or Ctrl-C): at once, unless an incident is open on a screen that
+    /// can act on it; then a second one within five seconds.
+    public mutating func requestQuit(state: WarRoomState?, now: Date) -> Intent? {
+        guard !readOnly, let incident = state?.incident, incident.isOpen else { return .quit }
+        if let asked = quitAsked, now.timeIntervalSince(asked) <= 5 { return .quit }
+        quitAsked = now
+        flash = Flash(text: "incident #\(incident.number) is open: press \(keyMap.label(.quit).split(separator: " ").first ?? "q") or Ctrl-C again within 5 s to quit, any other key stays",
+                      isError: true, until: now + 5)
+        return nil
+    }
 
     /// Apply a key; returns the intent it carries for the app, if any.
     /// `state` and `now` let command keys check what is possible.
@@ -123,47 +123,55 @@ public struct Dashboard: Sendable {
             }
             return handlePrompt(key)
         }
-        if showHelp, key != .char("q") {
+        let action = keyMap.action(for: key)
+        if key == .ctrl("c") { return requestQuit(state: state, now: now) }
+        if quitAsked != nil {
+            quitAsked = nil
+            if action != .quit {
+                flash = Flash(text: "still here", isError: false, until: now + 2)
+                return nil
+            }
+        }
+        if showHelp, action != .quit {
             showHelp = false
             return nil
         }
-        if readOnly {
-            if key == .char("q") || key == .char("Q") { return .quit }
-            if case .char(let c) = key, "jk".contains(c) { return handleScroll(key) }
-            if [.up, .down, .pageUp, .pageDown, .home].contains(key) { return handleScroll(key) }
-            if key == .char("f") { cycleFilter(); return nil }
-            if case .char = key { flash = Flash(text: "read-only: this screen cannot record or send anything", isError: true, until: now + 4) }
+        guard let action else {
+            if readOnly, case .char = key { flash = Flash(text: "read-only: this screen cannot record or send anything", isError: true, until: now + 4) }
             return nil
         }
-        switch key {
-        case .char("q"), .char("Q"): return .quit
-        case .char("?"): showHelp = true
-        case .char("n"): prompt = Prompt(.note)
-        case .char("D"): prompt = Prompt(.declareTitle)
-        case .char("s"): prompt = Prompt(.status)
-        case .char("S"): prompt = Prompt(.severity)
-        case .char("a"): prompt = Prompt(.role)
-        case .char("p"): return .pinMetrics
-        case .char("A"): return .acknowledge
-        case .char("r"): arm(.rollback, state: state, now: now)
-        case .char("t"):
+        if readOnly && !action.isViewOnly {
+            flash = Flash(text: "read-only: this screen cannot record or send anything", isError: true, until: now + 4)
+            return nil
+        }
+        switch action {
+        case .quit: return requestQuit(state: state, now: now)
+        case .help: showHelp = true
+        case .note: prompt = Prompt(.note)
+        case .declare: prompt = Prompt(.declareTitle)
+        case .status: prompt = Prompt(.status)
+        case .severity: prompt = Prompt(.severity)
+        case .role: prompt = Prompt(.role)
+        case .pin: return .pinMetrics
+        case .acknowledge: return .acknowledge
+        case .rollback: arm(.rollback, state: state, now: now)
+        case .traffic:
             if commandRefusal(nil, state: state, now: now) == nil { prompt = Prompt(.trafficPercent) }
-        case .char(">"):
+        case .promote:
             if let target = state?.promotionTarget(full: false) {
                 arm(.promote(percent: target), state: state, now: now)
             } else {
                 flash = Flash(text: "no next step to promote to", isError: true, until: now + 5)
             }
-        case .char("F"): arm(.promote(percent: 100), state: state, now: now)
-        case .char("z"): arm(.pause, state: state, now: now)
-        case .char("u"): arm(.resume, state: state, now: now)
-        case .char("f"): cycleFilter()
-        case .down, .char("j"): scroll += 1
-        case .up, .char("k"): scroll = max(0, scroll - 1)
+        case .promoteFull: arm(.promote(percent: 100), state: state, now: now)
+        case .pause: arm(.pause, state: state, now: now)
+        case .resume: arm(.resume, state: state, now: now)
+        case .filter: cycleFilter()
+        case .scrollDown: scroll += 1
+        case .scrollUp: scroll = max(0, scroll - 1)
         case .pageDown: scroll += 10
         case .pageUp: scroll = max(0, scroll - 10)
-        case .home, .char("g"): scroll = 0
-        default: break
+        case .newest: scroll = 0
         }
         return nil
     }
@@ -172,17 +180,6 @@ public struct Dashboard: Sendable {
         let i = Self.filters.firstIndex { $0 == filter } ?? 0
         filter = Self.filters[(i + 1) % Self.filters.count]
         scroll = 0
-    }
-
-    private mutating func handleScroll(_ key: Key) -> Intent? {
-        switch key {
-        case .down, .char("j"): scroll += 1
-        case .up, .char("k"): scroll = max(0, scroll - 1)
-        case .pageDown: scroll += 10
-        case .pageUp: scroll = max(0, scroll - 10)
-        default: scroll = 0
-        }
-        return nil
     }
 
     /// Why no command can be armed now (read-only, one in flight, not possible).
@@ -309,7 +306,8 @@ public struct Dashboard: Sendable {
         let (headerRow, rest) = grid.bounds.splitTop(1)
         let body = Rect(x: rest.x, y: rest.y, width: rest.width, height: rest.height - 1)
         let footerRow = Rect(x: 0, y: height - 1, width: width, height: 1)
-        Header(context: context, waiting: snapshot == nil, label: snapshot?.label).render(in: headerRow, into: &grid)
+        Header(context: context, waiting: snapshot == nil, label: snapshot?.label ?? (readOnly ? "READ-ONLY" : nil), viewers: viewers)
+            .render(in: headerRow, into: &grid)
         if let prompt {
             PromptLine(prompt: prompt).render(in: footerRow, into: &grid)
         } else if let flash, flash.until > now {
@@ -319,15 +317,21 @@ public struct Dashboard: Sendable {
             grid.fill(footerRow, role: .footer)
             grid.put(" READ-ONLY: following the journal; no key changes anything", in: footerRow, role: .footer)
         } else {
-            Footer().render(in: footerRow, into: &grid)
+            Footer(keyMap: keyMap).render(in: footerRow, into: &grid)
         }
 
-        let layout = Layout(body)
+        var panes = body
+        if distance, body.height >= Dashboard.minimumHeight - 2 + Banner.height {
+            let (top, rest) = body.splitTop(Banner.height)
+            Banner(context).render(in: top, into: &grid)
+            panes = rest
+        }
+        let layout = Layout(panes)
         MetricsPane(context).render(in: layout.metrics, into: &grid)
         CanaryPane(context).render(in: layout.canary, into: &grid)
         TimelinePane(context, scroll: scroll, filter: filter).render(in: layout.timeline, into: &grid)
         RosterPane(context).render(in: layout.roster, into: &grid)
-        if showHelp { HelpOverlay(glyphs: glyphs).render(in: body, into: &grid) }
+        if showHelp { HelpOverlay(glyphs: glyphs, keyMap: keyMap, readOnly: readOnly).render(in: body, into: &grid) }
         if let armed, let commands {
             ArmedOverlay(armed: armed, panel: commands, state: context.state, now: now, glyphs: glyphs).render(in: body, into: &grid)
         }
@@ -428,6 +432,7 @@ struct Header {
     let context: ViewContext
     let waiting: Bool
     var label: String? = nil
+    var viewers: Viewers? = nil
 
     func render(in area: Rect, into grid: inout Grid) {
         let state = context.state
@@ -452,7 +457,18 @@ struct Header {
         } else {
             x += grid.put("no incident", in: area, dx: x, role: base)
         }
+        // Being blind is the worst news a war room can have: it goes in the header.
+        if !state.silentSources.isEmpty {
+            x += grid.put("  ✖ SILENT: \(state.silentSources.keys.sorted().joined(separator: ", ")) ", in: area, dx: x, role: .danger)
+        }
+        let firing = state.alerts.values.filter { $0.change != .silenced }.count
+        if firing > 0 {
+            x += grid.put("  ▲ \(firing) alert\(firing == 1 ? "" : "s") firing ", in: area, dx: x, role: .badge)
+        }
         var clocks = "\(Format.wallTime(context.now)) UTC "
+        if let viewers, viewers.total > 0 {
+            clocks = "\(viewers.total) watching" + (viewers.readOnly > 0 ? " (\(viewers.readOnly) read-only)" : "") + " │ " + clocks
+        }
         if context.localOffset != 0 || !["UTC", "GMT"].contains(context.localZoneName) {
             clocks += "│ \(Format.wallTime(context.now, offsetSeconds: context.localOffset)) \(context.localZoneName) "
         }
@@ -462,27 +478,37 @@ struct Header {
 }
 
 struct Footer {
+    let keyMap: KeyMap
+
     func render(in area: Rect, into grid: inout Grid) {
         grid.fill(area, role: .footer)
         var x = 1
-        for entry in Dashboard.keys {
-            x += grid.put(entry.key, in: area, dx: x, role: .footerKey)
-            x += grid.put(" " + entry.short + "   ", in: area, dx: x, role: .footer)
+        for action in KeyAction.allCases {
+            guard let short = action.short, let key = keyMap.bindings[action]?.first else { continue }
+            x += grid.put(Key.name(key), in: area, dx: x, role: .footerKey)
+            x += grid.put(" " + short + "   ", in: area, dx: x, role: .footer)
+        }
+        if let up = keyMap.bindings[.scrollUp]?.first, let down = keyMap.bindings[.scrollDown]?.first {
+            x += grid.put(Key.name(up) + " " + Key.name(down), in: area, dx: x, role: .footerKey)
+            grid.put(" scroll", in: area, dx: x, role: .footer)
         }
     }
 }
 
 struct HelpOverlay {
     let glyphs: Glyphs
+    let keyMap: KeyMap
+    let readOnly: Bool
 
     func render(in body: Rect, into grid: inout Grid) {
-        let width = min(body.width - 4, 66)
-        let height = min(body.height - 2, Dashboard.keys.count + 4)
+        let actions = KeyAction.allCases.filter { !readOnly || $0.isViewOnly }
+        let width = min(body.width - 4, 70)
+        let height = min(body.height - 2, actions.count + 4)
         let area = Rect(x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width: width, height: height)
-        let inner = Box(title: "Keys", role: .accent, titleRole: .accent, glyphs: glyphs).render(in: area, into: &grid)
-        for (i, entry) in Dashboard.keys.enumerated() {
-            grid.put(TextWidth.pad(entry.key, to: 12), in: inner, row: i, dx: 1, role: .footerKey)
-            grid.put(entry.action, in: inner, row: i, dx: 14, role: .normal)
+        let inner = Box(title: readOnly ? "Keys (read-only screen)" : "Keys", role: .accent, titleRole: .accent, glyphs: glyphs).render(in: area, into: &grid)
+        for (i, action) in actions.enumerated() where i < inner.height - 1 {
+            grid.put(TextWidth.pad(keyMap.label(action), to: 12), in: inner, row: i, dx: 1, role: .footerKey)
+            grid.put(action.help, in: inner, row: i, dx: 14, role: .normal)
         }
         grid.put("Any key closes this help.", in: inner, row: inner.height - 1, dx: 1, role: .dim)
     }

@@ -5,10 +5,9 @@ import WarRoomCore
 /// (colour plus glyph and word), a sparkline and its age.
 public struct MetricsPane {
     public static let metrics: [MetricKind] = [.errorRate, .latencyAvg, .latencyP95, .throughput]
-    /// A value older than this many source intervals is dimmed…
-    public static let dimAfterIntervals = 2.0
-    /// …and older than this many is marked stale.
-    public static let staleAfterIntervals = 5.0
+    // A value older than its source's dim limit (two intervals unless configured)
+    // is dimmed; older than its stale limit (five), or from a source that is down,
+    // it is marked stale.
 
     let context: ViewContext
     public init(_ context: ViewContext) { self.context = context }
@@ -56,9 +55,9 @@ public struct MetricsPane {
             return
         }
         let age = context.now.timeIntervalSince(latest.time)
-        let interval = state.session?.sources.first { $0.name == series.source }?.interval ?? 1
-        let stale = age > interval * Self.staleAfterIntervals
-        let dim = age > interval * Self.dimAfterIntervals
+        let source = state.session?.sources.first { $0.name == series.source }
+        let stale = age > (source?.staleLimit ?? 5) || state.sourcesDown[series.source] != nil
+        let dim = stale || age > (source?.dimLimit ?? 2)
 
         let level = state.rules.level(of: key.metric, value: latest.value)
         let watched = state.rules.rule(watching: key.metric) != nil
@@ -104,6 +103,9 @@ public struct MetricsPane {
             let role: Role
             if let outage = state.sourcesDown[source.name] {
                 text = "✖ \(source.name) DOWN \(Format.age(context.now.timeIntervalSince(outage.since))): \(outage.reason)"
+                role = .sev1
+            } else if let since = state.silentSources[source.name] {
+                text = "✖ \(source.name) SILENT \(Format.age(context.now.timeIntervalSince(since) + source.staleLimit)) (dead-man's switch)"
                 role = .sev1
             } else {
                 text = "✓ \(source.name) every \(Format.duration(source.interval))"

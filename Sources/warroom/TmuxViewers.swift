@@ -1,0 +1,23 @@
+import Foundation
+import WarRoomRuntime
+import WarRoomTerminal
+import WarRoomUI
+
+/// Inside tmux, counts the clients attached to this session (and how many are
+/// read-only) every few seconds, for the header. Outside tmux it does nothing.
+enum TmuxViewers {
+    static func watch(_ mailbox: SnapshotMailbox, every seconds: Double = 5) -> Task<Void, Never>? {
+        let env = ProcessInfo.processInfo.environment
+        guard env["TMUX"] != nil, let pane = env["TMUX_PANE"] else { return nil }
+        return Task {
+            let name = await ProgramRunner.run(["tmux", "display-message", "-p", "-t", pane, "#{session_name}"], timeout: 2)
+            guard name.succeeded else { return }
+            let session = name.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            while !Task.isCancelled {
+                let list = await ProgramRunner.run(["tmux", "list-clients", "-F", "#{session_name}\t#{client_readonly}"], timeout: 2)
+                mailbox.setViewers(list.succeeded ? Viewers.parse(list.output, session: session) : nil)
+                try? await Task.sleep(for: .seconds(seconds))
+            }
+        }
+    }
+}
