@@ -44,6 +44,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "WarRoomUI", dependencies: ["WarRoomCore"], swiftSettings: strict),
+        // Themes from YAML (themes/ and the user's folder); kept apart so that WarRoomUI stays free of Yams.
+        .target(name: "WarRoomThemes", dependencies: ["WarRoomUI", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "WarRoomTerminal", dependencies: ["WarRoomUI", "CNcursesw"], swiftSettings: strict),
         .target(
             name: "LaunchSimulator",
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "warroom",
             dependencies: [
-                "WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTerminal", "LaunchSimulator",
+                "WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomThemes", "WarRoomTerminal", "LaunchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore"], exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
                     exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "WarRoomThemesTests", dependencies: ["WarRoomThemes", "WarRoomUI"], swiftSettings: strict),
         // Real servers (Prometheus, Alertmanager) started by tests on loopback ports.
         .target(
             name: "WarRoomTestSupport",

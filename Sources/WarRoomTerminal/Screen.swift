@@ -16,7 +16,7 @@ final class Screen {
     /// Whether the locale can show Unicode; if not, the screen is drawn in ASCII.
     let unicode: Bool
 
-    init(theme: Theme) {
+    init(theme: Theme, depth override: ColorDepth? = nil) {
         setlocale(LC_ALL, "")
         unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         _ = initscr()
@@ -29,44 +29,49 @@ final class Screen {
         _ = curs_set(0)
         rows = Int(warroom_lines())
         columns = Int(warroom_cols())
-        setUpColours(theme)
+        setUpColours(theme, override: override)
     }
 
-    private func setUpColours(_ requested: Theme) {
-        var theme = requested
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        if noColor || !has_colors() { theme = .mono }
+    /// The colour depth in use, after detection and any override.
+    private(set) var depth: ColorDepth = .mono
+
+    private func setUpColours(_ requested: Theme, override: ColorDepth?) {
+        let env = ProcessInfo.processInfo.environment
         var canColour = false
-        if theme != .mono {
+        if has_colors(), requested != .mono {
             canColour = start_color() == OK
             if canColour { _ = use_default_colors() }
         }
-        let colours = Int(warroom_colors())
+        let colours = canColour ? Int(warroom_colors()) : 0
+        // NO_COLOR wins over everything; then --colors / WARROOM_COLORS; then what terminfo and COLORTERM say.
+        var wanted = ColorDepth.detect(env: env, terminfoColors: colours)
+        if let override, !(env["NO_COLOR"].map { !$0.isEmpty } ?? false) { wanted = override }
+        // ncurses can only draw what terminfo allows: 24-bit needs a *-direct entry, else it goes through 256.
+        let possible: ColorDepth = colours >= 1 << 24 ? .truecolor : colours >= 256 ? .indexed256 : colours >= 16 ? .ansi16 : colours >= 8 ? .ansi8 : .mono
+        depth = min(wanted, possible)
+        let theme = requested.adapted(to: depth)
         for (i, role) in Role.allCases.enumerated() {
             let style = theme.style(role)
             var attrs = warroom_a_normal()
             if style.bold { attrs |= warroom_a_bold() }
             if style.dim { attrs |= warroom_a_dim() }
             if style.reverse { attrs |= warroom_a_reverse() }
+            if style.underline { attrs |= warroom_a_underline() }
             var pair: Int16 = 0
-            if canColour, style.fg != .default || style.bg != .default, i + 1 < Int(warroom_color_pairs()) {
-                let (fg, brightFG) = Self.colour(style.fg, available: colours)
-                let (bg, _) = Self.colour(style.bg, available: colours)
-                if brightFG { attrs |= warroom_a_bold() }
+            if depth > .mono, style.fg != .default || style.bg != .default, i + 1 < Int(warroom_color_pairs()) {
                 pair = Int16(i + 1)
-                _ = init_pair(pair, fg, bg)
+                _ = init_extended_pair(Int32(pair), Self.colour(style.fg), Self.colour(style.bg))
             }
             attributes[role] = (attrs, pair)
         }
     }
 
-    /// ncurses colour number for a theme colour; bright ANSI colours on an
-    /// 8-colour terminal become the base colour drawn bold.
-    private static func colour(_ c: TermColor, available: Int) -> (Int16, Bool) {
+    /// ncurses colour number for an already adapted theme colour.
+    private static func colour(_ c: TermColor) -> Int32 {
         switch c {
-        case .default: return (-1, false)
-        case .ansi(let n): return n >= 8 && available < 16 ? (Int16(n - 8), true) : (Int16(n), false)
-        case .indexed(let n): return available >= 256 ? (Int16(n), false) : (7, false)
+        case .default: -1
+        case .ansi(let n), .indexed(let n): Int32(n)
+        case .rgb(let r, let g, let b): Int32(r) << 16 | Int32(g) << 8 | Int32(b)  // direct-colour terminals
         }
     }
 

@@ -30,11 +30,12 @@ public enum TerminalApp {
         mailbox: SnapshotMailbox,
         dashboard: Dashboard,
         theme: Theme,
+        depth: ColorDepth? = nil,
         onIntent: @escaping @Sendable (Intent) -> Void
     ) async -> ExitReason {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                let reason = TerminalLoop(mailbox: mailbox, dashboard: dashboard, theme: theme, onIntent: onIntent).run()
+                let reason = TerminalLoop(mailbox: mailbox, dashboard: dashboard, theme: theme, depth: depth, onIntent: onIntent).run()
                 continuation.resume(returning: reason)
             }
             thread.name = "warroom-terminal"
@@ -47,6 +48,7 @@ private final class TerminalLoop {
     let mailbox: SnapshotMailbox
     var dashboard: Dashboard
     let theme: Theme
+    let depth: ColorDepth?
     let onIntent: @Sendable (Intent) -> Void
     var signalRead: Int32 = -1
     var signalWrite: Int32 = -1
@@ -54,10 +56,11 @@ private final class TerminalLoop {
     var attention = Attention()
     let notify = NotifyProtocol.detect(env: ProcessInfo.processInfo.environment)
 
-    init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, onIntent: @escaping @Sendable (Intent) -> Void) {
+    init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, depth: ColorDepth?, onIntent: @escaping @Sendable (Intent) -> Void) {
         self.mailbox = mailbox
         self.dashboard = dashboard
         self.theme = theme
+        self.depth = depth
         self.onIntent = onIntent
     }
 
@@ -74,7 +77,7 @@ private final class TerminalLoop {
             close(signalRead)
             close(signalWrite)
         }
-        let screen = Screen(theme: theme)
+        let screen = Screen(theme: theme, depth: depth)
         self.screen = screen
         for sig in Self.handledSignals { _ = warroom_install_signal(sig, signalWrite) }
         _ = warroom_unblock_signals()

@@ -16,6 +16,7 @@ struct DashboardSession {
     let config: WarRoomConfig
     let journalPath: String
     let mode: String
+    var screen = ScreenSetup()
 
     static func requireTerminal() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -82,7 +83,13 @@ struct DashboardSession {
         if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
         let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
                                  abortWindow: config.abortWindow, dryRun: config.dryRun)
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: Dashboard(commands: panel), theme: .dark) { intent in
+        var dashboard = Dashboard(commands: panel)
+        dashboard.keyMap = screen.keyMap
+        for w in screen.warnings { logger.warning("\(w)") }
+        if let first = screen.warnings.first {
+            mailbox.flash(first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
+        }
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: screen.theme, depth: screen.depth) { intent in
             logger.info("intent \(intent)")
             intentSink.yield(intent)
         }

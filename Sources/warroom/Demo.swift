@@ -10,6 +10,7 @@ struct Demo: AsyncParsableCommand {
         abstract: "Watch a simulated launch: a built-in service on loopback, stepped through the canary plan until a fault hits.")
 
     @OptionGroup var options: JournalOptions
+    @OptionGroup var screen: ScreenOptions
 
     @Option(help: "The simulator's scenario: demo, calm, or quick (the demo's story in under a minute).")
     var scenario = "demo"
@@ -21,6 +22,7 @@ struct Demo: AsyncParsableCommand {
         let stamp = Date().formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
         let journalPath = options.journal ?? Journal.defaultDirectory() + "/demo-\(stamp.replacingOccurrences(of: "T", with: "-").replacingOccurrences(of: "Z", with: "")).sqlite"
         Logs.toFile(options.log ?? (journalPath as NSString).deletingLastPathComponent + "/warroom.log")
+        let setup = try screen.resolve(config: nil)
         try DashboardSession.requireTerminal()
 
         let simulator = LaunchSimulator(scenario: scenario, logger: Logger(label: "simulator"))
@@ -39,7 +41,7 @@ struct Demo: AsyncParsableCommand {
         }
         var config = try ConfigLoader.parse(DemoConfig.yaml(port: port, scenario: scenario), file: "<built-in demo config>")
         if options.dryRun { config.dryRun = true }
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo").run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo", screen: setup).run()
         server.cancel()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }

@@ -73,7 +73,7 @@ struct Probe: AsyncParsableCommand {
                 if interval > 0 {
                     let memory = SourcePoller.Memory()
                     _ = try await poller.poll(memory)
-                    try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+                    try await Task.sleep(for: .milliseconds(clampedMilliseconds(interval)))
                     for case .samples(_, let samples) in try await poller.poll(memory) { for s in samples { print(line(s)) } }
                 }
             case .prometheus:

@@ -15,6 +15,8 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "How many times faster than real time.")
     var speed: Double = 1
 
+    @OptionGroup var screen: ScreenOptions
+
     @Option(name: .customLong("log"), help: "Where to write the log.")
     var log: String?
 
@@ -41,9 +43,10 @@ struct Replay: AsyncParsableCommand {
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
+        let setup = try screen.resolve(config: nil)
         var dashboard = Dashboard(commands: nil)
         dashboard.readOnly = true
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: .dark) { intent in
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth) { intent in
             if intent != .quit { mailbox.flash("replay is read-only: nothing is recorded", isError: true) }
         }
         feeder.cancel()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WarRoomCore
 import WarRoomRuntime
+import WarRoomThemes
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open the war room for a real launch described by a config file.")
@@ -10,6 +11,7 @@ struct Run: AsyncParsableCommand {
     var config: String
 
     @OptionGroup var options: JournalOptions
+    @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
         var config: WarRoomConfig
@@ -23,8 +25,9 @@ struct Run: AsyncParsableCommand {
         let safeName = config.service.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
         let journalPath = options.journal ?? Journal.defaultDirectory() + "/\(String(safeName)).sqlite"
         Logs.toFile(options.log ?? (journalPath as NSString).deletingLastPathComponent + "/warroom.log")
+        let setup = try screen.resolve(config: config)
         try DashboardSession.requireTerminal()
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run").run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run", screen: setup).run()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }
     }
@@ -34,11 +37,33 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Validate a config file: every problem with its file, line and field.")
 
     @Option(help: "The war room's YAML config.")
-    var config: String
+    var config: String?
+
+    @Option(help: "Validate a theme instead (or as well): a name or a YAML file.")
+    var theme: String?
 
     func run() throws {
+        guard config != nil || theme != nil else { throw ValidationError("give --config FILE, --theme NAME|PATH, or both") }
+        if let theme {
+            do {
+                let (t, warnings) = try ThemeLoader.load(nameOrPath: theme, searchDirectories: ScreenOptions.searchDirectories())
+                for w in warnings { warn(w.description) }
+                print("\(theme): ok: theme \(t.name), \(t.styles.count) roles\(warnings.isEmpty ? "" : ", \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")")
+            } catch {
+                warn(error.description)
+                throw ExitCode(2)
+            }
+        }
+        guard let config else { return }
         do {
             let c = try ConfigLoader.load(path: config)
+            if !c.keyBindings.isEmpty { _ = try ScreenOptions.keyMap(c) }
+            if let theme = c.theme, self.theme == nil {
+                do { _ = try ThemeLoader.load(nameOrPath: theme, searchDirectories: ScreenOptions.searchDirectories()) } catch {
+                    warn(error.description)
+                    throw ExitCode(2)
+                }
+            }
             let plan = c.plan.steps.map { Format.weight($0.weight) + ($0.hold.map { " " + Format.duration($0) } ?? "") }
             print("\(config): ok")
             print("  service  \(c.service)")

@@ -17,7 +17,20 @@ struct Wallboard: AsyncParsableCommand {
     @Option(name: .customLong("log"), help: "Where to write the log.")
     var log: String?
 
+    @Option(help: "The war room's config, for its theme and keys (never its commands: a wallboard has none).")
+    var config: String?
+
+    @OptionGroup var screen: ScreenOptions
+
     func run() async throws {
+        var loaded: WarRoomConfig?
+        if let config {
+            do { loaded = try ConfigLoader.load(path: config) } catch let errors as ConfigErrors {
+                warn(errors.description)
+                throw ExitCode(2)
+            }
+        }
+        let setup = try screen.resolve(config: loaded)
         let j = try openJournal(journal, readOnly: true)
         Logs.toFile(log ?? (journal as NSString).deletingLastPathComponent + "/warroom-wallboard.log")
         try DashboardSession.requireTerminal()
@@ -48,8 +61,10 @@ struct Wallboard: AsyncParsableCommand {
         var dashboard = Dashboard(commands: nil)
         dashboard.readOnly = true
         dashboard.distance = true
+        dashboard.keyMap = setup.keyMap
+        if let first = setup.warnings.first { mailbox.flash(first, isError: true, seconds: 10) }
         let viewers = TmuxViewers.watch(mailbox)
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: .dark) { intent in
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth) { intent in
             if intent != .quit { mailbox.flash("read-only wallboard: nothing is recorded or sent", isError: true) }
         }
         follower.cancel()

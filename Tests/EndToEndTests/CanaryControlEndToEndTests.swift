@@ -37,6 +37,8 @@ struct CanaryControlEndToEndTests {
         #expect((state["canary_percent"] as? NSNumber)?.doubleValue == 0)
 
         try tmux.sendKeys("q")
+        try await tmux.waitFor("the quit confirmation", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
+        try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
         let events = try Journal(path: journal, readOnly: true).events()
         let rollback = events.compactMap { if case .commandIssued(let r) = $0.event, r.action == .rollback { r } else { nil } }

@@ -25,6 +25,8 @@ struct EscalationEndToEndTests {
         // Nothing more is paged after the ack, however long we wait past the next tier's time.
         try await Task.sleep(for: .seconds(17))
         try tmux.sendKeys("q")
+        try await tmux.waitFor("the quit confirmation", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
+        try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
         let events = try Journal(path: journal, readOnly: true).events()
         let pages = events.compactMap { if case .pageIssued(let p) = $0.event { p } else { nil } }

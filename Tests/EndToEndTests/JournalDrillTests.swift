@@ -113,8 +113,15 @@ struct SharedJournalTests {
             $0.contains("INCIDENT #1 SEV-2 INVESTIGATING") && $0.contains("scribe: customer reports in #support")
         }
         #expect(resumed.contains("Checkout errors"))
-        try tmux.sendKeys("q")
-        try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
+        // Ctrl-C asks first while the incident is open; any other key stays; a second Ctrl-C quits.
+        try tmux.sendKeys("C-c")
+        try await tmux.waitFor("the quit confirmation", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
+        try tmux.sendKeys("j")
+        try await tmux.waitFor("still here", seconds: 5) { $0.contains("still here") }
+        try tmux.sendKeys("C-c")
+        try await tmux.waitFor("the confirmation again", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
+        try tmux.sendKeys("C-c")
+        try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=130") }
 
         // status and export read the same truth.
         let status = try spawn([binary, "status", "--journal", journal])

@@ -36,6 +36,8 @@ final class Tmux {
         var env = ProcessInfo.processInfo.environment
         env["TMUX"] = nil
         env["LANG"] = "C.UTF-8"
+        // The test runner sets NO_COLOR; the panes get it only when a test asks (-e).
+        env["NO_COLOR"] = nil
         // The first command forks the tmux server, which keeps any pipe it
         // inherits open: only read output from commands that do not start it.
         let result = try spawn(["tmux", "-L", socket] + args, capture: capture, environment: env)

@@ -79,7 +79,7 @@ struct ConfigLoaderTests {
             "w.yaml:4:11: sources[0].kind: expected one of health, scrape, prometheus, alertmanager, got 'helth'",
             "w.yaml:5:10: sources[0].url: expected an http:// or https:// URL, got 'ftp://x'",
             "w.yaml:6:5: sources[0].intervl: unknown key; valid keys here: name, kind, url, interval, timeout, jitter, dim_after, stale_after, always_reporting, auth",
-            "w.yaml:8:39: severity.latency.sev1: expected a positive duration such as 30s, 15m, 1h or 1h30m, got 'soon'",
+            "w.yaml:8:39: severity.latency.sev1: expected a positive duration such as 30s, 15m, 1h or 1h30m (at most 366d), got 'soon'",
             "w.yaml:12:16: canary.steps[1].weight: weights must rise step by step (5% came before)",
             "w.yaml:13:16: canary.steps[2].weight: the last step must be 100% (full promotion)",
             "w.yaml:16:7: roster.tiers[0].escalate_after: is required: a duration such as 30s, 15m, 1h or 1h30m",

@@ -57,7 +57,7 @@ extension CommandSpec {
             let request = http
             do {
                 let (code, bytes) = try await withDeadline(timeout + 0.25) {
-                    let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                    let response = try await client.execute(request, timeout: .milliseconds(clampedMilliseconds(timeout)))
                     return (response.status.code, try await response.body.collect(upTo: 64 * 1024))
                 }
                 let text = String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines)

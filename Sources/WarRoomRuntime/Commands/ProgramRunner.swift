@@ -34,7 +34,7 @@ public enum ProgramRunner {
             ) { execution in
                 let pid = execution.processIdentifier.value
                 let watchdog = Task {
-                    try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
+                    try await Task.sleep(for: .milliseconds(clampedMilliseconds(timeout)))
                     timedOut.set()
                     kill(-pid, SIGKILL)
                 }

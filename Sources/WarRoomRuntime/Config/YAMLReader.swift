@@ -86,7 +86,7 @@ final class YAMLReader {
                 return nil
             }
             guard let s = v.scalar?.string, let d = Parse.duration(s), d > 0 else {
-                reader.fail(v, field(key), "expected a positive duration such as 30s, 15m, 1h or 1h30m, got \(YAMLReader.kind(v))")
+                reader.fail(v, field(key), "expected a positive duration such as 30s, 15m, 1h or 1h30m (at most 366d), got \(YAMLReader.kind(v))")
                 return nil
             }
             return d
@@ -163,8 +163,18 @@ final class YAMLReader {
 
 /// Value syntaxes shared by configs and command lines.
 public enum Parse {
-    /// "500ms", "45s", "15m", "1h", "1h30m", "2d", or a bare number of seconds.
+    /// The longest duration anything accepts: a year. Longer is a typo, and
+    /// timers past it would overflow when turned into nanoseconds.
+    public static let maxDuration: TimeInterval = 366 * 86_400
+
+    /// "500ms", "45s", "15m", "1h", "1h30m", "2d", or a bare number of seconds;
+    /// nil when malformed, not finite, or longer than `maxDuration`.
     public static func duration(_ text: String) -> TimeInterval? {
+        guard let d = rawDuration(text), d.isFinite, d <= maxDuration else { return nil }
+        return d
+    }
+
+    private static func rawDuration(_ text: String) -> TimeInterval? {
         let s = text.trimmingCharacters(in: .whitespaces)
         if let n = Double(s), n.isFinite { return n }
         var total: TimeInterval = 0

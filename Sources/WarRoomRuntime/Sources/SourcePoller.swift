@@ -44,7 +44,7 @@ public struct SourcePoller: Sendable {
         let request = http
         do {
             return try await withDeadline(timeout + 0.25) {  // the client's own deadline reports the connect error first
-                let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                let response = try await client.execute(request, timeout: .milliseconds(clampedMilliseconds(timeout)))
                 let body: ByteBuffer
                 do {
                     body = try await response.body.collect(upTo: maxBody)
@@ -316,7 +316,7 @@ public struct SourcePoller: Sendable {
             let backoff = failures > 1 ? min(pow(2, Double(failures - 1)), 4) : 1
             let jitter = source.jitter > 0 ? Double.random(in: 0 ... source.jitter) * source.interval : 0
             let wait = min(source.interval * backoff, max(source.interval, 30)) + jitter - clock.now().timeIntervalSince(started)
-            if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+            if wait > 0 { try? await Task.sleep(for: .milliseconds(clampedMilliseconds(wait))) }
         }
     }
 }

@@ -10,11 +10,18 @@ public func withDeadline<T: Sendable>(
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await operation() }
         group.addTask {
-            try await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000)))
+            try await Task.sleep(for: .milliseconds(clampedMilliseconds(seconds)))
             return nil
         }
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
         return value
     }
+}
+
+/// Milliseconds for a timer, clamped to [0, a year]: a NaN, negative or huge
+/// value from a flag or config never traps on the conversion to Int64.
+public func clampedMilliseconds(_ seconds: Double) -> Int64 {
+    guard seconds.isFinite, seconds > 0 else { return 0 }
+    return Int64(min(seconds, 366 * 86_400) * 1000)
 }

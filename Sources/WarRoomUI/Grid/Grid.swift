@@ -1,13 +1,3 @@
-/// What a cell means; the theme turns roles into colours at the terminal.
-public enum Role: UInt8, Sendable, CaseIterable, Hashable {
-    case normal, dim, border, title, label, value
-    case ok, sev3, sev2, sev1, stale
-    case accent, header, headerAlert, footer, footerKey
-    case selection, badge, danger
-
-    public var name: String { String(describing: self) }
-}
-
 /// One character cell. A wide character occupies its cell and a
 /// continuation cell to its right.
 public struct Cell: Sendable, Equatable {

@@ -125,12 +125,10 @@ public struct Dashboard: Sendable {
         }
         let action = keyMap.action(for: key)
         if key == .ctrl("c") { return requestQuit(state: state, now: now) }
-        if quitAsked != nil {
+        if quitAsked != nil, action != .quit {
             quitAsked = nil
-            if action != .quit {
-                flash = Flash(text: "still here", isError: false, until: now + 2)
-                return nil
-            }
+            flash = Flash(text: "still here", isError: false, until: now + 2)
+            return nil
         }
         if showHelp, action != .quit {
             showHelp = false
