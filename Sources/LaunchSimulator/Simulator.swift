@@ -45,6 +45,9 @@ public final class LaunchSimulator: Sendable {
             return self.traffic(Data(body.readableBytesView))
         }
         router.post("rollback") { _, _ in self.rollback() }
+        // Fault drills: each request gets the next misbehaviour in a fixed cycle.
+        router.get("chaos/health") { _, _ in try await self.chaos(metrics: false) }
+        router.get("chaos/metrics") { _, _ in try await self.chaos(metrics: true) }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: requestedPort), serverName: "warroom-simulator"),
@@ -103,6 +106,40 @@ public final class LaunchSimulator: Sendable {
         advanced { m, _ in m.rollback() }
         logger.info("rolled back")
         return state()
+    }
+
+    private let chaosCount = Mutex(0)
+
+    /// The faults real sources have, one per request in turn: a good answer,
+    /// a 503, a hang past any sane timeout, garbage, wrong types, a trickle,
+    /// a truncated body, an empty 200, and a body of several megabytes.
+    func chaos(metrics: Bool) async throws -> Response {
+        let n = chaosCount.withLock { c in
+            defer { c += 1 }
+            return c
+        }
+        switch n % 9 {
+        case 0: return metrics ? self.metrics() : health()
+        case 1: return Self.text("upstream exploded\n", status: .serviceUnavailable, type: "text/plain")
+        case 2:
+            try await Task.sleep(for: .seconds(30))
+            return metrics ? self.metrics() : health()
+        case 3: return Self.text("\u{0}\u{7}<html>garbage ☃ \u{1B}[2J{{{", status: .ok, type: metrics ? "text/plain" : "application/json")
+        case 4: return Self.text(metrics ? "http_requests_total{cohort=\"stable\",code=\"200\"} lots\n" : #"{"error_rate": "high", "cohorts": 7}"#,
+                                 status: .ok, type: metrics ? "text/plain" : "application/json")
+        case 5:
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init { writer in
+                for _ in 0 ..< 40 {
+                    try await writer.write(ByteBuffer(string: " "))
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+                try await writer.finish(nil)
+            })
+        case 6: return Self.text(metrics ? "# TYPE x counter\nx 1" : #"{"status": "healthy", "error_rate": 0.0"#, status: .ok, type: "text/plain")
+        case 7: return Self.text("", status: .ok, type: "application/json")
+        default:
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "#"), count: 12 << 20)))
+        }
     }
 
     static func text(_ text: String, status: HTTPResponse.Status, type: String) -> Response {

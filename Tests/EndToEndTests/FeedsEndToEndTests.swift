@@ -140,8 +140,9 @@ struct TerminalMatrixEndToEndTests {
         let binary = try warroomBinary()
         let journal = temporaryPath("term.sqlite")
         let flag = colors.map { " --colors \($0)" } ?? ""
-        let tmux = try Tmux(command: "'\(binary)' demo --scenario calm --journal '\(journal)'\(flag); echo EXIT=$?; sleep 600",
-                            width: 160, height: 48, env: ["TERM": term])
+        // tmux sets TERM in its panes to its own default-terminal: set it for the program itself.
+        let tmux = try Tmux(command: "TERM=\(term) '\(binary)' demo --scenario calm --journal '\(journal)'\(flag); echo EXIT=$?; sleep 600",
+                            width: 160, height: 48)
         try await tmux.waitFor("the dashboard under \(term)", seconds: 30) { $0.contains("canary at 1%") && $0.contains("Live metrics") }
         let screen = tmux.capture(colors: true)
         #expect(Self.hasColour(screen) == coloured, "TERM=\(term) colors=\(colors ?? "auto"): colour expected \(coloured): \(screen.prefix(400).debugDescription)")

@@ -97,20 +97,27 @@ public struct MetricsPane {
     private func renderSources(in inner: Rect, row: Int, into grid: inout Grid) {
         let state = context.state
         let sources = state.session?.sources ?? []
-        var x = 0
-        for source in sources {
-            let text: String
-            let role: Role
-            if let outage = state.sourcesDown[source.name] {
-                text = "✖ \(source.name) DOWN \(Format.age(context.now.timeIntervalSince(outage.since))): \(outage.reason)"
-                role = .sev1
-            } else if let since = state.silentSources[source.name] {
-                text = "✖ \(source.name) SILENT \(Format.age(context.now.timeIntervalSince(since) + source.staleLimit)) (dead-man's switch)"
-                role = .sev1
-            } else {
-                text = "✓ \(source.name) every \(Format.duration(source.interval))"
-                role = .dim
+        let down = sources.filter { state.sourcesDown[$0.name] != nil }
+        let silent = sources.filter { state.sourcesDown[$0.name] == nil && state.silentSources[$0.name] != nil }
+        let fine = sources.filter { state.sourcesDown[$0.name] == nil && state.silentSources[$0.name] == nil }
+        // Bad news first. One bad source gets its reason; several get their names
+        // only (the reasons are in the timeline), so none is ever cut off the line.
+        var parts: [(String, Role)] = []
+        if down.count + silent.count == 1, let one = (down + silent).first {
+            if let outage = state.sourcesDown[one.name] {
+                parts.append(("✖ \(one.name) DOWN \(Format.age(context.now.timeIntervalSince(outage.since))): \(outage.reason)", .sev1))
+            } else if let since = state.silentSources[one.name] {
+                parts.append(("✖ \(one.name) SILENT \(Format.age(context.now.timeIntervalSince(since) + one.staleLimit)) (dead-man's switch)", .sev1))
             }
+        } else {
+            if !down.isEmpty { parts.append(("✖ DOWN: " + down.map(\.name).joined(separator: ", "), .sev1)) }
+            if !silent.isEmpty { parts.append(("✖ SILENT: " + silent.map(\.name).joined(separator: ", "), .sev1)) }
+        }
+        if !fine.isEmpty {
+            parts.append((fine.map { "✓ \($0.name) every \(Format.duration($0.interval))" }.joined(separator: "   "), .dim))
+        }
+        var x = 0
+        for (text, role) in parts {
             x += grid.put(text + "   ", in: inner, row: row, dx: x, role: role)
         }
     }
