@@ -186,7 +186,7 @@ public enum ConfigLoader {
                         queries[key] = expr
                     }
                     q.finish(valid: [])
-                    if queries.isEmpty { r.fail(q.node, q.path, "needs at least one query") }
+                    if (q.node.mapping?.count ?? 0) == 0 { r.fail(q.node, q.path, "needs at least one query") }
                 }
                 kind = .prometheus(url: url, queries: queries, backfill: m.duration("backfill") ?? 15 * 60)
             default:
@@ -282,7 +282,7 @@ public enum ConfigLoader {
             }
         }
         m.finish(valid: [])
-        if entries.isEmpty { r.fail(m.node, m.path, "needs at least one series, e.g. canary.error_rate: $.canary.error_rate") }
+        if (m.node.mapping?.count ?? 0) == 0 { r.fail(m.node, m.path, "needs at least one series, e.g. canary.error_rate: $.canary.error_rate") }
         return HealthMapping(entries: entries.sorted { $0.key.description < $1.key.description })
     }
 
