@@ -54,6 +54,9 @@ private final class TerminalLoop {
     var signalWrite: Int32 = -1
     var screen: Screen?
     var attention = Attention()
+    var lastDrawnSeq: Int64 = -1
+    /// Set WARROOM_LATENCY_FILE to get sample-to-screen latencies written there at exit (benchmarks).
+    let latency = ProcessInfo.processInfo.environment["WARROOM_LATENCY_FILE"].map { LatencyLog(path: $0) }
     let notify = NotifyProtocol.detect(env: ProcessInfo.processInfo.environment)
 
     init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, depth: ColorDepth?, onIntent: @escaping @Sendable (Intent) -> Void) {
@@ -65,6 +68,8 @@ private final class TerminalLoop {
     }
 
     static let handledSignals: [Int32] = [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    /// 30 frames a second at most for new data: far under the 50 ms sample-to-screen budget.
+    static let minimumFrameGap: TimeInterval = 1.0 / 30
 
     func run() -> ExitReason {
         var fds: [Int32] = [0, 0]
@@ -81,7 +86,10 @@ private final class TerminalLoop {
         self.screen = screen
         for sig in Self.handledSignals { _ = warroom_install_signal(sig, signalWrite) }
         _ = warroom_unblock_signals()
-        defer { screen.close() }
+        defer {
+            screen.close()
+            latency?.write()
+        }
         return loop(screen)
     }
 
@@ -100,6 +108,11 @@ private final class TerminalLoop {
             let snapshot = mailbox.latest
             let grid = dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows)
             screen.draw(screen.unicode ? grid : ASCIIFallback.grid(grid))
+            if let snapshot, snapshot.viewTime == nil, snapshot.state.lastSeq != lastDrawnSeq {
+                lastDrawnSeq = snapshot.state.lastSeq
+                // Sample-to-screen: from the newest event's arrival to the frame that shows it.
+                if let at = snapshot.state.lastEventTime { latency?.record(Date().timeIntervalSince(at)) }
+            }
             if let state = snapshot?.state, snapshot?.viewTime == nil {
                 for signal in attention.update(state, now: now) { screen.signal(signal, notify: notify) }
             }
@@ -118,6 +131,17 @@ private final class TerminalLoop {
             if pollFDs[1].revents != 0 { mailbox.wakeup.drain() }
             if pollFDs[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
                 return .signal(SIGHUP)  // the terminal went away; never spin on a dead tty
+            }
+            // Snapshots alone (hundreds a second with many sources) are drawn at most
+            // every `minimumFrameGap`; a key, a signal or the clock draws at once.
+            if pollFDs[1].revents != 0, pollFDs[0].revents == 0, pollFDs[2].revents == 0 {
+                let since = Date().timeIntervalSince(now)
+                if since < Self.minimumFrameGap {
+                    var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&input, 1, Int32(((Self.minimumFrameGap - since) * 1000).rounded(.up)))
+                    if input.revents == 0 { continue }
+                    pollFDs[0].revents = input.revents
+                }
             }
             if pollFDs[0].revents != 0 {
                 while let key = screen.readKey() {
@@ -155,5 +179,24 @@ private final class TerminalLoop {
             }
         }
         return exit
+    }
+}
+
+/// Event-to-frame latencies, kept in memory and written once at exit.
+final class LatencyLog {
+    let path: String
+    private var samples: [Double] = []
+
+    init(path: String) { self.path = path }
+
+    func record(_ seconds: Double) {
+        if samples.count < 1_000_000 { samples.append(seconds) }
+    }
+
+    func write() {
+        let sorted = samples.sorted()
+        func q(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
+        let text = "frames \(sorted.count) p50_ms \(q(0.5)) p99_ms \(q(0.99)) max_ms \(sorted.last.map { $0 * 1000 } ?? .nan)\n"
+        try? text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }
