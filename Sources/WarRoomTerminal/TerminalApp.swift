@@ -84,6 +84,12 @@ private final class TerminalLoop {
         }
         let screen = Screen(theme: theme, depth: depth)
         self.screen = screen
+        // Sparklines: braille where the font has it, blocks on the Linux console (or by choice), ASCII without UTF-8.
+        let env = ProcessInfo.processInfo.environment
+        let term = env["TERM"] ?? ""
+        if screen.unicode, env["WARROOM_SPARKLINES"] != "block", term != "linux", !term.hasPrefix("vt") {
+            dashboard.glyphs = .braille
+        }
         for sig in Self.handledSignals { _ = warroom_install_signal(sig, signalWrite) }
         _ = warroom_unblock_signals()
         defer {

@@ -11,6 +11,7 @@ public enum ASCIIFallback {
     /// The ASCII stand-in for a scalar ("?" for anything without one).
     public static func scalar(_ s: Unicode.Scalar) -> Unicode.Scalar {
         if s.isASCII { return s }
+        if (0x2801 ... 0x28FF).contains(s.value) { return "#" }  // braille sparkline cells
         return table[s] ?? "?"
     }
 
