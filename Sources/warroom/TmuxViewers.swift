@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import WarRoomRuntime
 import WarRoomTerminal
 import WarRoomUI
@@ -11,11 +12,18 @@ enum TmuxViewers {
         guard env["TMUX"] != nil, let pane = env["TMUX_PANE"] else { return nil }
         return Task {
             let name = await ProgramRunner.run(["tmux", "display-message", "-p", "-t", pane, "#{session_name}"], timeout: 2)
-            guard name.succeeded else { return }
+            guard name.succeeded else {
+                Logger(label: "warroom").warning("tmux viewers: cannot read the session name: \(name.detail) \(name.output)")
+                return
+            }
             let session = name.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            Logger(label: "warroom").info("tmux viewers: counting the clients of session '\(session)'")
             while !Task.isCancelled {
                 let list = await ProgramRunner.run(["tmux", "list-clients", "-F", "#{session_name}\t#{client_readonly}"], timeout: 2)
-                mailbox.setViewers(list.succeeded ? Viewers.parse(list.output, session: session) : nil)
+                if !list.succeeded { Logger(label: "warroom").warning("tmux viewers: list-clients: \(list.detail) \(list.output)") }
+                let viewers = list.succeeded ? Viewers.parse(list.output, session: session) : nil
+                Logger(label: "warroom").debug("tmux viewers: \(String(describing: viewers)) from \(list.output.debugDescription)")
+                mailbox.setViewers(viewers)
                 try? await Task.sleep(for: .seconds(seconds))
             }
         }

@@ -50,3 +50,27 @@ struct WallboardEndToEndTests {
     }
 }
 }
+
+extension EndToEnd {
+@Suite("Shared tmux session", .serialized)
+struct SharedTmuxEndToEndTests {
+    @Test("a read-only client of another size attaches: the screen follows, the header counts it, its keys do nothing")
+    func readOnlyClient() async throws {
+        let binary = try warroomBinary()
+        let journal = temporaryPath("shared.sqlite")
+        let commander = try Tmux(command: "'\(binary)' demo --scenario calm --journal '\(journal)'; echo EXIT=$?; sleep 600", width: 160, height: 48)
+        try await commander.waitFor("the commander", seconds: 30) { $0.contains("canary at 1%") }
+        // A teammate's terminal: another tmux server whose pane attaches read-only to the commander's session.
+        let viewer = try Tmux(command: "TMUX= tmux -L \(commander.socket) attach -r", width: 150, height: 40)
+        try await commander.waitFor("the viewer in the header", seconds: 15) { $0.contains("1 watching (1 read-only)") }
+        try await viewer.waitFor("the dashboard in the viewer", seconds: 10) { $0.contains("Live metrics") }
+        // tmux drops a read-only client's keys: nothing reaches warroom.
+        try viewer.run(["send-keys", "-l", "nD"])
+        try viewer.sendKeys("Enter")
+        try await Task.sleep(for: .seconds(1))
+        #expect(!commander.capture().contains("Note:") && !commander.capture().contains("Declare incident"))
+        try commander.sendKeys("q")
+        try await commander.waitFor("the shell", seconds: 15) { $0.contains("EXIT=0") }
+    }
+}
+}

@@ -463,15 +463,19 @@ struct Header {
         if firing > 0 {
             x += grid.put("  ▲ \(firing) alert\(firing == 1 ? "" : "s") firing ", in: area, dx: x, role: .badge)
         }
-        var clocks = "\(Format.wallTime(context.now)) UTC "
+        let utc = "\(Format.wallTime(context.now)) UTC "
+        let local = context.localOffset != 0 || !["UTC", "GMT"].contains(context.localZoneName)
+            ? "│ \(Format.wallTime(context.now, offsetSeconds: context.localOffset)) \(context.localZoneName) " : ""
+        var watching: [String] = []
         if let viewers, viewers.total > 0 {
-            clocks = "\(viewers.total) watching" + (viewers.readOnly > 0 ? " (\(viewers.readOnly) read-only)" : "") + " │ " + clocks
+            watching = ["\(viewers.total) watching" + (viewers.readOnly > 0 ? " (\(viewers.readOnly) read-only)" : "") + " │ ",
+                        "\(viewers.total) watching │ "]
         }
-        if context.localOffset != 0 || !["UTC", "GMT"].contains(context.localZoneName) {
-            clocks += "│ \(Format.wallTime(context.now, offsetSeconds: context.localOffset)) \(context.localZoneName) "
+        // The widest that fits: viewers and both clocks, then less, down to the UTC clock alone.
+        let candidates = watching.map { $0 + utc + local } + watching.map { $0 + utc } + [utc + local, utc]
+        if let right = candidates.first(where: { area.width - TextWidth.of($0) > x + 1 }) {
+            grid.put(right, in: area, dx: area.width - TextWidth.of(right), role: base)
         }
-        let cx = area.width - TextWidth.of(clocks)
-        if cx > x + 1 { grid.put(clocks, in: area, dx: cx, role: base) }
     }
 }
 
