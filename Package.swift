@@ -64,7 +64,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore"], exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore", "WarRoomTestSupport"], exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
                     exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "WarRoomThemesTests", dependencies: ["WarRoomThemes", "WarRoomUI"], swiftSettings: strict),

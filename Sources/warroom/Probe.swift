@@ -90,7 +90,7 @@ struct Probe: AsyncParsableCommand {
                 let map = AlertSeverityMap()
                 for a in alerts.sorted(by: { ($0.startsAt ?? .distantPast) < ($1.startsAt ?? .distantPast) }) {
                     let state = a.isSilenced ? "silenced" : a.isInhibited ? "inhibited" : a.state.rawValue
-                    let level = map.level(of: a).flatMap { Severity(level: $0)?.label } ?? "no severity"
+                    let level = map.level(of: a).flatMap { Severity(number: $0)?.label } ?? "no severity"
                     print("\(state.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.name) (\(level))\(a.summary.map { ": \($0)" } ?? "")")
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarRoomTestSupport
 import WarRoomCore
 import WarRoomRuntime
 

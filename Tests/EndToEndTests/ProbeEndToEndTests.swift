@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarRoomTestSupport
 
 extension EndToEnd {
 @Suite("warroom probe", .serialized)
@@ -7,17 +8,9 @@ struct ProbeEndToEndTests {
     @Test("probe reads health and scrape sources, and fails with the reason: refused, HTTP status, parse error with its line")
     func probe() async throws {
         let binary = try warroomBinary()
-        let (pid, fd) = try start([binary, "simulate", "--port", "0", "--scenario", "calm"])
-        defer { kill(pid, SIGTERM); close(fd) }
-        var banner = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !String(decoding: banner, as: UTF8.self).contains("\n") {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            banner.append(contentsOf: buffer[0 ..< n])
-        }
-        let text = String(decoding: banner, as: UTF8.self)
-        let port = try #require(text.split(separator: ":").dropFirst(2).first?.prefix { $0.isNumber }).description
+        let sim = try startSimulator(binary)
+        defer { kill(sim.pid, SIGTERM); close(sim.fd) }
+        let port = sim.port
         let health = try spawn([binary, "probe", "http://127.0.0.1:\(port)/health"])
         #expect(health.status == 0)
         #expect(health.output.contains("status  healthy"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarRoomTestSupport
 
 /// The real `warroom` binary, built beside this test bundle.
 func warroomBinary() throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+import WarRoomTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,19 +24,7 @@ struct PromtoolRefereeTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data(bytes).write(to: URL(fileURLWithPath: dir + "/in"))
         let script = "'\(promtool)' check metrics < '\(dir)/in' > '\(dir)/out' 2>&1; echo $? > '\(dir)/rc'"
-        var pid: pid_t = 0
-        var args: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(script), nil]
-        defer { for a in args { free(a) } }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
-        guard posix_spawn(&pid, "/bin/sh", nil, &attr, &args, environ) == 0 else { throw CocoaError(.fileNoSuchFile) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        try spawn(["/bin/sh", "-c", script], capture: false)
         let rc = Int32((try? String(contentsOfFile: dir + "/rc", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
         let out = (try? String(contentsOfFile: dir + "/out", encoding: .utf8)) ?? ""
         return (rc, out.split(separator: "\n").first.map(String.init) ?? "")

@@ -3,6 +3,7 @@ import Foundation
 import LaunchSimulator
 import Synchronization
 import Testing
+import WarRoomTestSupport
 import WarRoomCore
 @testable import WarRoomRuntime
 
@@ -65,7 +66,7 @@ struct SourcePollerTests {
 
     @Test("refused, timeout, 5xx, malformed, wrong types and oversized bodies each say what went wrong")
     func faults() async throws {
-        let refused = await failure("http://127.0.0.1:\(closedPort())/health")
+        let refused = await failure("http://127.0.0.1:\(freePort())/health")
         #expect(refused == "connection refused")
         try await withFaultyServer { port in
             let base = "http://127.0.0.1:\(port)"
@@ -82,7 +83,7 @@ struct SourcePollerTests {
     @Test("a source that stops answering is one sourceDown; its return is one sourceUp with the downtime")
     func downAndUp() async throws {
         let events = Mutex<[Event]>([])
-        let port = closedPort()
+        let port = freePort()
         let p = poller("http://127.0.0.1:\(port)/health", timeout: 0.3)
         let task = Task { await p.run { e in events.withLock { $0.append(e) } } }
         try await waitUntil { events.withLock { $0.count } >= 1 }
@@ -157,7 +158,7 @@ struct WebhookTests {
         try await withFaultyServer { port in
             let executor = ConfiguredExecutor(specs: [
                 "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/fail", body: nil, headers: [:], timeout: 5),
-                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(closedPort())/traffic", body: nil, headers: [:], timeout: 5),
+                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(freePort())/traffic", body: nil, headers: [:], timeout: 5),
             ], client: .shared)
             let failed = await executor.run(request(.rollback), service: "api")
             #expect(!failed.succeeded)

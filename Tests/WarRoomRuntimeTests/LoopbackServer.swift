@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LaunchSimulator
 import NIOCore
+import WarRoomTestSupport
 
 /// Starts a server on a free loopback port for the length of `body`.
 func withSimulator<T: Sendable>(
@@ -49,6 +50,11 @@ func withFaultyServer<T: Sendable>(_ body: (Int) async throws -> T) async throws
         let body = try await request.body.collect(upTo: 1 << 16)
         return Response(status: .ok, body: .init(byteBuffer: body))
     }
+    return try await withServer(router, body)
+}
+
+/// Run `router` on a free loopback port for the length of `body`.
+func withServer<T: Sendable>(_ router: Router<BasicRequestContext>, _ body: (Int) async throws -> T) async throws -> T {
     let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                           onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
@@ -57,23 +63,4 @@ func withFaultyServer<T: Sendable>(_ body: (Int) async throws -> T) async throws
     var it = ready.makeAsyncIterator()
     guard let port = await it.next() else { throw CancellationError() }
     return try await body(port)
-}
-
-/// A loopback port with nothing listening.
-func closedPort() -> Int {
-    // Bind an ephemeral port, note it, close it: nothing listens there afterwards.
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    withUnsafeMutablePointer(to: &addr) { p in
-        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, len) }
-    }
-    withUnsafeMutablePointer(to: &addr) { p in
-        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) }
-    }
-    close(fd)
-    return Int(UInt16(bigEndian: addr.sin_port))
 }

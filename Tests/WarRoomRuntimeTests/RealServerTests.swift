@@ -48,14 +48,7 @@ struct RealServerTests {
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        var it = ready.makeAsyncIterator()
-        guard let port = await it.next() else { throw CancellationError() }
-        return try await body(port)
+        return try await withServer(router, body)
     }
 
     func prometheusSource(_ port: Int, _ queries: [SeriesKey: String], backfill: TimeInterval = 0) -> SourcePoller {

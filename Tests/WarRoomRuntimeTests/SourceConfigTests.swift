@@ -82,14 +82,7 @@ struct SourceConfigTests {
             let ok = request.headers[.authorization] == expected
             return Response(status: ok ? .ok : .unauthorized, body: .init(byteBuffer: ByteBuffer(string: ok ? #"{"error_rate": 0.02}"# : "denied")))
         }
-        let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        var it = ready.makeAsyncIterator()
-        guard let port = await it.next() else { throw CancellationError() }
-        return try await body(port)
+        return try await withServer(router, body)
     }
 
     @Test("credentials come from the environment or files, reach the server, and never appear in errors")

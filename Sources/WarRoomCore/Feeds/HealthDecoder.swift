@@ -94,24 +94,9 @@ public enum HealthDecoder {
         return s
     }
 
-    private static func isBool(_ n: NSNumber) -> Bool {
-        #if canImport(Darwin)
-        return CFGetTypeID(n) == CFBooleanGetTypeID()
-        #else
-        return n === NSNumber(value: true) || n === NSNumber(value: false) || String(cString: n.objCType) == "c"
-        #endif
-    }
+    private static func isBool(_ n: NSNumber) -> Bool { FeedJSON.isBool(n) }
 
-    static func typeName(_ value: Any) -> String {
-        switch value {
-        case is NSNull: "null"
-        case let n as NSNumber: isBool(n) ? "a boolean" : "a number"
-        case is String: "a string"
-        case is [Any]: "an array"
-        case is [String: Any]: "an object"
-        default: "\(type(of: value))"
-        }
-    }
+    static func typeName(_ value: Any) -> String { FeedJSON.typeName(value) }
 
     private static func jsonReason(_ error: any Error) -> String {
         let ns = error as NSError

@@ -218,7 +218,7 @@ public struct SourcePoller: Sendable {
     static func notice(_ change: AlertChange, source: String, map: AlertSeverityMap) -> AlertNotice {
         func make(_ alert: AlertmanagerAlert, _ kind: AlertNotice.Change) -> AlertNotice {
             AlertNotice(source: source, fingerprint: alert.fingerprint, name: alert.name, change: kind,
-                        level: map.level(of: alert).flatMap { Severity(level: $0) }, summary: alert.summary, labels: alert.labels)
+                        level: map.level(of: alert).flatMap { Severity(number: $0) }, summary: alert.summary, labels: alert.labels)
         }
         switch change {
         case .firing(let alert): return make(alert, .firing)
@@ -317,19 +317,6 @@ public struct SourcePoller: Sendable {
             let jitter = source.jitter > 0 ? Double.random(in: 0 ... source.jitter) * source.interval : 0
             let wait = min(source.interval * backoff, max(source.interval, 30)) + jitter - clock.now().timeIntervalSince(started)
             if wait > 0 { try? await Task.sleep(for: .milliseconds(clampedMilliseconds(wait))) }
-        }
-    }
-}
-
-extension Severity {
-    /// SEV-1…SEV-4 from their number.
-    public init?(level: Int) {
-        switch level {
-        case 1: self = .sev1
-        case 2: self = .sev2
-        case 3: self = .sev3
-        case 4: self = .sev4
-        default: return nil
         }
     }
 }

@@ -6,9 +6,9 @@ import Glibc
 /// Run a program directly (no shell) and wait for it, with posix_spawn and
 /// waitpid: Foundation's Process can stall inside async tests on Linux.
 @discardableResult
-func spawn(_ argv: [String], capture: Bool = true, environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+public func spawn(_ argv: [String], capture: Bool = true, environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
     var fds: [Int32] = [-1, -1]
-    guard pipe(&fds) == 0 else { throw TmuxError("pipe failed") }
+    guard pipe(&fds) == 0 else { throw ServerError("pipe failed") }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -48,7 +48,7 @@ func spawn(_ argv: [String], capture: Bool = true, environment: [String: String]
     close(fds[1])
     guard rc == 0 else {
         close(fds[0])
-        throw TmuxError("cannot run \(argv[0]): \(String(cString: strerror(rc)))")
+        throw ServerError("cannot run \(argv[0]): \(String(cString: strerror(rc)))")
     }
     var output = Data()
     if capture {
