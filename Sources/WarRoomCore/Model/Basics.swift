@@ -51,21 +51,21 @@ public enum Format {
     public static func percent(_ fraction: Double) -> String {
         guard fraction.isFinite else { return "n/a" }
         let p = fraction * 100
-        if p >= 10 { return String(format: "%.1f%%", p) }
-        return String(format: "%.2f%%", p)
+        if p >= 10 { return fixed(p, decimals: 1, suffix: "%") }
+        return fixed(p, decimals: 2, suffix: "%")
     }
 
     /// "120 ms", "3.20 s".
     public static func latency(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "n/a" }
-        if seconds < 1 { return String(format: "%.0f ms", seconds * 1000) }
-        return String(format: "%.2f s", seconds)
+        if seconds < 1 { return fixed(seconds * 1000, decimals: 0, suffix: " ms") }
+        return fixed(seconds, decimals: 2, suffix: " s")
     }
 
     public static func rate(_ perMinute: Double) -> String {
         guard perMinute.isFinite else { return "n/a" }
-        if perMinute >= 10_000 { return String(format: "%.1fk", perMinute / 1000) }
-        return String(format: "%.0f", perMinute)
+        if perMinute >= 10_000 { return fixed(perMinute / 1000, decimals: 1, suffix: "k") }
+        return fixed(perMinute, decimals: 0)
     }
 
     public static func value(_ value: Double, _ metric: MetricKind) -> String {
@@ -78,8 +78,8 @@ public enum Format {
 
     /// Canary weights: "1%", "2.5%", "100%".
     public static func weight(_ percent: Double) -> String {
-        if percent == percent.rounded() { return String(format: "%.0f%%", percent) }
-        return String(format: "%g%%", percent)
+        if percent == percent.rounded() { return fixed(percent, decimals: 0, suffix: "%") }
+        return general(percent, suffix: "%")
     }
 
     /// Durations for ages and countdowns: "4s", "1m05s", "2h03m".
@@ -88,7 +88,7 @@ public enum Format {
         if s < 60 { return "\(s)s" }
         if s < 3600 { return String(s / 60) + "m" + two(s % 60) + "s" }
         if s < 86_400 { return String(s / 3600) + "h" + two((s % 3600) / 60) + "m" }
-        return String(format: "%dd%02dh", s / 86_400, (s % 86_400) / 3600)
+        return String(s / 86_400) + "d" + two((s % 86_400) / 3600) + "h"
     }
 
     /// Two digits, zero-padded; cheaper than String(format:) on the render path.
