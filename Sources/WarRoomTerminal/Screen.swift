@@ -93,7 +93,9 @@ final class Screen {
     }
 
     /// Write the cells that differ from the previous frame, then refresh.
-    func draw(_ grid: Grid) {
+    /// `grid` is kept as the previous frame and replaced by the one before,
+    /// whose cells the next render reuses.
+    func draw(_ grid: inout Grid) {
         if previous.map({ $0.width != grid.width || $0.height != grid.height }) ?? true {
             _ = werase(warroom_stdscr())
         }
@@ -109,7 +111,9 @@ final class Screen {
         }
         _ = wnoutrefresh(warroom_stdscr())
         _ = doupdate()
-        previous = grid
+        let drawn = grid
+        grid = previous ?? Grid(width: 0, height: 0)
+        previous = drawn
     }
 
     /// The next key, or nil when none is waiting.

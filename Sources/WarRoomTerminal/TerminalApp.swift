@@ -105,6 +105,8 @@ private final class TerminalLoop {
             pollfd(fd: mailbox.wakeup.readFD, events: Int16(POLLIN), revents: 0),
             pollfd(fd: signalRead, events: Int16(POLLIN), revents: 0),
         ]
+        // Two grids take turns: the screen keeps the last frame to diff against.
+        var frame = Grid(width: 0, height: 0)
         while true {
             if let stop = mailbox.stopRequest { return .stopped(message: stop) }
             if let flash = mailbox.takeFlash() { dashboard.flash = flash }
@@ -112,8 +114,13 @@ private final class TerminalLoop {
             let now = Date()
             if let intent = dashboard.tick(now: now) { onIntent(intent) }
             let snapshot = mailbox.latest
-            let grid = dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows)
-            screen.draw(screen.unicode ? grid : ASCIIFallback.grid(grid))
+            dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows, into: &frame)
+            if screen.unicode {
+                screen.draw(&frame)
+            } else {
+                var ascii = ASCIIFallback.grid(frame)
+                screen.draw(&ascii)
+            }
             if let snapshot, snapshot.viewTime == nil, snapshot.state.lastSeq != lastDrawnSeq {
                 lastDrawnSeq = snapshot.state.lastSeq
                 // Sample-to-screen: from the newest event's arrival to the frame that shows it.

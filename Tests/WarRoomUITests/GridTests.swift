@@ -127,3 +127,21 @@ struct ASCIIFallbackTests {
         #expect(ASCIIFallback.scalar("日") == "?")
     }
 }
+
+@Suite("Rendering into a reused grid")
+struct ReusedGridTests {
+    @Test("a frame drawn over an older one, or at another size, equals a fresh one")
+    func reuseEqualsFresh() {
+        let healthy = Fixture.launch(samples: 30)
+        let fault = Fixture.launch(samples: 60, fault: true)
+        let dashboard = Dashboard(timeZone: .gmt)
+        var grid = Grid(width: 0, height: 0)
+        for (state, now, width, height) in [(fault.state, fault.now, 200, 60), (healthy.state, healthy.now, 200, 60),
+                                            (fault.state, fault.now, 120, 40), (healthy.state, healthy.now, 60, 20),
+                                            (fault.state, fault.now, 120, 40)] {
+            let snapshot = Snapshot(state: state, publishedAt: now)
+            dashboard.render(snapshot, now: now, width: width, height: height, into: &grid)
+            #expect(grid == dashboard.render(snapshot, now: now, width: width, height: height))
+        }
+    }
+}

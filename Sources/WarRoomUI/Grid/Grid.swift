@@ -70,6 +70,12 @@ public struct Grid: Sendable, Equatable {
 
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
+    /// Blank every cell, keeping the storage (no allocation when this grid is
+    /// the only owner of its cells).
+    public mutating func clear() {
+        cells.withUnsafeMutableBufferPointer { $0.update(repeating: .blank) }
+    }
+
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set {

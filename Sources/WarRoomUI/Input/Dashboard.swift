@@ -295,10 +295,22 @@ public struct Dashboard: Sendable {
 
     /// Render the whole screen for a snapshot at a moment.
     public func render(_ snapshot: Snapshot?, now: Date, width: Int, height: Int) -> Grid {
-        var grid = Grid(width: width, height: height)
+        var grid = Grid(width: 0, height: 0)
+        render(snapshot, now: now, width: width, height: height, into: &grid)
+        return grid
+    }
+
+    /// The same frame drawn into `grid`, reusing its cells when its size is
+    /// right: the terminal keeps two grids and allocates none per frame.
+    public func render(_ snapshot: Snapshot?, now: Date, width: Int, height: Int, into grid: inout Grid) {
+        if grid.width == max(0, width), grid.height == max(0, height) {
+            grid.clear()
+        } else {
+            grid = Grid(width: width, height: height)
+        }
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             TooSmall(width: width, height: height).render(into: &grid)
-            return grid
+            return
         }
         let context = ViewContext(state: snapshot?.state ?? WarRoomState(), now: now, glyphs: glyphs, timeZone: timeZone)
         let (headerRow, rest) = grid.bounds.splitTop(1)
@@ -333,7 +345,6 @@ public struct Dashboard: Sendable {
         if let armed, let commands {
             ArmedOverlay(armed: armed, panel: commands, state: context.state, now: now, glyphs: glyphs).render(in: body, into: &grid)
         }
-        return grid
     }
 }
 
