@@ -128,6 +128,38 @@ struct ASCIIFallbackTests {
     }
 }
 
+@Suite("Text width, against the straightforward versions")
+struct TruncateEquivalenceTests {
+    /// `truncate` as it was: the whole width first, then the cut.
+    static func reference(_ text: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        if TextWidth.of(text) <= width { return text }
+        var out = String.UnicodeScalarView()
+        var used = 0
+        for s in text.unicodeScalars {
+            let w = max(TextWidth.of(s), 0)
+            if used + w > width - 1 { break }
+            out.append(s)
+            used += w
+        }
+        return String(out) + "…"
+    }
+
+    @Test("truncate cuts where it did, for narrow, wide, combining and control characters")
+    func truncateUnchanged() {
+        let alphabet: [Unicode.Scalar] = ["a", "b", " ", "é", "\u{301}", "漢", "字", "😀", "\u{1}", "\u{7}", "\u{85}", "\u{200B}", "│", "…"]
+        var g = SystemRandomNumberGenerator()
+        for _ in 0 ..< 20_000 {
+            var s = String.UnicodeScalarView()
+            for _ in 0 ..< Int.random(in: 0 ... 14, using: &g) { s.append(alphabet.randomElement(using: &g)!) }
+            let text = String(s)
+            for width in -1 ... 16 {
+                #expect(TextWidth.truncate(text, to: width) == Self.reference(text, to: width), "\(text.unicodeScalars.map(\.value)) to \(width)")
+            }
+        }
+    }
+}
+
 @Suite("Rendering into a reused grid")
 struct ReusedGridTests {
     @Test("a frame drawn over an older one, or at another size, equals a fresh one")

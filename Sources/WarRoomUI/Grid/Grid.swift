@@ -89,8 +89,12 @@ public struct Grid: Sendable, Equatable {
     public mutating func fill(_ rect: Rect, with scalar: Unicode.Scalar = " ", role: Role = .normal) {
         let r = clip(rect)
         guard !r.isEmpty else { return }
-        for y in r.y ..< r.maxY {
-            for x in r.x ..< r.maxX { cells[y * width + x] = Cell(scalar: scalar, role: role) }
+        let cell = Cell(scalar: scalar, role: role)
+        let width = width
+        cells.withUnsafeMutableBufferPointer { p in
+            for y in r.y ..< r.maxY {
+                (p.baseAddress! + y * width + r.x).update(repeating: cell, count: r.width)
+            }
         }
     }
 
@@ -107,19 +111,23 @@ public struct Grid: Sendable, Equatable {
     public mutating func put(_ text: String, x: Int, y: Int, role: Role, limit: Int? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
         let end = min(limit ?? width, width)
+        let width = width
         var col = x
-        for scalar in text.unicodeScalars {
-            let w = TextWidth.of(scalar)
-            if w == 0 { continue }
-            if col + w > end { break }
-            let shown: Unicode.Scalar = w < 0 ? "?" : scalar
-            if col >= 0 {
-                cells[y * width + col] = Cell(scalar: shown, role: role)
-                if w == 2, col + 1 < width {
-                    cells[y * width + col + 1] = Cell(scalar: Cell.continuation, role: role)
+        // col + w <= end <= width below, so every write is inside the row.
+        cells.withUnsafeMutableBufferPointer { cells in
+            for scalar in text.unicodeScalars {
+                let w = TextWidth.of(scalar)
+                if w == 0 { continue }
+                if col + w > end { break }
+                let shown: Unicode.Scalar = w < 0 ? "?" : scalar
+                if col >= 0 {
+                    cells[y * width + col] = Cell(scalar: shown, role: role)
+                    if w == 2, col + 1 < width {
+                        cells[y * width + col + 1] = Cell(scalar: Cell.continuation, role: role)
+                    }
                 }
+                col += max(w, 1)
             }
-            col += max(w, 1)
         }
         return max(0, col - x)
     }
@@ -182,16 +190,26 @@ public enum TextWidth {
     /// Cut `text` to at most `width` columns, ending in "…" when cut.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
-        if of(text) <= width { return text }
-        var out = String.UnicodeScalarView()
+        // One pass that stops as soon as the text is known not to fit: the
+        // width as `of(text)` counts it, and where the cut before "…" falls
+        // (control characters count 1 in the first and 0 in the second).
+        let scalars = text.unicodeScalars
+        var total = 0
         var used = 0
-        for s in text.unicodeScalars {
-            let w = max(of(s), 0)
-            if used + w > width - 1 { break }
-            out.append(s)
-            used += w
+        var cut: String.UnicodeScalarView.Index?
+        var i = scalars.startIndex
+        while i != scalars.endIndex {
+            let s = scalars[i]
+            let w = of(s)
+            if cut == nil {
+                if used + max(w, 0) > width - 1 { cut = i } else { used += max(w, 0) }
+            }
+            total += max(w, s.value < 0x20 ? 1 : 0)
+            if total > width, cut != nil { break }
+            scalars.formIndex(after: &i)
         }
-        return String(out) + "…"
+        if total <= width { return text }
+        return String(scalars[..<(cut ?? scalars.endIndex)]) + "…"
     }
 
     /// Break text into at most `lines` lines of `width` columns at spaces; the
