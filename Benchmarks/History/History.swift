@@ -4,7 +4,8 @@ import Support
 import WarRoomCore
 
 // Memory for 24 hours of 1-second history for 200 series: 200 `Series`
-// (a `RingBuffer<Series.Point>` each) with capacity 86 400, filled.
+// (`Series.Points` each: a Float value and an Int32 millisecond offset a
+// point) with capacity 86 400, filled.
 // Target: at most 150 MB resident for the whole process.
 
 let seriesCount = 200
@@ -49,9 +50,9 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         benchmark.measurement(residentBefore, before)
         benchmark.measurement(residentAfterFill, Fixture.residentBytes())
-        benchmark.measurement(computedBytes, seriesCount * capacity * MemoryLayout<Series.Point>.stride
+        benchmark.measurement(computedBytes, seriesCount * capacity * Series.Points.bytesPerPoint
             + seriesCount * MemoryLayout<Series>.stride)
-        benchmark.measurement(pointStride, MemoryLayout<Series.Point>.stride)
+        benchmark.measurement(pointStride, Series.Points.bytesPerPoint)
         precondition(all.allSatisfy { $0.points.count == capacity })
         blackHole(all)
     }
