@@ -193,23 +193,22 @@ public enum TextWidth {
         // One pass that stops as soon as the text is known not to fit: the
         // width as `of(text)` counts it, and where the cut before "…" falls
         // (control characters count 1 in the first and 0 in the second).
-        let scalars = text.unicodeScalars
         var total = 0
         var used = 0
-        var cut: String.UnicodeScalarView.Index?
-        var i = scalars.startIndex
-        while i != scalars.endIndex {
-            let s = scalars[i]
+        var cut: Int?  // in UTF-8 code units
+        var offset = 0
+        for s in text.unicodeScalars {
             let w = of(s)
             if cut == nil {
-                if used + max(w, 0) > width - 1 { cut = i } else { used += max(w, 0) }
+                if used + max(w, 0) > width - 1 { cut = offset } else { used += max(w, 0) }
             }
             total += max(w, s.value < 0x20 ? 1 : 0)
             if total > width, cut != nil { break }
-            scalars.formIndex(after: &i)
+            offset += UTF8.width(s)
         }
         if total <= width { return text }
-        return String(scalars[..<(cut ?? scalars.endIndex)]) + "…"
+        let end = text.utf8.index(text.utf8.startIndex, offsetBy: cut ?? text.utf8.count)
+        return String(text.unicodeScalars[..<end]) + "…"
     }
 
     /// Break text into at most `lines` lines of `width` columns at spaces; the

@@ -377,7 +377,7 @@ struct ArmedOverlay {
         if let fires = armed.firesAt {
             grid.put(armed.reason, in: inner, row: 4, dx: 8, role: .value)
             let left = max(0, fires.timeIntervalSince(now))
-            grid.put(String(format: "Sending in %.1f s · Esc aborts", left), in: inner, row: 6, role: .danger)
+            grid.put("Sending in " + Format.fixed(left, decimals: 1) + " s · Esc aborts", in: inner, row: 6, role: .danger)
         } else {
             grid.put(armed.reason + "█", in: inner, row: 4, dx: 8, role: .selection)
             let then = armed.action.changesTraffic && panel.abortWindow > 0
@@ -475,8 +475,10 @@ struct Header {
             x += grid.put("  ▲ \(firing) alert\(firing == 1 ? "" : "s") firing ", in: area, dx: x, role: .badge)
         }
         let utc = "\(Format.wallTime(context.now)) UTC "
-        let local = context.localOffset != 0 || !["UTC", "GMT"].contains(context.localZoneName)
-            ? "│ \(Format.wallTime(context.now, offsetSeconds: context.localOffset)) \(context.localZoneName) " : ""
+        // Each asks the time zone (ICU) again: once each per frame.
+        let offset = context.localOffset, zone = context.localZoneName
+        let local = offset != 0 || !["UTC", "GMT"].contains(zone)
+            ? "│ \(Format.wallTime(context.now, offsetSeconds: offset)) \(zone) " : ""
         var watching: [String] = []
         if let viewers, viewers.total > 0 {
             watching = ["\(viewers.total) watching" + (viewers.readOnly > 0 ? " (\(viewers.readOnly) read-only)" : "") + " │ ",
