@@ -119,3 +119,24 @@ func sqlite(_ path: String, _ sql: String) throws {
     p.waitUntilExit()
     #expect(p.terminationStatus == 0)
 }
+
+@Suite("Journal file stamp")
+struct JournalFileStampTests {
+    @Test("a commit by this or another connection changes the stamp; nothing else does")
+    func stampFollowsCommits() throws {
+        let path = temporaryJournalPath()
+        let journal = try Journal(path: path)
+        _ = try journal.append(.note(text: "first", by: "ana"), at: Date())
+        let before = journal.fileStamp()
+        #expect(journal.fileStamp() == before)
+        _ = try journal.events(after: 0)
+        #expect(journal.fileStamp() == before)
+        // Another process's journal (another connection) commits a note.
+        let other = try Journal(path: path)
+        _ = try other.append(.note(text: "from another shell", by: "ben"), at: Date())
+        let after = journal.fileStamp()
+        #expect(after != before)
+        _ = try journal.append(.note(text: "mine", by: "ana"), at: Date())
+        #expect(journal.fileStamp() != after)
+    }
+}

@@ -203,6 +203,44 @@ public final class Journal: Sendable {
         }
     }
 
+    /// What the journal's files look like on disk: identity, size and
+    /// modification time of the database and its write-ahead log, from
+    /// two `stat(2)` calls. A commit (in WAL mode, by any process) writes the
+    /// log, so a changed stamp means "read again". An unchanged stamp is only
+    /// a hint: file times are coarse (a clock tick), so a commit just after
+    /// the last look may leave it as it was; followers still read now and then.
+    public struct FileStamp: Equatable, Sendable {
+        fileprivate var database: FileStatus?
+        fileprivate var log: FileStatus?
+    }
+
+    fileprivate struct FileStatus: Equatable, Sendable {
+        var device: UInt64, inode: UInt64, size: Int64
+        var modified: (seconds: Int, nanoseconds: Int)
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.device == b.device && a.inode == b.inode && a.size == b.size && a.modified == b.modified
+        }
+    }
+
+    public func fileStamp() -> FileStamp {
+        FileStamp(database: Self.fileStatus(path), log: Self.fileStatus(path + "-wal"))
+    }
+
+    private static func fileStatus(_ file: String) -> FileStatus? {
+        var st = stat()
+        guard stat(file, &st) == 0 else { return nil }
+        #if canImport(Glibc)
+        let m = st.st_mtim
+        #else
+        let m = st.st_mtimespec
+        #endif
+        // Not the change time: SQLite sets the log's owner and mode when a
+        // connection opens, which changes it without a commit.
+        return FileStatus(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                          modified: (m.tv_sec, m.tv_nsec))
+    }
+
     /// Where a journal goes when none is named: `$XDG_STATE_HOME/warroom/`.
     public static func defaultDirectory() -> String {
         let env = ProcessInfo.processInfo.environment
