@@ -19,11 +19,10 @@ enum TmuxViewers {
             let session = name.output.trimmingCharacters(in: .whitespacesAndNewlines)
             Logger(label: "warroom").info("tmux viewers: counting the clients of session '\(session)'")
             while !Task.isCancelled {
-                let list = await ProgramRunner.run(["tmux", "list-clients", "-F", "#{session_name}\t#{client_readonly}"], timeout: 2)
-                if !list.succeeded { Logger(label: "warroom").warning("tmux viewers: list-clients: \(list.detail) \(list.output)") }
-                let viewers = list.succeeded ? Viewers.parse(list.output, session: session) : nil
-                Logger(label: "warroom").debug("tmux viewers: \(String(describing: viewers)) from \(list.output.debugDescription)")
-                mailbox.setViewers(viewers)
+                // Every line counts here (a big war room has many clients): read the whole output.
+                let list = await ProgramRunner.output(["tmux", "list-clients", "-F", "#{session_name}\t#{client_readonly}"], timeout: 2)
+                if list == nil { Logger(label: "warroom").warning("tmux viewers: list-clients failed") }
+                mailbox.setViewers(list.map { Viewers.parse($0, session: session) })
                 try? await Task.sleep(for: .seconds(seconds))
             }
         }

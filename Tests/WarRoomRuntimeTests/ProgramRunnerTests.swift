@@ -76,4 +76,14 @@ struct ProgramRunnerTests {
         #expect(outcome.output == "/usr/bin/touch \(marker)")
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
+
+    @Test("output() returns everything a query program printed, nil on failure or timeout")
+    func output() async {
+        let lines = await ProgramRunner.output(["seq", "1", "50"], timeout: 5)
+        #expect(lines?.split(separator: "\n").count == 50, "all lines, not the last 20")
+        #expect(await ProgramRunner.output(["false"], timeout: 5) == nil)
+        let started = Date()
+        #expect(await ProgramRunner.output(["sleep", "10"], timeout: 0.5) == nil)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
 }

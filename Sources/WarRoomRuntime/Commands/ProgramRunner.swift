@@ -60,6 +60,24 @@ public enum ProgramRunner {
         }
     }
 
+    /// Run a small query program and return all it printed (at most `limit`
+    /// bytes), or nil when it fails or times out. For reading state such as
+    /// `tmux list-clients`, where every line counts.
+    public static func output(_ argv: [String], timeout: TimeInterval, limit: Int = 1 << 16) async -> String? {
+        guard let first = argv.first, !first.isEmpty else { return nil }
+        let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
+        do {
+            let result = try await withDeadline(timeout) {
+                try await Subprocess.run(executable, arguments: Arguments(Array(argv.dropFirst())),
+                                         input: .none, output: .string(limit: limit), error: .discarded)
+            }
+            guard case .exited(0) = result.terminationStatus else { return nil }
+            return result.standardOutput
+        } catch {
+            return nil
+        }
+    }
+
     final class Flag: Sendable {
         private let value = Mutex(false)
         func set() { value.withLock { $0 = true } }
