@@ -27,6 +27,25 @@ static inline int warroom_colors(void) { return COLORS; }
 static inline int warroom_color_pairs(void) { return COLOR_PAIRS; }
 static inline int warroom_err(void) { return ERR; }
 static inline int warroom_key_resize(void) { return KEY_RESIZE; }
+static inline int warroom_key_mouse(void) { return KEY_MOUSE; }
+
+/// Ask for wheel events only (no clicks, no motion): the mouse stays the
+/// terminal's for selecting text everywhere else.
+static inline void warroom_enable_wheel(void) {
+    mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+
+/// After KEY_MOUSE: -1 wheel up, 1 wheel down, 0 anything else.
+static inline int warroom_read_wheel(void) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    if (event.bstate & BUTTON4_PRESSED) return -1;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 1;
+#endif
+    return 0;
+}
 static inline attr_t warroom_a_bold(void) { return A_BOLD; }
 static inline attr_t warroom_a_dim(void) { return A_DIM; }
 static inline attr_t warroom_a_reverse(void) { return A_REVERSE; }

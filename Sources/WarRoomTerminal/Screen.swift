@@ -16,7 +16,7 @@ final class Screen {
     /// Whether the locale can show Unicode; if not, the screen is drawn in ASCII.
     let unicode: Bool
 
-    init(theme: Theme, depth override: ColorDepth? = nil) {
+    init(theme: Theme, depth override: ColorDepth? = nil, mouse: Bool = false) {
         setlocale(LC_ALL, "")
         unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         _ = initscr()
@@ -30,6 +30,7 @@ final class Screen {
         rows = Int(warroom_lines())
         columns = Int(warroom_cols())
         setUpColours(theme, override: override)
+        if mouse { warroom_enable_wheel() }
     }
 
     /// The colour depth in use, after detection and any override.
@@ -133,6 +134,13 @@ final class Screen {
             case KEY_END: return .end
             case KEY_BACKSPACE: return .backspace
             case KEY_ENTER: return .enter
+            case warroom_key_mouse():
+                // The wheel scrolls the timeline; nothing else is read from the mouse.
+                switch warroom_read_wheel() {
+                case -1: return .up
+                case 1: return .down
+                default: return .unknown(warroom_key_mouse())
+                }
             default:
                 let code = Int32(ch)
                 if code >= KEY_F0 && code <= KEY_F0 + 63 { return .function(Int(code - KEY_F0)) }

@@ -31,11 +31,12 @@ public enum TerminalApp {
         dashboard: Dashboard,
         theme: Theme,
         depth: ColorDepth? = nil,
+        mouse: Bool = false,
         onIntent: @escaping @Sendable (Intent) -> Void
     ) async -> ExitReason {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                let reason = TerminalLoop(mailbox: mailbox, dashboard: dashboard, theme: theme, depth: depth, onIntent: onIntent).run()
+                let reason = TerminalLoop(mailbox: mailbox, dashboard: dashboard, theme: theme, depth: depth, mouse: mouse, onIntent: onIntent).run()
                 continuation.resume(returning: reason)
             }
             thread.name = "warroom-terminal"
@@ -49,6 +50,7 @@ private final class TerminalLoop {
     var dashboard: Dashboard
     let theme: Theme
     let depth: ColorDepth?
+    let mouse: Bool
     let onIntent: @Sendable (Intent) -> Void
     var signalRead: Int32 = -1
     var signalWrite: Int32 = -1
@@ -59,7 +61,8 @@ private final class TerminalLoop {
     let latency = ProcessInfo.processInfo.environment["WARROOM_LATENCY_FILE"].map { LatencyLog(path: $0) }
     let notify = NotifyProtocol.detect(env: ProcessInfo.processInfo.environment)
 
-    init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, depth: ColorDepth?, onIntent: @escaping @Sendable (Intent) -> Void) {
+    init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, depth: ColorDepth?, mouse: Bool, onIntent: @escaping @Sendable (Intent) -> Void) {
+        self.mouse = mouse
         self.mailbox = mailbox
         self.dashboard = dashboard
         self.theme = theme
@@ -82,7 +85,7 @@ private final class TerminalLoop {
             close(signalRead)
             close(signalWrite)
         }
-        let screen = Screen(theme: theme, depth: depth)
+        let screen = Screen(theme: theme, depth: depth, mouse: mouse)
         self.screen = screen
         // Sparklines: braille where the font has it, blocks on the Linux console (or by choice), ASCII without UTF-8.
         let env = ProcessInfo.processInfo.environment

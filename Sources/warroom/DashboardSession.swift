@@ -102,7 +102,7 @@ struct DashboardSession {
         if let first = screen.warnings.first {
             mailbox.flash(first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
         }
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: screen.theme, depth: screen.depth) { intent in
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: screen.theme, depth: screen.depth, mouse: screen.mouse) { intent in
             logger.info("intent \(intent)")
             intentSink.yield(intent)
         }

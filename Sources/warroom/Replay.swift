@@ -46,7 +46,7 @@ struct Replay: AsyncParsableCommand {
         let setup = try screen.resolve(config: nil)
         var dashboard = Dashboard(commands: nil)
         dashboard.readOnly = true
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth) { intent in
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
             if intent != .quit { mailbox.flash("replay is read-only: nothing is recorded", isError: true) }
         }
         feeder.cancel()

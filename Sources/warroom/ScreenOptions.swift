@@ -10,12 +10,16 @@ struct ScreenOptions: ParsableArguments {
     @Option(help: "A theme name (dark, light, high-contrast, solarized, colorblind, mono, or one in ~/.config/warroom/themes) or a YAML file.")
     var theme: String?
 
+    @Flag(help: "Let the mouse wheel scroll the timeline (off by default: the mouse stays the terminal's, for selecting text).")
+    var mouse = false
+
     @Option(help: "Colour depth: truecolor, 256, 16, 8 or mono (default: detected from TERM, COLORTERM and terminfo; NO_COLOR wins).")
     var colors: String?
 
     /// Everything the terminal needs, or an error message naming file, line and field.
     func resolve(config: WarRoomConfig?) throws -> ScreenSetup {
         var setup = ScreenSetup()
+        setup.mouse = mouse
         if let colors {
             guard let depth = ColorDepth(name: colors) else {
                 throw ValidationError("--colors: expected one of \(ColorDepth.validNames.joined(separator: ", ")), got '\(colors)'")
@@ -84,4 +88,5 @@ struct ScreenSetup {
     var depth: ColorDepth?
     var keyMap = KeyMap.standard
     var warnings: [String] = []
+    var mouse = false
 }

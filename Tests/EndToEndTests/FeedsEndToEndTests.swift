@@ -172,5 +172,18 @@ struct TerminalMatrixEndToEndTests {
         #expect(bad.status == 2)
         #expect(bad.output.contains("/nonexistent.yaml"))
     }
+
+    @Test("--mouse lets the wheel scroll the timeline")
+    func mouseWheel() async throws {
+        let binary = try warroomBinary()
+        let journal = temporaryPath("mouse.sqlite")
+        let tmux = try Tmux(command: "'\(binary)' demo --scenario calm --journal '\(journal)' --mouse; echo EXIT=$?; sleep 600")
+        try await tmux.waitFor("the dashboard", seconds: 30) { $0.contains("canary at 1%") }
+        // What a terminal sends for two turns of the wheel down (X10 mouse encoding, as tmux-256color declares).
+        for _ in 0 ..< 2 { try tmux.run(["send-keys", "-l", "\u{1B}[Ma++"]) }
+        try await tmux.waitFor("the timeline scrolled", seconds: 5) { $0.contains("↓2 newer") }
+        try tmux.sendKeys("q")
+        try await tmux.waitFor("the shell", seconds: 15) { $0.contains("EXIT=0") }
+    }
 }
 }
