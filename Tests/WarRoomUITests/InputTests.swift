@@ -147,3 +147,21 @@ struct BrailleTests {
         #expect(ASCIIFallback.scalar(Unicode.Scalar(0x28FF)!) == "#")
     }
 }
+
+@Suite("Braille in the metrics pane")
+struct BrailleMetricsTests {
+    @Test("the metrics pane gives braille sparklines two values a cell, so they fill their width")
+    func fills() {
+        let (state, now) = Fixture.launch(samples: 200)
+        var grid = Grid(width: 160, height: 14)
+        MetricsPane(ViewContext(state: state, now: now, glyphs: .braille, timeZone: .gmt)).render(in: grid.bounds, into: &grid)
+        let row = grid.lines.first { $0.contains("Req/min") } ?? ""
+        let cells = row.unicodeScalars.filter { (0x2800 ... 0x28FF).contains($0.value) }.count
+        var blocks = Grid(width: 160, height: 14)
+        MetricsPane(ViewContext(state: state, now: now, timeZone: .gmt)).render(in: blocks.bounds, into: &blocks)
+        let blockRow = blocks.lines.first { $0.contains("Req/min") } ?? ""
+        let blockCells = blockRow.unicodeScalars.filter { (0x2581 ... 0x2588).contains($0.value) }.count
+        #expect(cells == blockCells, "braille fills the same width as blocks: \(cells) vs \(blockCells)")
+        #expect(cells > 10)
+    }
+}

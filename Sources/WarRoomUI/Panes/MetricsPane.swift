@@ -78,7 +78,7 @@ public struct MetricsPane {
         let sparkWidth = cell.maxX - x - 1 - 6 - 1
         if sparkWidth >= 4 {
             x += 1
-            let values = series.points.suffixValues(sparkWidth)
+            let values = series.points.suffixValues(context.glyphs.brailleSparks ? 2 * sparkWidth : sparkWidth)  // braille shows two a cell
             let ceiling: Double = switch key.metric {
             case .errorRate: state.rules.errorRate.sev3
             case .latencyAvg, .latencyP95: state.rules.latency.sev3 / 3
