@@ -24,7 +24,7 @@ struct ScrapeReaderTests {
         try ScrapeReader.counters(try PrometheusTextParser.parse(text, format: .prometheusText004), mapping: ScrapeMapping())
     }
 
-    @Test("the change between two scrapes gives throughput, error rate, average and p95 latency")
+    @Test("the change between two scrapes gives throughput, error rate, average, p50, p95 and p99 latency")
     func rates() throws {
         let a = try counters(page(ok: 1000, errors: 10, buckets: [500, 1000, 1010], sum: 150))
         let b = try counters(page(ok: 1900, errors: 110, buckets: [800, 1900, 2010], sum: 450))
@@ -35,6 +35,10 @@ struct ScrapeReaderTests {
         #expect(value(.latencyAvg) == 0.3)             // 300 s over 1000
         let p95 = try #require(value(.latencyP95))
         #expect(p95 > 0.9 && p95 <= 1, "p95 inside the 0.1–1 s bucket, near its top: \(p95)")
+        // 300 under 0.1 s, 600 between 0.1 and 1 s, 100 above: the median is a third of the way
+        // into the second bucket, and p99 falls in +Inf, which PromQL reports as the last finite bound.
+        #expect(abs((value(.latencyP50) ?? 0) - 0.4) < 1e-9)
+        #expect(value(.latencyP99) == 1)
     }
 
     @Test("a counter reset is a restart from zero, not a negative rate")

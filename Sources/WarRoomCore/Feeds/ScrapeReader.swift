@@ -34,7 +34,7 @@ public struct CohortCounters: Sendable, Equatable {
 }
 
 /// Turns two scrapes into rates: counters become requests per minute and error
-/// rates (resets handled), histograms become average and p95 latency over the
+/// rates (resets handled), histograms become average, p50, p95 and p99 latency over the
 /// interval between the scrapes.
 public enum ScrapeReader {
     public struct Missing: Error, CustomStringConvertible, Equatable {
@@ -87,9 +87,13 @@ public enum ScrapeReader {
             let count = now.latencyCount < before.latencyCount ? now.latencyCount : now.latencyCount - before.latencyCount
             let sum = now.latencySum < before.latencySum ? now.latencySum : now.latencySum - before.latencySum
             if count > 0 { out.append(Sample(SeriesKey(cohort, .latencyAvg), sum / count)) }
-            if let increase = PrometheusMath.bucketIncrease(previous: before.buckets, current: now.buckets),
-               let p95 = PrometheusMath.histogramQuantile(0.95, buckets: increase), p95.isFinite {
-                out.append(Sample(SeriesKey(cohort, .latencyP95), p95))
+            // Histograms become p50, p95 and p99 over the interval between the scrapes.
+            if let increase = PrometheusMath.bucketIncrease(previous: before.buckets, current: now.buckets) {
+                for (q, metric) in [(0.95, MetricKind.latencyP95), (0.5, .latencyP50), (0.99, .latencyP99)] {
+                    if let v = PrometheusMath.histogramQuantile(q, buckets: increase), v.isFinite {
+                        out.append(Sample(SeriesKey(cohort, metric), v))
+                    }
+                }
             }
         }
         return out

@@ -12,6 +12,8 @@ public enum MetricKind: String, Sendable, Codable, CaseIterable, Hashable {
     case errorRate = "error_rate"
     case latencyAvg = "latency_avg"
     case latencyP95 = "latency_p95"
+    case latencyP50 = "latency_p50"
+    case latencyP99 = "latency_p99"
     case throughput = "throughput"
 
     public var label: String {
@@ -19,6 +21,8 @@ public enum MetricKind: String, Sendable, Codable, CaseIterable, Hashable {
         case .errorRate: "Errors"
         case .latencyAvg: "Latency"
         case .latencyP95: "p95"
+        case .latencyP50: "p50"
+        case .latencyP99: "p99"
         case .throughput: "Req/min"
         }
     }
@@ -71,7 +75,7 @@ public enum Format {
     public static func value(_ value: Double, _ metric: MetricKind) -> String {
         switch metric {
         case .errorRate: percent(value)
-        case .latencyAvg, .latencyP95: latency(value)
+        case .latencyAvg, .latencyP95, .latencyP50, .latencyP99: latency(value)
         case .throughput: rate(value)
         }
     }

@@ -244,7 +244,7 @@ public enum ConfigLoader {
     /// "canary.error_rate", "stable.latency_p95", …
     static func seriesKey(_ text: String, _ node: Node, _ field: String, _ r: YAMLReader) -> SeriesKey? {
         let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
-        let metrics = ["error_rate": MetricKind.errorRate, "latency": .latencyAvg, "latency_avg": .latencyAvg, "latency_p95": .latencyP95, "throughput": .throughput]
+        let metrics = ["error_rate": MetricKind.errorRate, "latency": .latencyAvg, "latency_avg": .latencyAvg, "latency_p95": .latencyP95, "latency_p50": .latencyP50, "latency_p99": .latencyP99, "throughput": .throughput]
         guard parts.count == 2, let cohort = Cohort(rawValue: parts[0]), let metric = metrics[parts[1]] else {
             r.fail(node, field, "expected COHORT.METRIC with cohort canary or stable and metric error_rate, latency, latency_p95 or throughput, got '\(text)'")
             return nil
@@ -258,6 +258,7 @@ public enum ConfigLoader {
         let units: [MetricKind: [String: Double]] = [
             .errorRate: ["fraction": 1, "percent": 0.01],
             .latencyAvg: ["s": 1, "ms": 0.001], .latencyP95: ["s": 1, "ms": 0.001],
+            .latencyP50: ["s": 1, "ms": 0.001], .latencyP99: ["s": 1, "ms": 0.001],
             .throughput: ["per_minute": 1, "per_second": 60],
         ]
         for (keyNode, valueNode) in m.node.mapping ?? [:] {
@@ -353,8 +354,8 @@ public enum ConfigLoader {
             check(t, l, r)
             rules.latency = t
         }
-        if let which = m.oneOf("latency_metric", ["avg", "p95"]) {
-            rules.latencyMetric = which == "p95" ? .latencyP95 : .latencyAvg
+        if let which = m.oneOf("latency_metric", ["avg", "p50", "p95", "p99"]) {
+            rules.latencyMetric = ["p50": .latencyP50, "p95": .latencyP95, "p99": .latencyP99][which] ?? .latencyAvg
         }
         m.finish(valid: ["error_rate", "latency", "latency_metric"])
         return rules

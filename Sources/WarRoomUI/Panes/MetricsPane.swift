@@ -81,7 +81,7 @@ public struct MetricsPane {
             let values = series.points.suffixValues(context.glyphs.brailleSparks ? 2 * sparkWidth : sparkWidth)  // braille shows two a cell
             let ceiling: Double = switch key.metric {
             case .errorRate: state.rules.errorRate.sev3
-            case .latencyAvg, .latencyP95: state.rules.latency.sev3 / 3
+            case .latencyAvg, .latencyP95, .latencyP50, .latencyP99: state.rules.latency.sev3 / 3
             case .throughput: 0
             }
             Sparkline(values: values, ceiling: ceiling, glyphs: context.glyphs)
