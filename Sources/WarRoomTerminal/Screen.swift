@@ -81,16 +81,18 @@ final class Screen {
         if warroom_winsize(STDOUT_FILENO, &r, &c) == 0, r > 0, c > 0 {
             _ = resizeterm(r, c)
         }
-        rows = Int(warroom_lines())
-        columns = Int(warroom_cols())
-        previous = nil
+        invalidate()
     }
 
-    /// Forget the last frame so the next draw writes every cell.
+    /// Forget the last frame so the next draw writes every cell, and have
+    /// ncurses clear and repaint the whole terminal: after a burst of resizes
+    /// (down to 1x1 and back) the terminal has lost cells that ncurses still
+    /// believes are shown, and a diff alone would leave them blank.
     func invalidate() {
         rows = Int(warroom_lines())
         columns = Int(warroom_cols())
         previous = nil
+        _ = clearok(warroom_stdscr(), true)
     }
 
     /// Write the cells that differ from the previous frame, then refresh.

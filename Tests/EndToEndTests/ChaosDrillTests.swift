@@ -80,6 +80,12 @@ struct ChaosDrillTests {
         #expect(Date().timeIntervalSince(typed) < 2)
         notes.append("after the storm")
         let screen = tmux.capture()
+        // Whole, not patched: after a burst of resizes down to 1x1 a diff alone once left
+        // most of the terminal blank; every pane and the header must be there again.
+        #expect(screen.hasPrefix(" WARROOM "), "header")
+        for pane in ["Live metrics", "Canary stage", "Incident timeline", "Escalation roster"] {
+            #expect(screen.contains(pane), "\(pane) missing after the storm")
+        }
         #expect(screen.contains("✖ DOWN: ") && screen.contains("nothing"), "every source that is down is named")
         #expect(screen.contains("SILENT"), "the dead-man's switch of the silent source")
 
