@@ -96,6 +96,9 @@ struct Probe: AsyncParsableCommand {
             }
         } catch let failure as PollFailure {
             warn("warroom probe: \(url): \(failure.reason)")
+            if kind == .health, failure.reason.hasPrefix("bad health JSON: not valid JSON"), url.hasSuffix("/metrics") {
+                warn("  (a /metrics page is Prometheus text: try --kind scrape)")
+            }
             failed = true
         } catch let missing as ScrapeReader.Missing {
             warn("warroom probe: \(url): \(missing)")

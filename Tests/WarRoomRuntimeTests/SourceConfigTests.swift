@@ -70,6 +70,26 @@ struct SourceConfigTests {
             """).first?.contains("at most 366d") == true)
     }
 
+    @Test("theme and keys are read from the config, with where each key binding was written")
+    func themeAndKeys() throws {
+        let config = try ConfigLoader.parse("""
+            service: x
+            sources: [{name: h, kind: health, url: "http://h/x"}]
+            theme: light
+            keys:
+              rollback: R
+              scroll_down: [down, j]
+            """, file: "k.yaml")
+        #expect(config.theme == "light")
+        #expect(config.keyBindings == [
+            KeyBindingSpec(action: "rollback", keys: ["R"], line: 5, column: 3),
+            KeyBindingSpec(action: "scroll_down", keys: ["down", "j"], line: 6, column: 3),
+        ])
+        // Unknown top-level keys are still errors, also beside theme and keys.
+        #expect(errors("  - {name: h, kind: health, url: \"http://h/x\"}\ntheme: light\nthemes: dark\n")
+            == ["s.yaml:5:1: themes: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme"])
+    }
+
     /// Serve a health JSON only to requests with the right credentials.
     func withGuardedServer<T: Sendable>(_ body: (Int) async throws -> T) async throws -> T {
         let router = Router()

@@ -25,6 +25,9 @@ struct InputTests {
         _ = help.handle(.char("?"))
         let grid = help.render(nil, now: Date(timeIntervalSince1970: 0), width: 100, height: 40)
         #expect(grid.text.contains("N F2"))
+        // The help names each action as a config rebinds it.
+        let wide = help.render(nil, now: Date(timeIntervalSince1970: 0), width: 140, height: 40)
+        for action in KeyAction.allCases { #expect(wide.text.contains(action.rawValue), "\(action.rawValue)") }
     }
 
     @Test("q and Ctrl-C ask first while an incident is open; any other key stays; without one they quit at once")

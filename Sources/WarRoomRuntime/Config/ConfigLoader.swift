@@ -97,13 +97,8 @@ public enum ConfigLoader {
         if let node = top.node("dry_run") {
             if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.kind(node))") }
         }
-        top.finish(valid: topKeys)
-        guard let service else { return nil }
-        var config = WarRoomConfig(service: service, sources: sources, rules: rules, plan: plan, roster: roster, commands: commands)
-        config.abortWindow = abortWindow
-        config.maxConcurrentPolls = maxPolls
-        config.theme = top.string("theme")
-        config.file = r.file
+        let theme = top.string("theme")
+        var keyBindings: [KeyBindingSpec] = []
         if let k = top.map("keys", what: "actions mapped to keys, e.g. rollback: R or scroll_down: [down, j]") {
             for (keyNode, valueNode) in k.node.mapping ?? [:] {
                 guard let action = keyNode.scalar?.string else { continue }
@@ -116,10 +111,19 @@ public enum ConfigLoader {
                 } else {
                     r.fail(valueNode, k.field(action), "expected a key or a list of keys")
                 }
-                config.keyBindings.append(KeyBindingSpec(action: action, keys: keys, line: keyNode.mark?.line ?? 0, column: keyNode.mark?.column ?? 0))
+                keyBindings.append(KeyBindingSpec(action: action, keys: keys, line: keyNode.mark?.line ?? 0, column: keyNode.mark?.column ?? 0))
             }
             k.finish(valid: [])
         }
+        // Only now is every key read: anything left is unknown.
+        top.finish(valid: topKeys)
+        guard let service else { return nil }
+        var config = WarRoomConfig(service: service, sources: sources, rules: rules, plan: plan, roster: roster, commands: commands)
+        config.abortWindow = abortWindow
+        config.maxConcurrentPolls = maxPolls
+        config.theme = theme
+        config.keyBindings = keyBindings
+        config.file = r.file
         config.dryRun = dryRun
         return config
     }

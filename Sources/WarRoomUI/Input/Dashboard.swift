@@ -517,15 +517,20 @@ struct HelpOverlay {
 
     func render(in body: Rect, into grid: inout Grid) {
         let actions = KeyAction.allCases.filter { !readOnly || $0.isViewOnly }
-        let width = min(body.width - 4, 70)
+        let width = min(body.width - 4, 92)
         let height = min(body.height - 2, actions.count + 4)
         let area = Rect(x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width: width, height: height)
         let inner = Box(title: readOnly ? "Keys (read-only screen)" : "Keys", role: .accent, titleRole: .accent, glyphs: glyphs).render(in: area, into: &grid)
         for (i, action) in actions.enumerated() where i < inner.height - 1 {
             grid.put(TextWidth.pad(keyMap.label(action), to: 12), in: inner, row: i, dx: 1, role: .footerKey)
             grid.put(action.help, in: inner, row: i, dx: 14, role: .normal)
+            // The name a config's `keys:` uses to rebind it.
+            let name = action.rawValue
+            if inner.width - 14 - TextWidth.of(action.help) > TextWidth.of(name) + 2 {
+                grid.put(name, in: inner, row: i, dx: inner.width - TextWidth.of(name) - 1, role: .dim)
+            }
         }
-        grid.put("Any key closes this help.", in: inner, row: inner.height - 1, dx: 1, role: .dim)
+        grid.put("Any key closes this help. Rebind in the config by the names on the right: keys: {rollback: R}", in: inner, row: inner.height - 1, dx: 1, role: .dim)
     }
 }
 
