@@ -62,21 +62,12 @@ struct DashboardSession {
         }
         tasks.append(Task {
             // Catching up (a hop onto the actor and an SQLite read) four times a
-            // second is a fair part of what an idle dashboard does: skip it while
-            // the journal's files are unchanged, but never for longer than 750 ms,
-            // since an unchanged stamp is only a hint. The stamp is taken before the read, so a
-            // commit during the read shows as a change next time.
-            var seen: Journal.FileStamp?
-            var lastRead = ContinuousClock.now
+            // second is a fair part of what an idle dashboard does: only when the
+            // journal's files changed, or every 750 ms.
+            var watch = JournalWatch()
             while !Task.isCancelled {
                 do {
-                    let stamp = journal.fileStamp()
-                    let now = ContinuousClock.now
-                    if stamp != seen || now - lastRead >= .milliseconds(750) {
-                        seen = stamp
-                        lastRead = now
-                        try await warroom.catchUp()
-                    }
+                    if watch.shouldRead(journal) { try await warroom.catchUp() }
                     try await warroom.tick()
                 } catch {
                     logger.critical("cannot record: \(error)")

@@ -39,9 +39,11 @@ struct Wallboard: AsyncParsableCommand {
             var state = WarRoomState()
             var failed = false
             var posted = false
+            var watch = JournalWatch()
             while !Task.isCancelled {
                 do {
-                    let fresh = try j.events(after: state.lastSeq)
+                    // Read only when the commander's journal changed (or every 750 ms), as the dashboard does.
+                    let fresh = watch.shouldRead(j) || failed ? try j.events(after: state.lastSeq) : []
                     for e in fresh { state.apply(e) }
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false

@@ -35,13 +35,8 @@ public final class ServerProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
+        var attr = cleanSpawnAttributes()
         defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
         var cArgs = argv.map { strdup($0) } + [nil]
         var cEnv = ProcessInfo.processInfo.environment.map { strdup("\($0)=\($1)") } + [nil]
         defer {

@@ -30,19 +30,8 @@ public func spawn(_ argv: [String], capture: Bool = true, environment: [String: 
         for p in cArgs { free(p) }
         for p in cEnv { free(p) }
     }
-    // Start the child with no signals blocked and default dispositions: the
-    // test runner's threads block signals, and tmux would inherit that.
-    var attr = posix_spawnattr_t()
-    posix_spawnattr_init(&attr)
+    var attr = cleanSpawnAttributes()
     defer { posix_spawnattr_destroy(&attr) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attr, &empty)
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    for sig in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGWINCH, SIGQUIT] { sigaddset(&defaults, sig) }
-    posix_spawnattr_setsigdefault(&attr, &defaults)
-    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
     let rc = posix_spawnp(&pid, argv[0], &actions, &attr, &cArgs, &cEnv)
     close(fds[1])
@@ -64,4 +53,21 @@ public func spawn(_ argv: [String], capture: Bool = true, environment: [String: 
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     return (exit, String(decoding: output, as: UTF8.self))
+}
+
+/// Spawn attributes for a child with no signals blocked and default
+/// dispositions: the test runner's threads block signals, and tmux or a
+/// server would inherit that. Destroy them after use.
+func cleanSpawnAttributes() -> posix_spawnattr_t {
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attr, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for sig in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGWINCH, SIGQUIT] { sigaddset(&defaults, sig) }
+    posix_spawnattr_setsigdefault(&attr, &defaults)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    return attr
 }

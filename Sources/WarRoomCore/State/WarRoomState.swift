@@ -58,6 +58,12 @@ public struct WarRoomState: Sendable {
         max(ruleLevels.values.max() ?? .none, alertLevel)
     }
 
+    /// What the screen shows as the level now: an open incident's declared
+    /// severity leads, and the rules and alerts can only add to it.
+    public var shownSeverity: Severity {
+        max(severity, incident.flatMap { $0.isOpen ? $0.severity : nil } ?? .none)
+    }
+
     /// The worst level of the alerts firing now (silenced ones do not count).
     public var alertLevel: Severity {
         alerts.values.filter { $0.change != .silenced }.compactMap(\.level).max() ?? .none

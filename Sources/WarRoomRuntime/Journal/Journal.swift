@@ -255,3 +255,26 @@ public struct JournalError: Error, CustomStringConvertible, Equatable {
     public var reason: String
     public var description: String { "journal \(path): \(reason)" }
 }
+
+/// When a reader should read a journal again: when its files changed since
+/// the last read, and at least every `maximumGap` anyway (an unchanged stamp
+/// is only a hint). The dashboard and the wallboard both poll through this.
+public struct JournalWatch: Sendable {
+    public let maximumGap: Duration
+    private var seen: Journal.FileStamp?
+    private var lastRead: ContinuousClock.Instant?
+
+    public init(maximumGap: Duration = .milliseconds(750)) {
+        self.maximumGap = maximumGap
+    }
+
+    /// Whether to read now; the stamp is taken before the read, so a commit
+    /// during the read shows as a change next time.
+    public mutating func shouldRead(_ journal: Journal, now: ContinuousClock.Instant = .now) -> Bool {
+        let stamp = journal.fileStamp()
+        guard stamp != seen || lastRead.map({ now - $0 >= maximumGap }) ?? true else { return false }
+        seen = stamp
+        lastRead = now
+        return true
+    }
+}

@@ -77,8 +77,7 @@ public struct Attention: Sendable {
     }
 
     public mutating func update(_ state: WarRoomState, now: Date) -> [AttentionSignal] {
-        let open = state.incident.flatMap { $0.isOpen ? $0.severity : nil } ?? .none
-        let severity = max(state.severity, open)
+        let severity = state.shownSeverity
         defer { last = severity }
         guard let last, severity > last, severity >= .sev3 else { return [] }
         if let rang = lastRang, now.timeIntervalSince(rang) < minimumGap { return [] }

@@ -445,8 +445,7 @@ struct Header {
 
     func render(in area: Rect, into grid: inout Grid) {
         let state = context.state
-        // An open incident's declared severity leads; the rules can only add to it.
-        let severity = max(state.severity, state.incident.flatMap { $0.isOpen ? $0.severity : nil } ?? .none)
+        let severity = state.shownSeverity
         let alert = severity >= .sev2
         let base: Role = alert ? .headerAlert : .header
         grid.fill(area, role: base)

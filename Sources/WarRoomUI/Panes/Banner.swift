@@ -14,7 +14,7 @@ public struct Banner {
         guard area.height >= Self.height, area.width >= 40 else { return }
         let state = context.state
         let open = state.incident.flatMap { $0.isOpen ? $0 : nil }
-        let severity = max(state.severity, open?.severity ?? .none)
+        let severity = state.shownSeverity
         let sevRole: Role = severity == .none ? .ok : severity.role
         grid.fill(Rect(x: area.x, y: area.y, width: area.width, height: Self.height), role: .normal)
 
