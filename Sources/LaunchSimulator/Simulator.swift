@@ -45,6 +45,8 @@ public final class LaunchSimulator: Sendable {
             return self.traffic(Data(body.readableBytesView))
         }
         router.post("rollback") { _, _ in self.rollback() }
+        // What a traffic controller says is in force (commands.read_traffic).
+        router.get("traffic") { _, _ in self.trafficInForce() }
         // Fault drills: each request gets the next misbehaviour in a fixed cycle.
         router.get("chaos/health") { _, _ in try await self.chaos(metrics: false) }
         router.get("chaos/metrics") { _, _ in try await self.chaos(metrics: true) }
@@ -100,6 +102,11 @@ public final class LaunchSimulator: Sendable {
         advanced { m, _ in m.setTraffic(percent) }
         logger.info("traffic set to \(percent)%")
         return state()
+    }
+
+    func trafficInForce() -> Response {
+        let json = advanced { m, _ in String(format: #"{"percent":%g}"#, m.canaryPercent) }
+        return Self.text(json, status: .ok, type: "application/json")
     }
 
     func rollback() -> Response {

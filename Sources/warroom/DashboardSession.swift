@@ -17,6 +17,8 @@ struct DashboardSession {
     let journalPath: String
     let mode: String
     var screen = ScreenSetup()
+    /// Start the launch without waiting for L (`--start`, the demo).
+    var autoStart = false
 
     static func requireTerminal() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -35,8 +37,15 @@ struct DashboardSession {
             ? DryRunExecutor(specs: config.commands)
             : ConfiguredExecutor(specs: config.commands, client: client)
         let pager = ConfiguredPager(spec: config.dryRun ? nil : config.commands[WarRoomConfig.pagingKey], client: client)
-        let warroom = try WarRoom(journal: journal, executor: executor, pager: pager, logger: logger)
+        let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
+        let warroom = try WarRoom(journal: journal, executor: executor, pager: pager, trafficReader: reader, logger: logger)
         try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
+        if autoStart {
+            // Refused only when it already started: a restart resumes what was running.
+            if let refusal = try await warroom.startLaunch(by: currentUser(), reason: mode == "demo" ? "the demo starts by itself" : "started with --start") {
+                logger.info("start: \(refusal.text)")
+            }
+        }
 
         let mailbox = try SnapshotMailbox()
         let failures = FailureBox()

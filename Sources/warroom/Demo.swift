@@ -41,7 +41,7 @@ struct Demo: AsyncParsableCommand {
         }
         var config = try ConfigLoader.parse(DemoConfig.yaml(port: port, scenario: scenario), file: "<built-in demo config>")
         if options.dryRun { config.dryRun = true }
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo", screen: setup).run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo", screen: setup, autoStart: true).run()
         server.cancel()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }
@@ -97,6 +97,11 @@ enum DemoConfig {
           rollback:
             webhook: {method: POST, url: "http://127.0.0.1:\(port)/rollback", body: '{"reason": "{reason}"}'}
             timeout: 5s
+          # The simulator answers like a traffic controller: the weight in force.
+          read_traffic:
+            webhook: {method: GET, url: "http://127.0.0.1:\(port)/traffic"}
+            timeout: 2s
+            interval: 5s
         """
     }
 }

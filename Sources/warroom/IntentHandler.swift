@@ -42,8 +42,14 @@ struct IntentHandler: Sendable {
                 refusal = try await warroom.perform(.acknowledged(by: user))
                 done = "acknowledged: escalation stopped"
             case .command(let action, let reason, let trigger):
-                refusal = try await warroom.issue(action, by: user, reason: reason, trigger: trigger)
+                refusal = try await warroom.issue(action, by: user, reason: reason, trigger: trigger)?.text
                 done = "\(action) sent; its outcome will show in the timeline"
+            case .startLaunch(let reason):
+                refusal = try await warroom.startLaunch(by: user, reason: reason)?.text
+                done = "launch started: the first step goes as soon as nothing holds it"
+            case .overrideHolds(let reason):
+                refusal = try await warroom.overrideHolds(by: user, reason: reason)?.text
+                done = "holds overridden until the next step"
             }
             if let refusal {
                 mailbox.flash(refusal, isError: true)

@@ -13,6 +13,9 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var options: JournalOptions
     @OptionGroup var screen: ScreenOptions
 
+    @Flag(help: "Start the launch at once (the canary's first step) instead of waiting for L.")
+    var start = false
+
     func run() async throws {
         var config: WarRoomConfig
         do {
@@ -27,7 +30,7 @@ struct Run: AsyncParsableCommand {
         Logs.toFile(options.log ?? (journalPath as NSString).deletingLastPathComponent + "/warroom.log")
         let setup = try screen.resolve(config: config)
         try DashboardSession.requireTerminal()
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run", screen: setup).run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run", screen: setup, autoStart: start).run()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }
     }

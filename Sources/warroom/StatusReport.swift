@@ -16,6 +16,14 @@ struct StatusReport {
         }
     }
 
+    /// Why the canary stopped, or what holds it.
+    var canaryReason: String? {
+        if let stop = state.canary.stop { return stop.text }
+        if !state.canary.started, state.canary.phase == .pending { return "not started: press L in the dashboard, or run with --start" }
+        let held = state.blockingHolds(at: now)
+        return held.isEmpty ? nil : "held: \(held.text)"
+    }
+
     var text: String {
         var lines: [String] = []
         func row(_ k: String, _ v: String) { lines.append(k.padding(toLength: 10, withPad: " ", startingAt: 0) + v) }
@@ -28,12 +36,14 @@ struct StatusReport {
             row("incident", "none")
         }
         let firing = state.ruleLevels.filter { $0.value > .none }.map { "\($0.key.cohort.rawValue) \($0.key.rule.label) \($0.value.label)" }.sorted()
-        row("severity", "\(state.severity.label)" + (firing.isEmpty ? "" : " (\(firing.joined(separator: ", ")))"))
+        // The same level the dashboard's header shows: an open incident's severity leads.
+        row("severity", "\(state.shownSeverity.label)" + (firing.isEmpty ? "" : " (\(firing.joined(separator: ", ")))"))
         let c = state.canary
         var canary = "\(Format.weight(c.weight)) \(c.phase.label)"
         if let i = c.stepIndex { canary += ", stage \(i + 1)/\(state.plan.steps.count), in stage \(Format.age(c.elapsedInStep(at: now)))" }
-        if let r = c.reason ?? (c.phase == .progressing ? state.holdReason : nil) { canary += " (\(r))" }
+        if let r = canaryReason { canary += " (\(r))" }
         row("canary", canary)
+        if let d = c.drift { row("DRIFT", "plan says \(Format.weight(d.plan)), controller says \(Format.weight(d.controller))") }
         for v in values {
             row("", "")
             lines.removeLast()
@@ -63,13 +73,15 @@ struct StatusReport {
     var json: [String: Any] {
         var root: [String: Any] = [
             "service": state.session?.service as Any? ?? NSNull(),
-            "severity": state.severity.label,
+            "severity": state.shownSeverity.label,
             "events": eventCount,
             "canary": [
                 "weight": state.canary.weight, "phase": state.canary.phase.rawValue,
                 "stage": state.canary.stepIndex.map { $0 + 1 } as Any? ?? NSNull(),
                 "stages": state.plan.steps.count,
-                "reason": (state.canary.reason ?? (state.canary.phase == .progressing ? state.holdReason : nil)) as Any? ?? NSNull(),
+                "reason": canaryReason as Any? ?? NSNull(),
+                "holds": state.blockingHolds(at: now).map(\.text),
+                "started": state.canary.started,
             ] as [String: Any],
             "values": values.map { ["cohort": $0.key.cohort.rawValue, "metric": $0.key.metric.rawValue, "value": $0.value, "age_seconds": $0.age] },
             "sources": (state.session?.sources ?? []).map { s -> [String: Any] in

@@ -45,8 +45,17 @@ struct CanaryControlEndToEndTests {
         let rollback = events.compactMap { if case .commandIssued(let r) = $0.event, r.action == .rollback { r } else { nil } }
         #expect(rollback.count == 1)
         #expect(rollback.first?.automatic == true)
-        #expect(events.contains { if case .ttrMeasured(let s, _) = $0.event { s < 120 } else { false } },
-                "\(events.filter { $0.event.kind != "samples" }.suffix(6).map { "\($0.seq) \($0.event)" })")
+        // TTR counts from the first breach (the detection), not from the rollback decision: never 00:00.
+        let ttr = events.compactMap { if case .ttrMeasured(let s, let trigger, let from) = $0.event { (s, trigger, from) } else { nil } }
+        #expect(ttr.count == 1, "\(events.filter { $0.event.kind != "samples" }.suffix(6).map { "\($0.seq) \($0.event)" })")
+        if let (seconds, trigger, from) = ttr.first {
+            #expect(seconds < 120)
+            #expect(seconds >= 1, "counted from the breach, not the decision")
+            #expect(from == .breach)
+            let breach = events.first { if case .thresholdCrossed(let c) = $0.event { c.to >= .sev3 && c.to > c.from } else { false } }
+            #expect(breach?.time == trigger, "the first crossing at SEV-3 or worse is the start")
+        }
+        #expect(screen.contains("from first breach"))
         let json = try spawn([try warroomBinary(), "export", "--journal", journal, "--format", "json"])
         #expect(json.status == 0)
         let root = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]

@@ -52,20 +52,22 @@ struct AnalysisTests {
         h.tick()
         #expect(h.state.canary.checksPassed == 1)
         h.advance(60)
-        healthy(&h, canaryError: 0.3)
+        // Over the analysis limit (2.4%), under every severity line.
+        healthy(&h, canaryError: 0.04)
         h.tick()
         #expect(h.state.canary.checksFailed == 1)
         #expect(h.state.failuresLeft == 1)
         #expect(h.executed.count == 1, "one failure is tolerated")
+        let trigger = h.now  // the first breach: TTR counts from the detection
         h.advance(60)
-        healthy(&h, canaryError: 0.3)
+        healthy(&h, canaryError: 0.04)
         h.tick()
         let rollback = h.executed.last!
         #expect(rollback.action == .rollback)
         #expect(rollback.automatic)
-        #expect(rollback.reason.hasPrefix("analysis failed 2 checks: canary error rate 30.0% > limit 2.40%"))
+        #expect(rollback.reason.hasPrefix("analysis failed 2 checks: canary error rate 4.00% > limit 2.40%"))
         #expect(h.state.canary.phase == .rollingBack)
-        let trigger = h.now
+        #expect(h.state.canary.ttrStart == .breach)
         h.advance(4)
         h.finishLast()
         #expect(h.state.canary.phase == .rolledBack)
@@ -78,7 +80,9 @@ struct AnalysisTests {
         h.advance(2)
         h.samples([(.stable, .errorRate, 0.004), (.stable, .latencyAvg, 0.12)])
         #expect(h.state.canary.ttr == h.now.timeIntervalSince(trigger))
-        #expect(h.texts.last == "time to rollback 00:09 (target 02:00, met)")
+        #expect(h.state.canary.ttr == 69)
+        #expect(h.texts.last?.hasPrefix("time to rollback 01:09 from the first breach at ") == true)
+        #expect(h.texts.last?.hasSuffix("UTC (target 02:00, met)") == true)
     }
 
     @Test("with auto_rollback off a failed analysis pauses instead, and says why")
@@ -88,12 +92,12 @@ struct AnalysisTests {
         config.failureLimit = 0
         var h = started(config)
         h.advance(60)
-        healthy(&h, canaryError: 0.3)
+        healthy(&h, canaryError: 0.04)
         h.tick()
         #expect(h.executed.last?.action == .pause)
         h.finishLast(detail: "recorded only")
         #expect(h.state.canary.phase == .paused)
-        #expect(h.state.canary.reason?.hasPrefix("paused by warroom (automatic): analysis failed 1 check:") == true)
+        #expect(h.state.canary.stop?.text.hasPrefix("paused by warroom (automatic): analysis failed 1 check:") == true)
     }
 
     @Test("no data is never a pass: inconclusive checks pause the canary")
@@ -113,12 +117,13 @@ struct AnalysisTests {
     mutating func failedCheckHolds() {
         var h = started()
         h.advance(30 * 60)
-        healthy(&h, canaryError: 0.3)
+        healthy(&h, canaryError: 0.04)
         h.tick()
         #expect(h.state.canary.checksFailed == 1)
         h.tick()
         #expect(h.executed.count == 1, "not stepping forward on a failed check")
-        #expect(h.state.holdReason == "holding: last analysis check failed")
+        #expect(h.state.holds(at: h.now).contains(.lastCheck(outcome: .fail)))
+        #expect(Hold.lastCheck(outcome: .fail).text == "last analysis check failed")
     }
 
     @Test("a step that needs approval waits; promote approves it")
@@ -129,7 +134,7 @@ struct AnalysisTests {
         h.advance(31 * 60)
         h.tick()
         #expect(h.state.canary.phase == .awaitingApproval)
-        #expect(h.state.canary.reason == "waiting for approval to go to 5% (promote to approve)")
+        #expect(h.state.canary.stop?.text == "waiting for approval to go to 5% (promote to approve)")
         h.tick()
         #expect(h.executed.count == 1)
         #expect(h.state.promotionTarget(full: false) == 5)
@@ -139,17 +144,20 @@ struct AnalysisTests {
         #expect(h.state.canary.weight == 5)
     }
 
-    @Test("what a person may command depends on the canary's state, one at a time")
+    @Test("what a person may command depends on the canary's state; rollback and pause pre-empt a command in flight")
     mutating func refusals() {
         var h = Harness(session: Harness.session(analysis: nil))
         h.tick()
-        #expect(h.state.refusal(of: .rollback) == "set traffic 1% is still in flight; one command at a time")
+        #expect(h.state.refusal(of: .rollback, at: h.now) == nil, "a rollback never waits behind another command")
+        #expect(h.state.refusal(of: .pause, at: h.now) == nil, "a pause pre-empts stepping")
+        #expect(h.state.refusal(of: .setTraffic(percent: 5), at: h.now) == .inFlight(.setTraffic(percent: 1)))
+        #expect(h.state.refusal(of: .setTraffic(percent: 5), at: h.now)?.text.hasPrefix("set traffic 1% is still in flight") == true)
         h.finishLast()
-        #expect(h.state.refusal(of: .setTraffic(percent: 1)) == "the canary is already at 1%")
-        #expect(h.state.refusal(of: .setTraffic(percent: 101)) == "traffic must be from 0% to 100%")
-        #expect(h.state.refusal(of: .resume) == "the canary is not paused")
-        #expect(h.state.refusal(of: .pause) == nil)
-        #expect(h.state.refusal(of: .rollback) == nil)
+        #expect(h.state.refusal(of: .setTraffic(percent: 1), at: h.now) == .alreadyAt(1))
+        #expect(h.state.refusal(of: .setTraffic(percent: 101), at: h.now)?.text == "traffic must be from 0% to 100%")
+        #expect(h.state.refusal(of: .resume, at: h.now) == .notPaused)
+        #expect(h.state.refusal(of: .pause, at: h.now) == nil)
+        #expect(h.state.refusal(of: .rollback, at: h.now) == nil)
     }
 
     @Test("a failed rollback is loud and stops the clock")
@@ -158,7 +166,8 @@ struct AnalysisTests {
         h.send(.commandIssued(CommandRequest(id: h.state.nextCommandID, action: .rollback, by: "ana", reason: "errors", automatic: false)))
         h.send(.commandFinished(id: h.state.nextCommandID - 1, outcome: CommandOutcome(succeeded: false, detail: "exit 1", duration: 2)))
         #expect(h.state.canary.phase == .paused)
-        #expect(h.state.canary.reason == "ROLLBACK FAILED: exit 1")
+        #expect(h.state.canary.stop == .rollbackFailed(detail: "exit 1"))
+        #expect(h.state.canary.stop?.isCritical == true)
         #expect(h.state.canary.ttrTrigger == nil)
         #expect(h.texts.contains("rollback FAILED (exit 1, 2.0s)"))
     }

@@ -51,17 +51,21 @@ struct CanaryTests {
         #expect(plan.remaining(from: 3, elapsedInStep: 0) == 0)
     }
 
-    @Test("a canary at SEV-3 or worse is not stepped forward")
+    @Test("a canary at SEV-3 or worse is not stepped forward, nor while its incident is open")
     func holdsWhenUnhealthy() {
         var h = Harness()
         h.tick()
         h.finishLast()
         h.samples([(.canary, .errorRate, 0.08)])
         h.advance(31 * 60)
+        h.samples([(.canary, .errorRate, 0.08)])
         h.tick()
         #expect(h.executed.count == 1)
-        #expect(h.state.holdReason == "holding: canary at SEV-3")
+        #expect(h.state.holds(at: h.now) == [.incident(number: 1, severity: .sev3)])
         h.samples([(.canary, .errorRate, 0.01)])
+        h.tick()
+        #expect(h.executed.count == 1, "the incident the breach opened is still open")
+        h.send(.statusChanged(to: .resolved, by: "ana"))
         h.tick()
         #expect(h.executed.last?.action == .setTraffic(percent: 5))
     }
@@ -72,7 +76,8 @@ struct CanaryTests {
         h.tick()
         h.finishLast(ok: false, detail: "HTTP 500")
         #expect(h.state.canary.phase == .paused)
-        #expect(h.state.canary.reason == "set traffic 1% failed: HTTP 500")
+        #expect(h.state.canary.stop == .commandFailed(action: .setTraffic(percent: 1), detail: "HTTP 500"))
+        #expect(h.state.canary.stop?.text == "set traffic 1% failed: HTTP 500")
         h.advance(3600)
         h.tick()
         #expect(h.executed.count == 1)

@@ -93,7 +93,8 @@ struct EscalationTests {
         h.send(.statusChanged(to: .resolved, by: "ana"))
         for _ in 0 ..< 300 { Self.run(&h); h.advance(60) }
         #expect(Self.paged(h) == ["Ana@0"])
-        #expect(h.state.escalation?.stopped == "incident resolved")
+        #expect(h.state.escalation?.stopped == .resolved)
+        #expect(h.state.escalation?.stopped?.text == "incident resolved")
     }
 
     @Test("a worse severity widens the chain; tiers already due are paged at once")

@@ -19,8 +19,13 @@ struct Harness {
         roster: Roster(tiers: [EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900)]),
         sources: [.init(name: "health", interval: 5)], mode: "test", startedBy: "tester") }
 
-    init(session: SessionInfo? = Harness.session) {
+    var cancelled: [Int] = []
+    var trafficReads = 0
+
+    /// A session, started (L pressed) unless `started` is false.
+    init(session: SessionInfo? = Harness.session, started: Bool = true) {
         if let session { send(.sessionStarted(session)) }
+        if session != nil, started { send(.launchStarted(by: "tester", reason: "test")) }
     }
 
     mutating func send(_ event: Event) {
@@ -48,6 +53,10 @@ struct Harness {
                 executed.append(request)
             case .page(let request):
                 pages.append(request)
+            case .cancel(let id):
+                cancelled.append(id)
+            case .readTraffic:
+                trafficReads += 1
             }
         }
     }

@@ -167,4 +167,61 @@ struct ConfigLoaderTests {
         #expect(Parse.fraction("0.2") == 0.2)
         #expect(Parse.fraction("x%") == nil)
     }
+
+    @Test("check refuses a hold shorter than analysis.interval × min_checks, naming the step")
+    func holdShorterThanChecks() {
+        let found = errors("""
+            service: api
+            sources:
+              - {name: h, kind: health, url: "http://localhost:1/health"}
+            canary:
+              steps:
+                - {weight: 1%, hold: 30s}
+                - {weight: 5%, hold: 10m}
+                - {weight: 100%}
+              analysis:
+                interval: 1m
+                min_checks: 2
+            """)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("w.yaml:6:") == true, "\(found)")
+        #expect(found.first?.contains("canary.steps[0].hold: a hold of 30s is shorter than 2 analysis checks every 1m") == true, "\(found)")
+    }
+
+    @Test("holds, SEV-1 action, for: and clear margins, repage_after and read_traffic are read")
+    func safetySettings() throws {
+        let config = try ConfigLoader.parse("""
+            service: api
+            sources:
+              - {name: h, kind: health, url: "http://localhost:1/health"}
+            severity:
+              error_rate: {sev3: 5%, sev2: 10%, sev1: 20%, for: 30s, clear_margin: 1%}
+              latency: {sev3: 3s, sev2: 5s, sev1: 10s, for: 1m, clear_margin: 500ms}
+            canary:
+              hold_at: SEV-2
+              on_sev1: pause
+              steps: [{weight: 10%, hold: 5m}, {weight: 100%}]
+              analysis: {interval: 1m, min_checks: 3, metrics: [{metric: error_rate, max: 5%}]}
+            roster:
+              tiers:
+                - {tier: Primary, name: Ana, escalate_after: 15m}
+              policies:
+                sev3: {tiers: [Primary], repage_after: 30m}
+            commands:
+              read_traffic: {program: [/usr/local/bin/weight], timeout: 2s, interval: 10s}
+            """, file: "s.yaml")
+        #expect(config.rules.errorRate.forDuration == 30)
+        #expect(config.rules.errorRate.clearMargin == 0.01)
+        #expect(config.rules.latency.forDuration == 60)
+        #expect(config.rules.latency.clearMargin == 0.5)
+        #expect(config.plan.holdAt == .sev2)
+        #expect(config.plan.sev1Action == .pause)
+        #expect(config.plan.analysis?.minChecks == 3)
+        #expect(config.roster.policies["SEV-3"]?.repageAfter == 1800)
+        #expect(config.trafficReadInterval == 10)
+        let info = config.sessionInfo(mode: "run", startedBy: "ana")
+        #expect(info.readsTraffic == true)
+        #expect(info.trafficReadInterval == 10)
+        #expect(errors("service: a\nsources: [{name: h, kind: health, url: \"http://x/h\"}]\ncanary: {hold_at: SEV-9}").contains { $0.contains("canary.hold_at") })
+    }
 }

@@ -88,19 +88,65 @@ struct ArmedTests {
         #expect(d.handle(.enter, state: state, now: now) == .command(.pause, reason: "wait for QA", trigger: now))
     }
 
-    @Test("nothing arms while a command is in flight, or on a read-only screen")
+    @Test("no traffic change arms while one is in flight (rollback and pause pre-empt it), nothing on a read-only screen")
     func refused() {
         var (state, now) = Fixture.launch()
         state.apply(Recorded(seq: 999, time: now, event: .commandIssued(CommandRequest(id: 99, action: .setTraffic(percent: 25), by: "warroom", reason: "x", automatic: true))))
         var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("t"), state: state, now: now)
+        #expect(d.armed == nil && d.prompt == nil)
+        #expect(d.flash?.text == "set traffic 25% is still in flight; one command at a time (rollback and pause pre-empt it)")
         _ = d.handle(.char("r"), state: state, now: now)
-        #expect(d.armed == nil)
-        #expect(d.flash?.text == "set traffic 25% is still in flight; one command at a time")
+        #expect(d.armed?.action == .rollback, "a rollback never waits behind another command")
         var readOnly = Dashboard(commands: nil, timeZone: .gmt)
         for key in ["r", "t", ">", "F", "z", "u"] {
             _ = readOnly.handle(.char(Character(key)), state: state, now: now)
             #expect(readOnly.armed == nil && readOnly.prompt == nil)
             #expect(readOnly.flash?.text == "read-only: this screen cannot send commands")
         }
+    }
+
+    @Test("L arms the start: shows the first step's exact request, counts down, then starts once")
+    func start() {
+        var state = WarRoomState()
+        let now = Fixture.t0
+        state.apply(Recorded(seq: 1, time: now, event: .sessionStarted(Fixture.session)))
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("L"), state: state, now: now)
+        #expect(d.armed?.what == .startLaunch(firstStep: 1))
+        type("go for launch", into: &d, at: now)
+        let grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
+        #expect(grid.text.contains("ARMED: start the launch"))
+        #expect(grid.text.contains(#"POST http://deploy/traffic {"percent": 1}"#))
+        #expect(d.handle(.enter, state: state, now: now) == nil)
+        #expect(d.tick(now: now + 2.9) == nil)
+        #expect(d.tick(now: now + 3) == .startLaunch(reason: "go for launch"))
+        #expect(d.tick(now: now + 4) == nil, "once")
+        // Once started, L says so.
+        state.apply(Recorded(seq: 2, time: now, event: .launchStarted(by: "ana", reason: "go")))
+        _ = d.handle(.char("L"), state: state, now: now)
+        #expect(d.armed == nil)
+        #expect(d.flash?.text == "the launch has already started")
+    }
+
+    @Test("O arms an override of the holds in force, with a reason; with nothing holding it says so")
+    func override() {
+        var (state, now) = Fixture.launch()
+        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        _ = d.handle(.char("O"), state: state, now: now)
+        #expect(d.armed == nil)
+        #expect(d.flash?.text == "nothing holds the canary")
+        state.apply(Recorded(seq: 900, time: now, event: .incidentOpened(severity: .sev2, title: "search slow", by: "ana")))
+        _ = d.handle(.char(">"), state: state, now: now)
+        #expect(d.armed == nil)
+        #expect(d.flash?.text == "held: incident #1 open at SEV-2; O overrides (armed, with a reason)")
+        _ = d.handle(.char("O"), state: state, now: now)
+        #expect(d.armed?.what == .overrideHolds([.incident(number: 1, severity: .sev2)]))
+        type("unrelated: search", into: &d, at: now)
+        let grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
+        #expect(grid.text.contains("ARMED: override the holds"))
+        #expect(grid.text.contains("lift until the next step: incident #1 open at SEV-2"))
+        _ = d.handle(.enter, state: state, now: now)
+        #expect(d.tick(now: now + 3) == .overrideHolds(reason: "unrelated: search"))
     }
 }

@@ -55,6 +55,10 @@ enum Fixture {
         record(.commandIssued(CommandRequest(id: 2, action: .setTraffic(percent: 5), by: "warroom", reason: "held 1% for 30m; next step", automatic: true)))
         record(.commandFinished(id: 2, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.1)))
         for i in 0 ..< samples {
+            if i == 12, let analysis = session.plan.analysis {
+                // A minute into the step, a passing check (the step may then take more traffic).
+                record(.analysisChecked(AnalysisCheck.evaluate(analysis, series: state.series, now: time, freshness: 11)))
+            }
             time += 5
             let wobble = Double(i % 5) / 1000
             let spike = fault && i > samples - 6

@@ -15,22 +15,53 @@ struct PaneTests {
             "│ Weight 5%  stage 2/4  PROGRESSING            │",
             "│ In stage 02:32 of 1:00:00                    │",
             "│ Next 25% in 57:28 · 100% in 2:57:28          │",
-            "│ Checks ✓0 ✖0 · next in 00:00                 │",
+            "│ Checks ✓1 ✖0 · next in 00:00                 │",
             "│ 2 failed checks to automatic rollback        │",
+            "│ ✓ pass     errors  0.60% ≤ 2.40%             │",
+            "│ ✓ pass     latency 131 ms ≤ 1.12 s           │",
             "│ Last: set traffic 5% ok (HTTP 200)           │",
             "│                                              │",
-            "│ ✓ 1%    hold 30m     done                    │",
-            "│ ▶ 5%    hold 1h      02:32                   │",
             "└──────────────────────────────────────────────┘",
         ])
     }
 
-    @Test("canary pane says why it holds when the canary is unhealthy")
-    func canaryHolds() {
-        var grid = Grid(width: 48, height: 12)
+    @Test("canary pane: a SEV-1 rolls the canary back at once, TTR counted from the first breach")
+    func canarySev1() {
+        var grid = Grid(width: 60, height: 14)
         CanaryPane(Fixture.context(fault: true)).render(in: grid.bounds, into: &grid)
-        #expect(grid.lines[5] == "│ ⏸ holding: canary at SEV-1                   │")
-        #expect(grid.roles(row: 5)[2] == .sev2)
+        #expect(grid.lines[2].contains("ROLLING BACK"))
+        #expect(grid.lines.contains { $0.contains("TTR running 00:22 from first breach (target 02:00)") }, "\(grid.lines)")
+        #expect(grid.lines.contains { $0.contains("Sending: rollback…") })
+    }
+
+    @Test("canary pane says what holds it: an open incident, loudly; pacing, dimly")
+    func canaryHolds() {
+        var (state, now) = Fixture.launch()
+        state.apply(Recorded(seq: 900, time: now, event: .incidentOpened(severity: .sev2, title: "search slow", by: "ana")))
+        var grid = Grid(width: 60, height: 14)
+        CanaryPane(ViewContext(state: state, now: now, timeZone: .gmt)).render(in: grid.bounds, into: &grid)
+        let row = try? #require(grid.lines.firstIndex { $0.contains("⏸ held: incident #1 open at SEV-2") })
+        #expect(row != nil, "\(grid.lines)")
+        if let row { #expect(grid.roles(row: row)[2] == .sev2) }
+    }
+
+    @Test("canary pane: not started says how to start; an off-plan weight sits between steps")
+    func canaryStartAndOffPlan() {
+        var state = WarRoomState()
+        let t = Fixture.t0
+        state.apply(Recorded(seq: 1, time: t, event: .sessionStarted(Fixture.session)))
+        var grid = Grid(width: 60, height: 14)
+        CanaryPane(ViewContext(state: state, now: t, timeZone: .gmt)).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[2].contains("Weight 0%  not started  PENDING"))
+        #expect(grid.lines[3].contains("Not started: press L to start (or --start)"))
+        state.apply(Recorded(seq: 2, time: t, event: .commandIssued(CommandRequest(id: 1, action: .setTraffic(percent: 10), by: "ana", reason: "x", automatic: false))))
+        state.apply(Recorded(seq: 3, time: t, event: .commandFinished(id: 1, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.1))))
+        grid = Grid(width: 60, height: 14)
+        CanaryPane(ViewContext(state: state, now: t + 60, timeZone: .gmt)).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[1].contains("Plan 1% ▸ 5% ▸ 25% ▸ 100%"))
+        #expect(grid.lines[2].contains("Weight 10%  off plan, 5%▸25%  PROGRESSING"), "\(grid.lines)")
+        #expect(grid.lines[4].contains("Next 25% in 59:00"))
+        #expect(grid.lines.contains { $0.contains("✓ 5%    hold 1h      done") })
     }
 
     @Test("metrics pane: both cohorts, level as glyph and word, ages")
@@ -80,17 +111,17 @@ struct PaneTests {
         TimelinePane(Fixture.context(fault: true)).render(in: grid.bounds, into: &grid)
         #expect(grid.lines[0] == "┌ Incident timeline (UTC) ───────────────────────────────────────────────────────────────┐")
         #expect(grid.lines[1].hasPrefix("│ T+00:20  08:32:30 ✎ ana: watching the canary closely"))
-        #expect(grid.lines[2].hasPrefix("│ T+00:00  08:32:10 ✖ escalation started for SEV-1: 4 tiers"))
-        #expect(grid.lines[3].hasPrefix("│ T+00:00  08:32:10 ✖ incident #1 opened at SEV-1 by warroom (automatic): canary error"))
-        #expect(grid.lines[4].hasPrefix("│ T+00:00  08:32:10 ✖ canary error rate 24.0% above SEV-1 threshold 20.0%"))
-        #expect(grid.lines[5].hasPrefix("│ T-02:10  08:30:00 · canary at 5% (stage 2/4)"))
+        #expect(grid.lines[2].hasPrefix("│ T+00:00  08:32:10 ▲ warroom (automatic) issued rollback: SEV-1: immediate rollback"))
+        #expect(grid.lines[3].hasPrefix("│ T+00:00  08:32:10 ✖ escalation started for SEV-1: 4 tiers"))
+        #expect(grid.lines[4].hasPrefix("│ T+00:00  08:32:10 ✖ incident #1 opened at SEV-1 by warroom (automatic): canary error"))
+        #expect(grid.lines[5].hasPrefix("│ T+00:00  08:32:10 ✖ canary error rate 24.0% above SEV-1 threshold 20.0%"))
     }
 
     @Test("timeline scrolls and says how many newer entries are hidden")
     func timelineScroll() {
         var grid = Grid(width: 90, height: 5)
-        TimelinePane(Fixture.context(fault: true), scroll: 3).render(in: grid.bounds, into: &grid)
-        #expect(grid.lines[0].contains("↓3 newer"))
+        TimelinePane(Fixture.context(fault: true), scroll: 4).render(in: grid.bounds, into: &grid)
+        #expect(grid.lines[0].contains("↓4 newer"))
         #expect(grid.lines[1].contains("canary error rate 24.0% above SEV-1"))
     }
 

@@ -34,6 +34,11 @@ public struct AnalysisConfig: Sendable, Codable, Equatable {
     public var autoRollback: Bool
     /// A value at or above this share of its limit is "marginal".
     public var marginalShare: Double
+    /// Passing checks a step needs before it may take more traffic; absent
+    /// in journals before it was recorded (1).
+    public var minimumChecks: Int?
+
+    public var minChecks: Int { minimumChecks ?? 1 }
 
     public init(metrics: [AnalysisMetric], interval: TimeInterval = 60, failureLimit: Int = 1,
                 inconclusiveLimit: Int = 1, autoRollback: Bool = true, marginalShare: Double = 0.8) {

@@ -22,6 +22,15 @@ public struct CanaryPlan: Sendable, Codable, Equatable {
     public var steps: [CanaryStep]
     /// Automated analysis of each step; nil turns it off.
     public var analysis: AnalysisConfig?
+    /// No step forward while an incident (or rules and alerts) is at this
+    /// severity or worse; absent in journals before it was recorded (SEV-3).
+    public var holdAtSeverity: Severity?
+    /// What a rise to SEV-1 does to the canary; absent means pause, or roll
+    /// back when the analysis has `auto_rollback`.
+    public var onSev1: Sev1Action?
+
+    public var holdAt: Severity { holdAtSeverity ?? .sev3 }
+    public var sev1Action: Sev1Action { onSev1 ?? (analysis?.autoRollback == true ? .rollback : .pause) }
 
     public init(steps: [CanaryStep], analysis: AnalysisConfig? = .runbookDefault) {
         self.steps = steps
@@ -44,6 +53,24 @@ public struct CanaryPlan: Sendable, Codable, Equatable {
             total += steps[i].hold ?? 0
         }
         return max(0, total - elapsedInStep)
+    }
+}
+
+/// What a rise to SEV-1 does to a canary carrying traffic ("Immediate rollback" in the runbooks).
+public enum Sev1Action: String, Sendable, Codable, Equatable {
+    case pause, rollback
+}
+
+extension CanaryPlan {
+    /// The index of the highest step at or below `weight`: the step a canary at
+    /// an off-plan weight has done. nil below the first step.
+    public func stepIndex(atOrBelow weight: Double) -> Int? {
+        steps.indices.last { steps[$0].weight <= weight }
+    }
+
+    /// The first step above `weight`: where a promotion goes.
+    public func stepIndex(above weight: Double) -> Int? {
+        steps.indices.first { steps[$0].weight > weight }
     }
 }
 
@@ -80,6 +107,18 @@ public enum CanaryPhase: String, Sendable, Codable, Equatable {
     }
 }
 
+/// Holds a person lifted, with why; it lasts until the next step.
+public struct HoldOverride: Sendable, Codable, Equatable {
+    public var holds: [Hold]
+    public var by: String
+    public var reason: String
+    public init(holds: [Hold], by: String, reason: String) {
+        self.holds = holds
+        self.by = by
+        self.reason = reason
+    }
+}
+
 /// The canary's state, folded from events.
 public struct CanaryState: Sendable, Equatable {
     public var phase: CanaryPhase = .pending
@@ -88,8 +127,21 @@ public struct CanaryState: Sendable, Equatable {
     /// Traffic weight in force, percent.
     public var weight: Double = 0
     public var stepStartedAt: Date?
-    /// One line: why it is paused or rolled back.
-    public var reason: String?
+    /// Why it is paused, waiting or rolled back.
+    public var stop: CanaryStop?
+    /// The launch was started (L, --start, the demo); nothing moves before.
+    public var started = false
+    /// Trouble holds as last recorded in the timeline.
+    public var recordedHolds: [Hold] = []
+    /// A person lifted these holds until the next step.
+    public var override: HoldOverride?
+    /// The first breach not yet answered by a rollback: where TTR starts.
+    public var breachAt: Date?
+    /// Where the running TTR is counted from.
+    public var ttrStart: TTRStart?
+    /// What the traffic controller last said, and when.
+    public var controller: TrafficReading?
+    public var controllerReadAt: Date?
     /// Analysis of the current step.
     public var checksPassed = 0
     public var checksFailed = 0
@@ -110,7 +162,22 @@ public struct CanaryState: Sendable, Equatable {
         inconclusiveInARow = 0
         lastCheckAt = nil
         lastCheck = nil
-        reason = nil
+        stop = nil
+        override = nil
+    }
+
+    /// The weight is not one of the plan's steps: the canary is between steps.
+    public func isOffPlan(_ plan: CanaryPlan) -> Bool {
+        guard weight > 0 else { return false }
+        guard let i = stepIndex, i < plan.steps.count else { return true }
+        return plan.steps[i].weight != weight
+    }
+
+    /// The controller disagrees with the plan.
+    public var drift: (plan: Double, controller: Double)? {
+        guard let c = controller?.percent, abs(c - weight) > 0.001,
+              phase != .changing, phase != .rollingBack else { return nil }
+        return (weight, c)
     }
 
     public func elapsedInStep(at now: Date) -> TimeInterval {

@@ -171,6 +171,10 @@ public struct WarRoomConfig: Sendable, Equatable {
     public var commands: [String: CommandSpec]
     /// The key under which the paging command is kept in `commands`.
     public static let pagingKey = "page"
+    /// `commands.read_traffic`: asks the controller what weight is in force.
+    public static let readTrafficKey = "read_traffic"
+    /// How often the controller is asked (`commands.read_traffic.interval`).
+    public var trafficReadInterval: TimeInterval = 15
 
     /// Seconds between confirming a traffic change and sending it; Esc aborts.
     public var abortWindow: TimeInterval = 3
@@ -199,9 +203,14 @@ public struct WarRoomConfig: Sendable, Equatable {
     }
 
     public func sessionInfo(mode: String, startedBy: String) -> SessionInfo {
-        SessionInfo(
+        var info = SessionInfo(
             service: service, rules: rules, plan: plan, roster: roster,
             sources: sources.map(\.info),
             mode: mode, startedBy: startedBy)
+        if commands[Self.readTrafficKey] != nil {
+            info.readsTraffic = true
+            info.trafficReadInterval = trafficReadInterval
+        }
+        return info
     }
 }

@@ -101,22 +101,49 @@ public struct PostMortem: Sendable {
 
     static let automatic = "warroom (automatic)"
 
+    /// Each rollback and the TTR measured after it (before the next rollback), if any.
+    public var rollbackTTRs: [(request: CommandRequest, issued: Date, ttr: (seconds: TimeInterval, trigger: Date, from: TTRStart, healthyAt: Date)?)] {
+        let rollbacks = actions.filter { $0.request.action == .rollback }
+        return rollbacks.enumerated().map { n, rollback in
+            let next = n + 1 < rollbacks.count ? rollbacks[n + 1].issued.seq : Int64.max
+            for e in events where e.seq > rollback.issued.seq && e.seq < next {
+                if case .ttrMeasured(let seconds, let trigger, let from) = e.event {
+                    return (rollback.request, rollback.issued.time, (seconds, trigger, from ?? .decision, e.time))
+                }
+            }
+            return (rollback.request, rollback.issued.time, nil)
+        }
+    }
+
+    /// Every rollback with its own TTR (from the first breach, or the decision, to the first healthy reading).
     var ttrText: String {
         let rollbacks = actions.filter { $0.request.action == .rollback }
-        guard let last = rollbacks.last else { return "No rollback was performed. Target: at most 2 minutes." }
-        guard let outcome = last.outcome else { return "A rollback was issued at \(Format.wallTime(last.issued.time)) UTC; no outcome recorded." }
-        var text = "Rollback issued \(Format.wallTime(last.issued.time)) UTC (\(last.request.automatic ? "automatically" : "by \(last.request.by)")), \(outcome.succeeded ? "completed" : "FAILED") in \(String(format: "%.1fs", outcome.duration))."
-        let measured = events.compactMap { e -> (TimeInterval, Date, Date)? in
-            if case .ttrMeasured(let seconds, let trigger) = e.event { return (seconds, trigger, e.time) }
-            return nil
-        }.last
-        if let (seconds, trigger, healthy) = measured {
-            let met = seconds <= WarRoomState.ttrTarget
-            text += "\n**TTR: \(Format.clock(seconds))** from the trigger at \(Format.wallTime(trigger)) UTC to the first healthy reading at \(Format.wallTime(healthy)) UTC; target 2 minutes: \(met ? "met" : "MISSED")."
-        } else if outcome.succeeded {
-            text += "\nNo healthy reading was recorded after it, so TTR was not measured."
+        guard !rollbacks.isEmpty else { return "No rollback was performed. Target: at most 2 minutes." }
+        var lines: [String] = []
+        for (n, rollback) in rollbacks.enumerated() {
+            let label = rollbacks.count > 1 ? "Rollback \(n + 1)" : "Rollback"
+            let who = rollback.request.automatic ? "automatically" : "by \(rollback.request.by)"
+            guard let outcome = rollback.outcome else {
+                lines.append("\(label) issued \(Format.wallTime(rollback.issued.time)) UTC (\(who)); no outcome recorded.")
+                continue
+            }
+            let result = outcome.succeeded ? "completed" : outcome.isUnknown ? "OUTCOME UNKNOWN" : "FAILED"
+            var text = "\(label) issued \(Format.wallTime(rollback.issued.time)) UTC (\(who)), \(result) in \(Format.fixed(outcome.duration, decimals: 1))s."
+            // The TTR measured after this rollback and before the next one is its own.
+            let next = n + 1 < rollbacks.count ? rollbacks[n + 1].issued.seq : Int64.max
+            let measured = events.first { e in
+                guard e.seq > rollback.issued.seq, e.seq < next, case .ttrMeasured = e.event else { return false }
+                return true
+            }
+            if let measured, case .ttrMeasured(let seconds, let trigger, let from) = measured.event {
+                let met = seconds <= WarRoomState.ttrTarget
+                text += " **TTR: \(Format.clock(seconds))** from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC to the first healthy reading at \(Format.wallTime(measured.time)) UTC; target 2 minutes: \(met ? "met" : "MISSED")."
+            } else if outcome.succeeded {
+                text += " No healthy reading was recorded after it, so TTR was not measured."
+            }
+            lines.append(text)
         }
-        return text
+        return lines.joined(separator: "\n")
     }
 
     var lead: String { state.incident?.roles[.commander].map { "@\($0)" } ?? "[LEAD]" }
@@ -197,6 +224,18 @@ public struct PostMortem: Sendable {
                 item["detail"] = o.detail
                 item["duration_seconds"] = o.duration
                 item["output"] = o.output
+                if o.isUnknown { item["outcome_unknown"] = true }
+            }
+            return item
+        }
+        // Each rollback with its own time to rollback.
+        root["rollbacks"] = rollbackTTRs.map { r -> [String: Any] in
+            var item: [String: Any] = ["id": r.request.id, "issued_at": Format.iso(r.issued), "automatic": r.request.automatic]
+            if let ttr = r.ttr {
+                item["ttr_seconds"] = ttr.seconds
+                item["ttr_from"] = ttr.from.rawValue
+                item["ttr_trigger"] = Format.iso(ttr.trigger)
+                item["ttr_met"] = ttr.seconds <= WarRoomState.ttrTarget
             }
             return item
         }

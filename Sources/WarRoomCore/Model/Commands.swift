@@ -79,11 +79,22 @@ public struct CommandOutcome: Sendable, Codable, Equatable {
     public var duration: TimeInterval
     /// The last lines of output or the response body, trimmed.
     public var output: String
+    /// Nobody knows whether it took effect: pre-empted, or warroom restarted
+    /// while it was in flight. Never counted as a success.
+    public var unknown: Bool?
 
-    public init(succeeded: Bool, detail: String, duration: TimeInterval, output: String = "") {
+    public init(succeeded: Bool, detail: String, duration: TimeInterval, output: String = "", unknown: Bool? = nil) {
         self.succeeded = succeeded
         self.detail = detail
         self.duration = duration
         self.output = output
+        self.unknown = unknown
     }
+
+    /// An outcome nobody knows.
+    public static func unknown(_ why: String) -> CommandOutcome {
+        CommandOutcome(succeeded: false, detail: "outcome unknown (\(why))", duration: 0, unknown: true)
+    }
+
+    public var isUnknown: Bool { unknown == true }
 }

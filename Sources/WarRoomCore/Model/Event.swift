@@ -33,6 +33,10 @@ public struct SessionInfo: Sendable, Codable, Equatable {
     /// "demo", "run".
     public var mode: String
     public var startedBy: String
+    /// `commands.read_traffic` is configured: the controller is asked for the weight in force.
+    public var readsTraffic: Bool?
+    /// How often the controller is asked when nothing else asks (seconds).
+    public var trafficReadInterval: TimeInterval?
 
     public init(
         service: String, rules: SeverityRules, plan: CanaryPlan, roster: Roster,
@@ -114,11 +118,11 @@ public enum Event: Sendable, Codable, Equatable {
     case statusChanged(to: IncidentStatus, by: String)
     case roleAssigned(role: IncidentRole, person: String, by: String)
     /// The latest value of every series, pinned into the timeline by a person.
-    case metricsPinned(samples: [Sample], by: String)
+    case metricsPinned(samples: [Sample], by: String, ages: [TimeInterval]? = nil)
     case analysisChecked(AnalysisCheck)
     case awaitingApproval(step: Int)
     /// Time to rollback: from its trigger to the first healthy reading after it.
-    case ttrMeasured(seconds: TimeInterval, trigger: Date)
+    case ttrMeasured(seconds: TimeInterval, trigger: Date, from: TTRStart? = nil)
     case commandIssued(CommandRequest)
     case commandFinished(id: Int, outcome: CommandOutcome)
     case note(text: String, by: String)
@@ -130,6 +134,14 @@ public enum Event: Sendable, Codable, Equatable {
     case alert(AlertNotice)
     /// An always-reporting source has sent nothing for this long.
     case deadManSwitch(source: String, silentFor: TimeInterval)
+    /// A person started the launch (L, or --start): the canary may take its first step.
+    case launchStarted(by: String, reason: String)
+    /// The trouble holding the canary changed (empty: nothing holds it now).
+    case holdsChanged(holds: [Hold])
+    /// A person lifted these holds until the next step.
+    case holdsOverridden(holds: [Hold], by: String, reason: String)
+    /// What the traffic controller says is in force.
+    case trafficRead(TrafficReading)
 
     /// A short kind name, stored beside the payload for filtering and export.
     public var kind: String {
@@ -156,6 +168,10 @@ public enum Event: Sendable, Codable, Equatable {
         case .history: "history"
         case .alert: "alert"
         case .deadManSwitch: "dead_man_switch"
+        case .launchStarted: "launch_started"
+        case .holdsChanged: "holds_changed"
+        case .holdsOverridden: "holds_overridden"
+        case .trafficRead: "traffic_read"
         }
     }
 }

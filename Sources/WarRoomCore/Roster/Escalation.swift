@@ -6,10 +6,14 @@ public struct EscalationPolicy: Sendable, Codable, Equatable {
     public var tiers: [Int]
     /// How many times the whole chain runs again when nobody acknowledges.
     public var repeats: Int
+    /// Page the acknowledger again when an acknowledged incident is still
+    /// open after this long (off when nil).
+    public var repageAfter: TimeInterval?
 
-    public init(tiers: [Int], repeats: Int = 0) {
+    public init(tiers: [Int], repeats: Int = 0, repageAfter: TimeInterval? = nil) {
         self.tiers = tiers
         self.repeats = repeats
+        self.repageAfter = repageAfter
     }
 
     /// The runbooks: SEV-3 pages the primary, SEV-2 primary and secondary,
@@ -35,8 +39,11 @@ public struct PageRequest: Sendable, Codable, Equatable {
     public var title: String
     /// 0 for the first run of the chain, 1 for the first repeat, …
     public var round: Int
+    /// A reminder to the acknowledger (`repage_after`), not a step of the chain.
+    public var repage: Bool?
 
-    public init(id: Int, tier: Int, tierName: String, person: Person, severity: Severity, title: String, round: Int) {
+    public init(id: Int, tier: Int, tierName: String, person: Person, severity: Severity, title: String, round: Int, repage: Bool? = nil) {
+        self.repage = repage
         self.id = id
         self.tier = tier
         self.tierName = tierName
@@ -47,37 +54,67 @@ public struct PageRequest: Sendable, Codable, Equatable {
     }
 }
 
+/// Why an escalation stopped paging.
+public enum EscalationStop: Sendable, Equatable {
+    case acknowledged(by: String)
+    case resolved
+
+    public var text: String {
+        switch self {
+        case .acknowledged(let by): "acknowledged by \(by)"
+        case .resolved: "incident resolved"
+        }
+    }
+}
+
+/// One page as sent, and how it went.
+public struct SentPage: Sendable, Equatable {
+    public var request: PageRequest
+    public var sentAt: Date
+    public var outcome: CommandOutcome?
+    public init(request: PageRequest, sentAt: Date, outcome: CommandOutcome? = nil) {
+        self.request = request
+        self.sentAt = sentAt
+        self.outcome = outcome
+    }
+}
+
 /// A running escalation, folded from events.
 public struct EscalationState: Sendable, Equatable {
     public var startedAt: Date
     public var policy: EscalationPolicy
     public var severity: Severity
-    public var pages: [(request: PageRequest, sentAt: Date, outcome: CommandOutcome?)] = []
+    public var pages: [SentPage] = []
     public var acknowledgedBy: String?
     public var acknowledgedAt: Date?
-    /// Why it stopped: acknowledged, resolved, chain exhausted.
-    public var stopped: String?
+    /// Why it stopped: acknowledged or resolved; nil while it pages.
+    public var stopped: EscalationStop?
+    /// Tiers whose pages an acknowledgement answered: a rise pages only the others.
+    public var answered: Set<Int> = []
+    /// Where the chain's schedule counts from: the start, or the rise that
+    /// re-opened it after an acknowledgement.
+    public var chainStartedAt: Date
+    /// The tier the acknowledgement answered, for `repage_after`.
+    public var acknowledgedTier: Int?
+    /// The last reminder to the acknowledger.
+    public var lastRepageAt: Date?
 
     public init(startedAt: Date, policy: EscalationPolicy, severity: Severity) {
         self.startedAt = startedAt
         self.policy = policy
         self.severity = severity
-    }
-
-    public static func == (a: EscalationState, b: EscalationState) -> Bool {
-        a.startedAt == b.startedAt && a.policy == b.policy && a.severity == b.severity
-            && a.pages.map(\.request) == b.pages.map(\.request) && a.pages.map(\.outcome) == b.pages.map(\.outcome)
-            && a.acknowledgedBy == b.acknowledgedBy && a.acknowledgedAt == b.acknowledgedAt && a.stopped == b.stopped
+        self.chainStartedAt = startedAt
     }
 
     public var isActive: Bool { stopped == nil }
 
-    /// When each step of the chain is due, from the start: (round, tier, offset).
+    /// When each step of the chain is due, from its start: (round, tier, offset).
+    /// Tiers an acknowledgement answered are left out.
     public func schedule(roster: Roster) -> [(round: Int, tier: Int, offset: TimeInterval)] {
         var out: [(Int, Int, TimeInterval)] = []
         var t: TimeInterval = 0
         for round in 0 ... max(0, policy.repeats) {
-            for tier in policy.tiers where tier < roster.tiers.count {
+            for tier in policy.tiers where tier < roster.tiers.count && !answered.contains(tier) {
                 out.append((round, tier, t))
                 t += roster.tiers[tier].escalateAfter
             }
@@ -85,12 +122,16 @@ public struct EscalationState: Sendable, Equatable {
         return out
     }
 
-    /// The next step not yet paged, and when it is due.
+    /// The next step not yet paged in this chain, and when it is due.
     public func next(roster: Roster) -> (round: Int, tier: Int, at: Date)? {
         guard isActive else { return nil }
-        for step in schedule(roster: roster) where !pages.contains(where: { $0.request.round == step.round && $0.request.tier == step.tier }) {
-            return (step.round, step.tier, startedAt + step.offset)
+        let sent = pages.filter { $0.sentAt >= chainStartedAt && $0.request.repage != true }
+        for step in schedule(roster: roster) where !sent.contains(where: { $0.request.round == step.round && $0.request.tier == step.tier }) {
+            return (step.round, step.tier, chainStartedAt + step.offset)
         }
         return nil
     }
+
+    /// Is this tier paged at the current severity (now or later in the chain)?
+    public func pages(tier: Int) -> Bool { policy.tiers.contains(tier) }
 }

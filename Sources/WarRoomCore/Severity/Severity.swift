@@ -1,3 +1,5 @@
+import Foundation
+
 /// Incident severity as the runbooks define it. `.none` means no rule fires.
 public enum Severity: Int, Sendable, Codable, Comparable, CaseIterable, Hashable {
     case none = 0
@@ -67,11 +69,19 @@ public struct Thresholds: Sendable, Codable, Equatable {
     public var sev3: Double
     public var sev2: Double
     public var sev1: Double
+    /// A value must stay above a line this long before the level rises
+    /// (Prometheus' `for:`); nil or 0 rises at once, as the runbooks do.
+    public var forDuration: TimeInterval?
+    /// A level clears only once the value is this far below its line
+    /// (hysteresis), in the metric's unit; nil or 0 clears at the line.
+    public var clearMargin: Double?
 
-    public init(sev3: Double, sev2: Double, sev1: Double) {
+    public init(sev3: Double, sev2: Double, sev1: Double, forDuration: TimeInterval? = nil, clearMargin: Double? = nil) {
         self.sev3 = sev3
         self.sev2 = sev2
         self.sev1 = sev1
+        self.forDuration = forDuration
+        self.clearMargin = clearMargin
     }
 
     public func level(for value: Double) -> Severity {

@@ -9,6 +9,24 @@ public enum Effect: Sendable, Equatable {
     case execute(CommandRequest)
     /// Send this page (already recorded as issued).
     case page(PageRequest)
+    /// Stop waiting for this command: kill its process group or abandon its
+    /// request (its outcome is recorded as unknown by the same fold).
+    case cancel(commandID: Int)
+    /// Ask the traffic controller (`commands.read_traffic`) what is in force.
+    case readTraffic
+}
+
+/// The last command issued, and how it ended once it has.
+public struct LastCommand: Sendable, Equatable {
+    public var request: CommandRequest
+    public var outcome: CommandOutcome?
+}
+
+/// A rule's value above a higher line, waiting out the rule's `for:`.
+public struct PendingRise: Sendable, Equatable {
+    /// The lowest level the value has held since `since`.
+    public var level: Severity
+    public var since: Date
 }
 
 /// The whole state of a war room: a pure fold of the journal's events.
@@ -27,7 +45,9 @@ public struct WarRoomState: Sendable {
     public private(set) var timeline: [TimelineEntry] = []
     public private(set) var sourcesDown: [String: SourceOutage] = [:]
     public private(set) var commandsInFlight: [Int: CommandRequest] = [:]
-    public private(set) var lastCommand: (request: CommandRequest, outcome: CommandOutcome?)?
+    public private(set) var lastCommand: LastCommand?
+    /// Rules whose value is over a higher line but not yet for their `for:`.
+    public private(set) var pendingRises: [RuleKey: PendingRise] = [:]
     public private(set) var nextCommandID = 1
     public private(set) var escalation: EscalationState?
     public private(set) var nextPageID = 1
@@ -84,11 +104,26 @@ public struct WarRoomState: Sendable {
     public mutating func apply(_ recorded: Recorded) -> [Effect] {
         lastSeq = max(lastSeq, recorded.seq)
         lastEventTime = recorded.time
+        let before = shownSeverity
+        var effects = fold(recorded)
+        let after = shownSeverity
+        // The first breach starts the time to rollback; it ends when the trouble does.
+        if after >= .sev3 || canary.lastCheck?.outcome == .fail {
+            if canary.breachAt == nil { canary.breachAt = recorded.time }
+        } else if canary.ttrTrigger == nil {
+            canary.breachAt = nil
+        }
+        if after == .sev1, before < .sev1 { effects += respondToSev1() }
+        return effects
+    }
+
+    private mutating func fold(_ recorded: Recorded) -> [Effect] {
         let time = recorded.time
         var effects: [Effect] = []
 
         switch recorded.event {
         case .sessionStarted(let info):
+            let resuming = canary.started
             session = info
             sessionStartedAt = time
             if launchStartedAt == nil { launchStartedAt = time }
@@ -99,6 +134,15 @@ public struct WarRoomState: Sendable {
             add(recorded, .session, .info,
                 "\(info.mode) session started by \(info.startedBy): watching \(info.service)"
                 + (sources.isEmpty ? "" : " via \(sources)"))
+            // What an earlier session left in flight may or may not have happened: say so, loudly.
+            for request in commandsInFlight.values.sorted(by: { $0.id < $1.id }) {
+                effects.append(.record(.commandFinished(id: request.id, outcome: .unknown("warroom restarted while it was in flight"))))
+            }
+            if resuming {
+                add(recorded, .canary, .info, "resuming the launch: canary at \(Format.weight(canary.weight))\(stageText), \(canary.phase.label)")
+            } else if canary.phase == .pending {
+                add(recorded, .canary, .info, "launch not started: press L to start (or --start)")
+            }
 
         case .samples(let source, let samples):
             lastSampleAt[source] = time
@@ -108,10 +152,10 @@ public struct WarRoomState: Sendable {
             for sample in samples {
                 series[sample.key, default: Series(capacity: seriesCapacity, source: source)]
                     .append(sample.value, at: time, from: source)
-                effects += evaluate(sample)
+                effects += evaluate(sample, at: time)
             }
             if let trigger = canary.ttrTrigger, canary.phase == .rolledBack, isHealthy(samples) {
-                effects.append(.record(.ttrMeasured(seconds: time.timeIntervalSince(trigger), trigger: trigger)))
+                effects.append(.record(.ttrMeasured(seconds: time.timeIntervalSince(trigger), trigger: trigger, from: canary.ttrStart ?? .decision)))
             }
 
         case .sourceDown(let source, let reason):
@@ -140,6 +184,7 @@ public struct WarRoomState: Sendable {
             }
 
         case .incidentOpened(let severity, let title, let by):
+            escalation = nil
             incident = Incident(number: (incident?.number ?? 0) + 1, title: title, severity: severity, openedAt: time, openedBy: by)
             add(recorded, .incident, .warning(severity), "incident #\(incident!.number) opened at \(severity.label) by \(by): \(title)")
             startEscalation(severity, at: time, recorded: recorded)
@@ -151,16 +196,7 @@ public struct WarRoomState: Sendable {
             open.peak = max(open.peak, to)
             incident = open
             add(recorded, .incident, .warning(to), "severity \(from.label) → \(to.label) by \(by)" + (reason.isEmpty ? "" : ": \(reason)"))
-            if to > from {
-                if var e = escalation, e.isActive {
-                    // A worse severity widens the chain; tiers already due are paged at once.
-                    e.policy = policy(for: to)
-                    e.severity = to
-                    escalation = e
-                } else if escalation?.acknowledgedBy == nil {
-                    startEscalation(to, at: time, recorded: recorded)
-                }
-            }
+            if to > from { escalate(to: to, at: time, recorded: recorded) }
 
         case .statusChanged(let to, let by):
             guard var open = incident else { break }
@@ -171,9 +207,9 @@ public struct WarRoomState: Sendable {
             let tone: TimelineEntry.Tone = to == .resolved ? .good : .info
             add(recorded, .incident, tone, "status \(from.label) → \(to.label) by \(by)"
                 + (to == .resolved ? " (lasted \(Format.age(open.duration(at: time))))" : ""))
-            if to == .resolved, escalation?.isActive == true {
-                escalation?.stopped = "incident resolved"
-                add(recorded, .incident, .good, "escalation stopped: incident resolved")
+            if to == .resolved, let e = escalation, e.stopped != .resolved {
+                escalation?.stopped = .resolved
+                if e.isActive { add(recorded, .incident, .good, "escalation stopped: incident resolved") }
             }
 
         case .roleAssigned(let role, let person, let by):
@@ -182,10 +218,16 @@ public struct WarRoomState: Sendable {
             add(recorded, .incident, .info, "\(role.label): \(person) (assigned by \(by))")
 
         case .pageIssued(let page):
-            escalation?.pages.append((page, time, nil))
+            escalation?.pages.append(SentPage(request: page, sentAt: time))
             nextPageID = max(nextPageID, page.id + 1)
-            add(recorded, .incident, .warning(page.severity),
-                "paging \(page.person.name) \(page.person.handle) (\(page.tierName)\(page.round > 0 ? ", repeat \(page.round)" : "")) for \(page.severity.label)")
+            if page.repage == true {
+                escalation?.lastRepageAt = time
+                add(recorded, .incident, .warning(page.severity),
+                    "paging \(page.person.name) \(page.person.handle) again (\(page.tierName)): acknowledged, and still open")
+            } else {
+                add(recorded, .incident, .warning(page.severity),
+                    "paging \(page.person.name) \(page.person.handle) (\(page.tierName)\(page.round > 0 ? ", repeat \(page.round)" : "")) for \(page.severity.label)")
+            }
 
         case .pageFinished(let id, let outcome):
             guard var e = escalation, let i = e.pages.firstIndex(where: { $0.request.id == id }) else { break }
@@ -199,15 +241,22 @@ public struct WarRoomState: Sendable {
             }
 
         case .acknowledged(let by):
-            guard var e = escalation, e.acknowledgedBy == nil else { break }
+            guard var e = escalation, e.isActive else { break }
             e.acknowledgedBy = by
             e.acknowledgedAt = time
-            if e.stopped == nil { e.stopped = "acknowledged by \(by)" }
+            e.stopped = .acknowledged(by: by)
+            // The ack answers every page sent so far, and only those.
+            e.answered.formUnion(e.pages.map(\.request.tier))
+            e.acknowledgedTier = e.pages.last(where: { $0.request.repage != true })?.request.tier
+            e.lastRepageAt = nil
             escalation = e
             add(recorded, .incident, .good, "acknowledged by \(by) after \(Format.age(time.timeIntervalSince(e.startedAt))); escalation stopped")
 
-        case .metricsPinned(let samples, let by):
-            let parts = samples.map { "\($0.key.cohort.rawValue) \($0.key.metric.label.lowercased()) \(Format.value($0.value, $0.key.metric))" }
+        case .metricsPinned(let samples, let by, let ages):
+            let parts = samples.enumerated().map { i, s in
+                let age = ages.flatMap { i < $0.count ? $0[i] : nil }.map { " (\(Format.age($0)) old)" } ?? ""
+                return "\(s.key.cohort.rawValue) \(s.key.metric.label.lowercased()) \(Format.value(s.value, s.key.metric))\(age)"
+            }
             add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
 
         case .analysisChecked(let check):
@@ -222,40 +271,50 @@ public struct WarRoomState: Sendable {
                 canary.checksFailed += 1
                 canary.inconclusiveInARow = 0
                 add(recorded, .canary, .bad, "analysis check FAILED (\(canary.checksFailed) failed, \(analysis.failureLimit) tolerated): \(check.reason)")
-                if canary.checksFailed > analysis.failureLimit, commandsInFlight.isEmpty {
+                if canary.checksFailed > analysis.failureLimit, canCarryTraffic {
                     let why = "analysis failed \(canary.checksFailed) check\(canary.checksFailed == 1 ? "" : "s"): \(check.reason)"
                     effects += issue(analysis.autoRollback ? .rollback : .pause, reason: why, trigger: time)
                 }
             case .inconclusive:
                 canary.inconclusiveInARow += 1
                 add(recorded, .canary, .warning(.sev3), "analysis check inconclusive: \(check.reason)")
-                if canary.inconclusiveInARow >= analysis.inconclusiveLimit, commandsInFlight.isEmpty {
+                if canary.inconclusiveInARow >= analysis.inconclusiveLimit, canCarryTraffic, canary.phase != .paused {
                     effects += issue(.pause, reason: "no data for \(canary.inconclusiveInARow) checks in a row: \(check.reason)", trigger: time)
                 }
             }
 
         case .awaitingApproval(let step):
             canary.phase = .awaitingApproval
-            let weight = step < plan.steps.count ? Format.weight(plan.steps[step].weight) : "the next step"
-            canary.reason = "waiting for approval to go to \(weight) (promote to approve)"
-            add(recorded, .canary, .warning(.sev4), "hold passed; \(weight) needs approval")
+            let weight = step < plan.steps.count ? plan.steps[step].weight : nil
+            canary.stop = .awaitingApproval(weight: weight)
+            add(recorded, .canary, .warning(.sev4), "hold passed; \(weight.map { Format.weight($0) } ?? "the next step") needs approval")
 
-        case .ttrMeasured(let seconds, _):
+        case .ttrMeasured(let seconds, let trigger, let from):
             canary.ttrTrigger = nil
             canary.ttr = seconds
+            canary.ttrStart = from ?? .decision
+            canary.breachAt = nil
             let met = seconds <= Self.ttrTarget
             add(recorded, .canary, met ? .good : .bad,
-                "time to rollback \(Format.clock(seconds)) (target \(Format.clock(Self.ttrTarget))\(met ? ", met" : ", MISSED"))")
+                "time to rollback \(Format.clock(seconds)) from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC (target \(Format.clock(Self.ttrTarget))\(met ? ", met" : ", MISSED"))")
 
         case .commandIssued(let request):
             commandsInFlight[request.id] = request
             nextCommandID = max(nextCommandID, request.id + 1)
-            lastCommand = (request, nil)
+            lastCommand = LastCommand(request: request, outcome: nil)
             switch request.action {
             case .setTraffic, .promote: canary.phase = .changing
             case .rollback:
                 canary.phase = .rollingBack
-                canary.ttrTrigger = request.trigger ?? time
+                // From the detection, not the decision, when a breach came first.
+                let decided = request.trigger ?? time
+                if let breach = canary.breachAt, breach <= decided {
+                    canary.ttrTrigger = breach
+                    canary.ttrStart = .breach
+                } else {
+                    canary.ttrTrigger = decided
+                    canary.ttrStart = .decision
+                }
                 canary.ttr = nil
             case .pause, .resume: break
             }
@@ -265,9 +324,16 @@ public struct WarRoomState: Sendable {
 
         case .commandFinished(let id, let outcome):
             guard let request = commandsInFlight.removeValue(forKey: id) else { break }
-            lastCommand = (request, outcome)
-            let took = String(format: "%.1fs", outcome.duration)
-            if outcome.succeeded {
+            lastCommand = LastCommand(request: request, outcome: outcome)
+            let took = Format.fixed(outcome.duration, decimals: 1) + "s"
+            if session?.readsTraffic == true, request.action.changesTraffic || outcome.isUnknown { effects.append(.readTraffic) }
+            if outcome.isUnknown {
+                // It may or may not have happened: never a success, and the canary waits for a person.
+                add(recorded, .command, .bad, "\(request.action.description.uppercased()): \(outcome.detail.uppercased())")
+                canary.phase = .paused
+                canary.stop = .outcomeUnknown(action: request.action, why: outcome.detail)
+                if request.action == .rollback { canary.ttrTrigger = nil }
+            } else if outcome.succeeded {
                 add(recorded, .command, .good, "\(request.action) done (\(outcome.detail), \(took))")
                 applySuccess(of: request, at: time, recorded: recorded)
             } else {
@@ -276,10 +342,10 @@ public struct WarRoomState: Sendable {
                 case .rollback:
                     canary.phase = .paused
                     canary.ttrTrigger = nil
-                    canary.reason = "ROLLBACK FAILED: \(outcome.detail)"
+                    canary.stop = .rollbackFailed(detail: outcome.detail)
                 case .setTraffic, .promote:
                     canary.phase = .paused
-                    canary.reason = "\(request.action) failed: \(outcome.detail)"
+                    canary.stop = .commandFailed(action: request.action, detail: outcome.detail)
                 case .pause, .resume:
                     break
                 }
@@ -320,9 +386,92 @@ public struct WarRoomState: Sendable {
         case .deadManSwitch(let source, let silentFor):
             silentSources[source] = time
             add(recorded, .source, .bad, "DEAD-MAN'S SWITCH: \(source) has sent nothing for \(Format.age(silentFor)) (it must always report)")
+
+        case .launchStarted(let by, let reason):
+            canary.started = true
+            let first = plan.steps.first.map { Format.weight($0.weight) } ?? "the first step"
+            add(recorded, .canary, .info, "launch started by \(by): \(reason); \(first) as soon as nothing holds it")
+
+        case .holdsChanged(let holds):
+            canary.recordedHolds = holds
+            if holds.isEmpty {
+                add(recorded, .canary, .good, "nothing holds the canary now")
+            } else {
+                add(recorded, .canary, .warning(.sev3), "canary held: \(holds.text)")
+            }
+
+        case .holdsOverridden(let holds, let by, let reason):
+            canary.override = HoldOverride(holds: holds, by: by, reason: reason)
+            add(recorded, .canary, .warning(.sev2), "\(by) OVERRODE the holds until the next step (\(holds.text)): \(reason)")
+
+        case .trafficRead(let reading):
+            let before = canary.drift
+            let couldRead = canary.controller.map { $0.percent != nil } ?? true
+            canary.controller = reading
+            canary.controllerReadAt = time
+            let after = canary.drift
+            if reading.percent == nil, couldRead {
+                add(recorded, .canary, .bad, "cannot read the traffic in force: \(reading.detail)")
+            }
+            if let d = after, before.map({ $0.plan != d.plan || $0.controller != d.controller }) ?? true {
+                add(recorded, .canary, .bad, "DRIFT: plan says \(Format.weight(d.plan)), controller says \(Format.weight(d.controller))")
+            } else if before != nil, after == nil, let p = reading.percent {
+                add(recorded, .canary, .good, "controller agrees: \(Format.weight(p)) in force")
+            }
         }
         return effects
     }
+
+    /// " (stage 2/4)", or " (off plan, between 5% and 25%)" for an off-plan weight.
+    private var stageText: String {
+        let steps = plan.steps
+        guard canary.weight > 0 else { return "" }
+        if !canary.isOffPlan(plan), let i = canary.stepIndex { return " (stage \(i + 1)/\(steps.count))" }
+        let below = canary.stepIndex.map { Format.weight(steps[$0].weight) } ?? "0%"
+        let above = plan.stepIndex(above: canary.weight).map { Format.weight(steps[$0].weight) } ?? "100%"
+        return " (off plan, between \(below) and \(above))"
+    }
+
+    /// The canary carries traffic, or a traffic command is on its way.
+    private var canCarryTraffic: Bool {
+        ![.rolledBack, .rollingBack].contains(canary.phase) && (canary.weight > 0 || trafficInFlight != nil)
+    }
+
+    /// The runbooks' "Immediate rollback" for SEV-1 (or a pause, as configured).
+    private func respondToSev1() -> [Effect] {
+        guard session != nil, canCarryTraffic else { return [] }
+        switch plan.sev1Action {
+        case .rollback:
+            return issue(.rollback, reason: "SEV-1: immediate rollback (runbook)", trigger: canary.breachAt)
+        case .pause:
+            guard canary.phase != .paused else { return [] }
+            return issue(.pause, reason: "SEV-1: the canary waits for the commander")
+        }
+    }
+
+    /// A worse severity widens the escalation. After an acknowledgement the
+    /// tiers the new policy adds are paged (the ack answered only the pages
+    /// sent before it), starting now.
+    private mutating func escalate(to severity: Severity, at time: Date, recorded: Recorded) {
+        guard var e = escalation else {
+            startEscalation(severity, at: time, recorded: recorded)
+            return
+        }
+        e.policy = policy(for: severity)
+        e.severity = severity
+        if case .acknowledged = e.stopped {
+            let fresh = e.policy.tiers.filter { !e.answered.contains($0) }
+            if !fresh.isEmpty {
+                e.stopped = nil
+                e.chainStartedAt = time
+                let tiers = session?.roster.tiers ?? []
+                let names = fresh.compactMap { tiers.indices.contains($0) ? tiers[$0].name : nil }
+                add(recorded, .incident, .warning(severity), "escalation widened for \(severity.label) after the acknowledgement: paging \(names.joined(separator: ", "))")
+            }
+        }
+        escalation = e
+    }
+
 
     /// Open an incident at this level, or raise the open one; SEV-4 and below never page.
     private func raise(to level: Severity, why: String) -> [Effect] {
@@ -355,19 +504,23 @@ public struct WarRoomState: Sendable {
         let who = request.automatic ? Self.automatic : request.by
         switch request.action {
         case .setTraffic(let percent), .promote(let percent):
-            let from = canary.stepIndex.map { $0 + 1 } ?? 0
-            let index = plan.steps.indices.dropFirst(from).first { plan.steps[$0].weight == percent }
-                ?? plan.steps.firstIndex { $0.weight == percent }
-            canary.stepIndex = index
+            // Any weight is a place in the plan: the step at or below it is done.
+            canary.started = true
+            canary.stepIndex = plan.stepIndex(atOrBelow: percent)
             canary.weight = percent
             canary.startStep(at: time)
-            canary.phase = percent >= 100 ? .promoted : .progressing
-            let stage = index.map { " (stage \($0 + 1)/\(plan.steps.count))" } ?? ""
-            add(recorded, .canary, percent >= 100 ? .good : .info,
-                percent >= 100 ? "canary promoted to 100%" : "canary at \(Format.weight(percent))\(stage)")
+            if percent <= 0 {
+                canary.phase = .paused
+                canary.stop = .trafficOff(by: who)
+                add(recorded, .canary, .info, "canary at 0%: no traffic on the new version")
+            } else {
+                canary.phase = percent >= 100 ? .promoted : .progressing
+                add(recorded, .canary, percent >= 100 ? .good : .info,
+                    percent >= 100 ? "canary promoted to 100%" : "canary at \(Format.weight(percent))\(stageText)")
+            }
         case .pause:
             canary.phase = .paused
-            canary.reason = "paused by \(who): \(request.reason)"
+            canary.stop = .paused(by: who, reason: request.reason)
         case .resume:
             canary.startStep(at: time)
             canary.phase = .progressing
@@ -376,8 +529,9 @@ public struct WarRoomState: Sendable {
             canary.weight = 0
             canary.stepStartedAt = time
             canary.phase = .rolledBack
-            canary.reason = "rolled back by \(who): \(request.reason)"
+            canary.stop = .rolledBack(by: who, reason: request.reason)
             add(recorded, .canary, .good, "canary rolled back: all traffic on stable")
+            pendingRises = pendingRises.filter { $0.key.cohort != .canary }
             // A canary without traffic has no error rate or latency: its rules stop firing.
             let firing = ruleLevels.filter { $0.key.cohort == .canary && $0.value > .none }
             if !firing.isEmpty {
@@ -393,13 +547,36 @@ public struct WarRoomState: Sendable {
         return !watched.isEmpty && watched.allSatisfy { rules.level(of: $0.key.metric, value: $0.value) == .none }
     }
 
-    /// Does this sample move a severity rule across a threshold?
-    private func evaluate(_ sample: Sample) -> [Effect] {
+    /// Does this sample move a severity rule across a threshold? A rise
+    /// waits out the rule's `for:` (the lowest level held all that time is
+    /// the one reached); a fall needs the value below the line by the clear
+    /// margin, so a value hovering at a line does not flap.
+    private mutating func evaluate(_ sample: Sample, at time: Date) -> [Effect] {
         guard let rule = rules.rule(watching: sample.key.metric), sample.value.isFinite else { return [] }
         let key = RuleKey(sample.key.cohort, rule)
         let thresholds = rules.thresholds(for: rule)
         let old = ruleLevels[key] ?? .none
-        let new = thresholds.level(for: sample.value)
+        let raw = thresholds.level(for: sample.value)
+        var new = old
+        if raw > old {
+            let wait = thresholds.forDuration ?? 0
+            if wait <= 0 {
+                new = raw
+            } else if var pending = pendingRises[key] {
+                pending.level = min(pending.level, raw)
+                if time.timeIntervalSince(pending.since) >= wait {
+                    new = pending.level
+                    pendingRises[key] = nil
+                } else {
+                    pendingRises[key] = pending
+                }
+            } else {
+                pendingRises[key] = PendingRise(level: raw, since: time)
+            }
+        } else {
+            pendingRises[key] = nil
+            if raw < old { new = min(old, thresholds.level(for: sample.value + max(0, thresholds.clearMargin ?? 0))) }
+        }
         guard new != old else { return [] }
         let crossed = new > old ? thresholds.threshold(of: new) : thresholds.threshold(of: old)
         return [.record(.thresholdCrossed(Crossing(
@@ -417,12 +594,20 @@ public struct WarRoomState: Sendable {
     public static let automatic = "warroom (automatic)"
 
     /// The latest value of every series, for pinning.
-    public var latestSamples: [Sample] {
-        Cohort.allCases.flatMap { cohort in
-            MetricKind.allCases.compactMap { metric in
-                series[SeriesKey(cohort, metric)]?.latest.map { Sample(SeriesKey(cohort, metric), $0.value) }
+    public var latestSamples: [Sample] { latestValues(at: lastEventTime ?? Date()).samples }
+
+    /// The latest value of every series and its age at `now`: a pinned value keeps its age.
+    public func latestValues(at now: Date) -> (samples: [Sample], ages: [TimeInterval]) {
+        var samples: [Sample] = []
+        var ages: [TimeInterval] = []
+        for cohort in Cohort.allCases {
+            for metric in MetricKind.allCases {
+                guard let latest = series[SeriesKey(cohort, metric)]?.latest else { continue }
+                samples.append(Sample(SeriesKey(cohort, metric), latest.value))
+                ages.append(max(0, now.timeIntervalSince(latest.time)))
             }
         }
+        return (samples, ages)
     }
 
     /// Why a person's event cannot be recorded now, or nil when it can.
@@ -448,13 +633,15 @@ public struct WarRoomState: Sendable {
         case .roleAssigned(_, let person, _):
             guard incident?.isOpen == true else { return "no open incident" }
             return NoteRules.problem(with: person).map { "role not assigned: \($0)" }
-        case .metricsPinned(let samples, _):
+        case .metricsPinned(let samples, _, _):
             return samples.isEmpty ? "no values to pin yet" : nil
         case .acknowledged:
             guard let e = escalation else { return "nothing to acknowledge: no one has been paged" }
-            if let by = e.acknowledgedBy { return "already acknowledged by \(by)" }
-            if !e.isActive { return "the escalation already stopped (\(e.stopped ?? ""))" }
-            return nil
+            switch e.stopped {
+            case .acknowledged(let by)?: return "already acknowledged by \(by)"
+            case .resolved?: return "the escalation already stopped (incident resolved)"
+            case nil: return nil
+            }
         default:
             return nil
         }
@@ -462,10 +649,11 @@ public struct WarRoomState: Sendable {
 
     // MARK: - Time
 
-    /// Decisions that depend only on time passing: analysis checks and the
-    /// canary's next step. The actor calls this every second.
+    /// Decisions that depend only on time passing: analysis checks, the
+    /// canary's next step, pages, silences, holds and the controller's weight.
+    /// The actor calls this every second.
     public func tick(at now: Date, by user: String = "warroom") -> [Effect] {
-        pagesDue(at: now) + canaryTick(at: now) + silencesDue(at: now)
+        pagesDue(at: now) + canaryTick(at: now) + silencesDue(at: now) + trafficReadDue(at: now)
     }
 
     /// Always-reporting sources that have gone silent past their stale limit.
@@ -479,41 +667,90 @@ public struct WarRoomState: Sendable {
         }
     }
 
-    private func canaryTick(at now: Date) -> [Effect] {
-        guard session != nil, commandsInFlight.isEmpty else { return [] }
-        let steps = plan.steps
-        guard !steps.isEmpty else { return [] }
+    /// Ask the controller what is in force, every `trafficReadInterval`.
+    func trafficReadDue(at now: Date) -> [Effect] {
+        guard let session, session.readsTraffic == true else { return [] }
+        let every = session.trafficReadInterval ?? 15
+        guard let last = canary.controllerReadAt else { return [.readTraffic] }
+        return now.timeIntervalSince(last) >= every ? [.readTraffic] : []
+    }
+
+    /// The traffic command in flight, if any (pause and resume are not traffic).
+    public var trafficInFlight: CommandRequest? {
+        commandsInFlight.values.filter(\.action.changesTraffic).min { $0.id < $1.id }
+    }
+
+    /// Is the canary in a phase where holds matter (it could take more traffic)?
+    private var holdsMatter: Bool {
         switch canary.phase {
-        case .pending:
-            return issue(.setTraffic(percent: steps[0].weight),
-                         reason: "launch plan: first step \(Format.weight(steps[0].weight))")
-        case .progressing:
-            guard let index = canary.stepIndex else { return [] }
-            if let analysis = plan.analysis, let started = canary.stepStartedAt,
-               now.timeIntervalSince(canary.lastCheckAt ?? started) >= analysis.interval {
-                let freshness = 2 * (session?.sources.filter(\.reportsSamples).map(\.interval).max() ?? 5) + 1
-                return [.record(.analysisChecked(AnalysisCheck.evaluate(analysis, series: series, now: now, freshness: freshness)))]
-            }
-            guard index + 1 < steps.count, let hold = steps[index].hold,
-                  canary.elapsedInStep(at: now) >= hold, holdReason == nil
-            else { return [] }
-            let next = steps[index + 1]
-            if next.approval { return [.record(.awaitingApproval(step: index + 1))] }
-            return issue(.setTraffic(percent: next.weight),
-                         reason: "held \(Format.weight(steps[index].weight)) for \(Format.duration(hold)); next step")
-        case .changing, .paused, .promoted, .rolledBack, .rollingBack, .awaitingApproval:
-            return []
+        case .pending: canary.started
+        case .progressing, .awaitingApproval: true
+        default: false
         }
     }
 
-    /// The next page of a running escalation, when it is due.
+    private func canaryTick(at now: Date) -> [Effect] {
+        guard session != nil else { return [] }
+        var effects: [Effect] = []
+        let all = holds(at: now)
+        if holdsMatter {
+            let trouble = all.filter(\.isRecorded)
+            if trouble != canary.recordedHolds { effects.append(.record(.holdsChanged(holds: trouble))) }
+        }
+        guard commandsInFlight.isEmpty else { return effects }
+        let steps = plan.steps
+        guard !steps.isEmpty else { return effects }
+        let blocking = blockingHolds(all)
+        switch canary.phase {
+        case .pending:
+            guard canary.started, blocking.isEmpty else { return effects }
+            return effects + issue(.setTraffic(percent: steps[0].weight),
+                                   reason: "launch started: first step \(Format.weight(steps[0].weight))")
+        case .progressing:
+            if let analysis = plan.analysis, let started = canary.stepStartedAt,
+               now.timeIntervalSince(canary.lastCheckAt ?? started) >= analysis.interval {
+                let freshness = 2 * (session?.sources.filter(\.reportsSamples).map(\.interval).max() ?? 5) + 1
+                return effects + [.record(.analysisChecked(AnalysisCheck.evaluate(analysis, series: series, now: now, freshness: freshness)))]
+            }
+            guard let nextIndex = plan.stepIndex(above: canary.weight), let hold = currentHold,
+                  canary.elapsedInStep(at: now) >= hold, blocking.isEmpty
+            else { return effects }
+            let next = steps[nextIndex]
+            if next.approval { return effects + [.record(.awaitingApproval(step: nextIndex))] }
+            return effects + issue(.setTraffic(percent: next.weight),
+                                   reason: "held \(Format.weight(canary.weight)) for \(Format.duration(hold)); next step")
+        case .changing, .paused, .promoted, .rolledBack, .rollingBack, .awaitingApproval:
+            return effects
+        }
+    }
+
+    /// How long the canary holds where it is: its step's hold (for an
+    /// off-plan weight, the step below it; below the first step, the first's).
+    public var currentHold: TimeInterval? {
+        let steps = plan.steps
+        guard !steps.isEmpty else { return nil }
+        return steps[canary.stepIndex ?? 0].hold
+    }
+
+    /// The next page of a running escalation, when it is due; or a reminder
+    /// to the acknowledger when the policy has `repage_after`.
     func pagesDue(at now: Date) -> [Effect] {
-        guard let e = escalation, e.isActive, let roster = session?.roster, let incident, incident.isOpen,
-              let next = e.next(roster: roster), next.at <= now else { return [] }
-        let tier = roster.tiers[next.tier]
-        let request = PageRequest(id: nextPageID, tier: next.tier, tierName: tier.name, person: roster.onCall(tier: next.tier, at: now),
-                                  severity: e.severity, title: incident.title, round: next.round)
-        return [.record(.pageIssued(request)), .page(request)]
+        guard let e = escalation, let roster = session?.roster, let incident, incident.isOpen else { return [] }
+        if e.isActive, let next = e.next(roster: roster), next.at <= now {
+            let tier = roster.tiers[next.tier]
+            let request = PageRequest(id: nextPageID, tier: next.tier, tierName: tier.name, person: roster.onCall(tier: next.tier, at: now),
+                                      severity: e.severity, title: incident.title, round: next.round)
+            return [.record(.pageIssued(request)), .page(request)]
+        }
+        if case .acknowledged = e.stopped, let after = e.policy.repageAfter, after > 0,
+           let tierIndex = e.acknowledgedTier, roster.tiers.indices.contains(tierIndex), let acked = e.acknowledgedAt,
+           now.timeIntervalSince(max(acked, e.lastRepageAt ?? acked)) >= after {
+            let tier = roster.tiers[tierIndex]
+            let request = PageRequest(id: nextPageID, tier: tierIndex, tierName: tier.name, person: roster.onCall(tier: tierIndex, at: now),
+                                      severity: e.severity, title: incident.title, round: 0, repage: true)
+            return [.record(.pageIssued(request)), .page(request)]
+        }
+        return []
     }
 
     /// Checks left to fail before the automatic rollback (or pause).
@@ -521,46 +758,148 @@ public struct WarRoomState: Sendable {
         plan.analysis.map { max(0, $0.failureLimit + 1 - canary.checksFailed) }
     }
 
+    // MARK: - Holds
+
+    /// Everything that keeps the canary from taking more traffic now.
+    public func holds(at now: Date) -> [Hold] {
+        var out: [Hold] = []
+        if let busy = trafficInFlight { out.append(.commandInFlight(action: busy.action)) }
+        let level = max(severity, severity(of: .canary))
+        if let open = incident, open.isOpen, shownSeverity >= plan.holdAt {
+            out.append(.incident(number: open.number, severity: shownSeverity))
+        } else if level >= plan.holdAt || severity(of: .canary) >= .sev3 {
+            out.append(.severity(level))
+        }
+        out += sourceHolds(at: now)
+        let placed = canary.weight > 0 && canary.phase != .pending
+        if placed, let analysis = plan.analysis {
+            if let check = canary.lastCheck, check.outcome != .pass {
+                out.append(.lastCheck(outcome: check.outcome))
+            }
+            if canary.checksPassed < analysis.minChecks { out.append(.needsChecks(required: analysis.minChecks)) }
+        }
+        if let d = canary.drift { out.append(.drift(plan: d.plan, controller: d.controller)) }
+        return out
+    }
+
+    /// The holds still in force once a person's override is taken into account.
+    public func blockingHolds(at now: Date) -> [Hold] { blockingHolds(holds(at: now)) }
+
+    private func blockingHolds(_ all: [Hold]) -> [Hold] {
+        guard let override = canary.override else { return all }
+        return all.filter { !$0.canOverride || !override.holds.contains($0) }
+    }
+
+    /// Sources feeding a watched series that are down, or whose values went
+    /// stale. Before the first step only stable is judged: a canary without
+    /// traffic may well report nothing.
+    private func sourceHolds(at now: Date) -> [Hold] {
+        guard let session else { return [] }
+        var metrics: Set<MetricKind> = [.errorRate, rules.latencyMetric]
+        for m in plan.analysis?.metrics ?? [] { metrics.insert(m.metric) }
+        let cohorts: [Cohort] = canary.weight > 0 ? [.canary, .stable] : [.stable]
+        var down: [String] = [], stale: [String] = []
+        for cohort in cohorts {
+            for metric in metrics.sorted(by: { $0.rawValue < $1.rawValue }) {
+                guard let s = series[SeriesKey(cohort, metric)] else { continue }
+                let source = s.source
+                if sourcesDown[source] != nil {
+                    if !down.contains(source) { down.append(source) }
+                } else if let latest = s.latest, let info = session.sources.first(where: { $0.name == source }),
+                          now.timeIntervalSince(latest.time) > info.staleLimit, !stale.contains(source) {
+                    stale.append(source)
+                }
+            }
+        }
+        return down.sorted().map { .sourceDown(source: $0) } + stale.sorted().filter { !down.contains($0) }.map { .sourceStale(source: $0) }
+    }
+
+    // MARK: - Commands
+
     /// Why a person's command cannot be issued now, or nil when it can.
-    public func refusal(of action: CommandAction) -> String? {
-        if let busy = commandsInFlight.values.first { return "\(busy.action) is still in flight; one command at a time" }
+    /// A rollback is refused only when already rolled back (or in flight);
+    /// it and a pause pre-empt what is in flight.
+    public func refusal(of action: CommandAction, at now: Date) -> CommandRefusal? {
+        let inFlight = commandsInFlight.values.sorted { $0.id < $1.id }
+        switch action {
+        case .rollback:
+            if let busy = inFlight.first(where: { $0.action == .rollback }) { return .inFlight(busy.action) }
+            if canary.phase == .rolledBack { return .alreadyRolledBack }
+            return nil
+        case .pause:
+            if let busy = inFlight.first(where: { !$0.action.changesTraffic || $0.action == .rollback }) { return .inFlight(busy.action) }
+            if ![.progressing, .awaitingApproval, .pending, .changing].contains(canary.phase) { return .nothingToPause(canary.phase) }
+            return nil
+        case .resume, .setTraffic, .promote:
+            if let busy = inFlight.first { return .inFlight(busy.action) }
+        }
         switch action {
         case .setTraffic(let p):
-            if !(0 ... 100).contains(p) { return "traffic must be from 0% to 100%" }
-            if p == canary.weight { return "the canary is already at \(Format.weight(p))" }
-        case .promote:
-            if canary.phase == .promoted { return "the canary is already at 100%" }
-            if canary.phase == .rolledBack { return "the canary was rolled back; set traffic to start again" }
-        case .pause:
-            if ![.progressing, .awaitingApproval, .pending].contains(canary.phase) { return "the canary is \(canary.phase.label); nothing to pause" }
+            if !(0 ... 100).contains(p) { return .outOfRange }
+            if p == canary.weight, canary.phase != .rolledBack { return .alreadyAt(p) }
+            if p > canary.weight, case let held = blockingHolds(at: now), !held.isEmpty { return .held(held) }
+        case .promote(let p):
+            if canary.phase == .promoted { return .alreadyPromoted }
+            if canary.phase == .rolledBack { return .rolledBack }
+            if p <= canary.weight { return .alreadyAt(canary.weight) }
+            if case let held = blockingHolds(at: now), !held.isEmpty { return .held(held) }
         case .resume:
-            if canary.phase != .paused { return "the canary is not paused" }
-        case .rollback:
-            if canary.phase == .rolledBack { return "the canary is already rolled back" }
+            if canary.phase != .paused { return .notPaused }
+        case .pause, .rollback:
+            break
         }
         return nil
     }
 
-    /// The step a promotion goes to: the next one, or 100% for `full`.
-    public func promotionTarget(full: Bool) -> Double? {
-        let steps = plan.steps
-        if full { return 100 }
-        let next = (canary.stepIndex ?? -1) + 1
-        return next < steps.count ? steps[next].weight : nil
+    /// Why the holds cannot be overridden now (nothing to override, or only a command in flight).
+    public func overrideRefusal(at now: Date) -> CommandRefusal? {
+        let held = blockingHolds(at: now)
+        if let busy = trafficInFlight { return .inFlight(busy.action) }
+        return held.contains(where: \.canOverride) ? nil : .nothingToOverride
     }
 
-    /// Why the canary must not step forward now, if it must not.
-    public var holdReason: String? {
-        if let check = canary.lastCheck, check.outcome != .pass {
-            return "holding: last analysis check \(check.outcome == .fail ? "failed" : "had no data")"
+    /// Why the launch cannot be started now.
+    public var startRefusal: CommandRefusal? {
+        canary.started || canary.phase != .pending ? .alreadyStarted : nil
+    }
+
+    /// The step a promotion goes to: the first step above the weight in force
+    /// (never below it), or 100% for `full`.
+    public func promotionTarget(full: Bool) -> Double? {
+        if full { return 100 }
+        return plan.stepIndex(above: canary.weight).map { plan.steps[$0].weight }
+    }
+
+    /// What a command does to commands in flight, then the command itself.
+    /// A rollback pre-empts every other command; a pause pre-empts stepping.
+    /// The pre-empted command's outcome is unknown, and recorded so.
+    public func commandEffects(_ request: CommandRequest) -> [Effect] {
+        var effects: [Effect] = []
+        let victims = commandsInFlight.values.sorted { $0.id < $1.id }.filter { busy in
+            switch request.action {
+            case .rollback: busy.action != .rollback
+            case .pause: busy.action.changesTraffic && busy.action != .rollback
+            default: false
+            }
         }
-        let level = severity(of: .canary)
-        guard level >= .sev3 else { return nil }
-        return "holding: canary at \(level.label)"
+        for busy in victims {
+            effects.append(.cancel(commandID: busy.id))
+            effects.append(.record(.commandFinished(id: busy.id, outcome: .unknown("pre-empted by \(request.action)"))))
+        }
+        return effects + [.record(.commandIssued(request)), .execute(request)]
     }
 
     private func issue(_ action: CommandAction, reason: String, trigger: Date? = nil) -> [Effect] {
-        let request = CommandRequest(id: nextCommandID, action: action, by: "warroom", reason: reason, automatic: true, trigger: trigger)
-        return [.record(.commandIssued(request)), .execute(request)]
+        // An automatic decision never repeats one already on its way.
+        let busy = commandsInFlight.values.map(\.action)
+        switch action {
+        case .rollback:
+            if busy.contains(.rollback) || [.rolledBack, .rollingBack].contains(canary.phase) { return [] }
+        case .pause:
+            if busy.contains(.rollback) || busy.contains(.pause) || [.paused, .rolledBack, .rollingBack].contains(canary.phase) { return [] }
+        default:
+            break
+        }
+        return commandEffects(CommandRequest(id: nextCommandID, action: action, by: "warroom", reason: reason, automatic: true, trigger: trigger))
     }
 }

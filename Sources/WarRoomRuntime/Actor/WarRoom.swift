@@ -11,6 +11,8 @@ public actor WarRoom {
     private let clock: any WarRoomClock
     private let executor: (any CommandExecutor)?
     private let pager: (any Pager)?
+    private let trafficReader: (any TrafficReader)?
+    private var readingTraffic = false
     private let logger: Logger
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
@@ -20,12 +22,14 @@ public actor WarRoom {
     /// With no executor the war room cannot send commands at all.
     public init(
         journal: Journal, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
-        pager: (any Pager)? = nil, seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
+        pager: (any Pager)? = nil, trafficReader: (any TrafficReader)? = nil,
+        seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
     ) throws {
         self.journal = journal
         self.clock = clock
         self.executor = executor
         self.pager = pager
+        self.trafficReader = trafficReader
         self.logger = logger
         var state = WarRoomState(seriesCapacity: seriesCapacity)
         for recorded in try journal.events() { state.apply(recorded) }
@@ -65,20 +69,44 @@ public actor WarRoom {
 
     /// Issue a person's command if the canary's state allows it; otherwise
     /// record nothing and return why.
-    public func issue(_ action: CommandAction, by person: String, reason: String, trigger: Date? = nil) throws -> String? {
-        if executor == nil { return "this war room is read-only: it cannot send commands" }
-        if let refusal = state.refusal(of: action) { return refusal }
-        if let problem = NoteRules.problem(with: reason) { return "a reason is required: \(problem)" }
+    public func issue(_ action: CommandAction, by person: String, reason: String, trigger: Date? = nil) throws -> CommandRefusal? {
+        if executor == nil { return .readOnly }
+        if let refusal = state.refusal(of: action, at: clock.now()) { return refusal }
+        if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
         let request = CommandRequest(id: state.nextCommandID, action: action, by: person, reason: reason,
                                      automatic: false, trigger: trigger ?? clock.now())
-        try process([.record(.commandIssued(request)), .execute(request)])
+        // A rollback pre-empts what is in flight; a pause pre-empts stepping.
+        try process(state.commandEffects(request))
         publish()
         return nil
     }
 
-    /// Pin the latest value of every series into the timeline.
+    /// Start the launch: the canary takes its first step as soon as nothing holds it.
+    public func startLaunch(by person: String, reason: String) throws -> CommandRefusal? {
+        if executor == nil { return .readOnly }
+        if let refusal = state.startRefusal { return refusal }
+        if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
+        try process([.record(.launchStarted(by: person, reason: reason))])
+        try tick()
+        publish()
+        return nil
+    }
+
+    /// Lift the holds in force until the next step, with a reason (the armed override).
+    public func overrideHolds(by person: String, reason: String) throws -> CommandRefusal? {
+        if executor == nil { return .readOnly }
+        let now = clock.now()
+        if let refusal = state.overrideRefusal(at: now) { return refusal }
+        if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
+        try process([.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))])
+        publish()
+        return nil
+    }
+
+    /// Pin the latest value of every series into the timeline, with its age.
     public func pinMetrics(by person: String) throws -> String? {
-        try perform(.metricsPinned(samples: state.latestSamples, by: person))
+        let latest = state.latestValues(at: clock.now())
+        return try perform(.metricsPinned(samples: latest.samples, by: person, ages: latest.ages))
     }
 
     /// Let time-driven decisions happen (canary holds). Call once a second.
@@ -112,6 +140,12 @@ public actor WarRoom {
                 execute(request)
             case .page(let request):
                 page(request)
+            case .cancel(let id):
+                // Kills a program's process group; abandons a webhook. Its outcome is already recorded as unknown.
+                logger.warning("command \(id) pre-empted")
+                commandTasks.removeValue(forKey: id)?.cancel()
+            case .readTraffic:
+                readTraffic()
             }
         }
     }
@@ -148,8 +182,27 @@ public actor WarRoom {
         }
     }
 
+    private func readTraffic() {
+        guard let trafficReader, !readingTraffic else { return }
+        readingTraffic = true
+        Task {
+            let reading = await trafficReader.read()
+            self.readingTraffic = false
+            do {
+                try self.send(.trafficRead(reading))
+            } catch {
+                self.logger.error("cannot record the traffic reading: \(error)")
+            }
+        }
+    }
+
     private func finish(_ id: Int, _ outcome: CommandOutcome) {
         commandTasks[id] = nil
+        guard state.commandsInFlight[id] != nil else {
+            // Pre-empted (or closed by a restart): its outcome is recorded as unknown already.
+            logger.warning("command \(id) ended after it was pre-empted: \(outcome.detail)")
+            return
+        }
         logger.info("command \(id) finished: \(outcome.detail)")
         do {
             try send(.commandFinished(id: id, outcome: outcome))

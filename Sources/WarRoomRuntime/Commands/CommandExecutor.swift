@@ -102,6 +102,31 @@ extension ConfiguredExecutor {
     }
 }
 
+/// Asks the traffic controller what weight is in force.
+public protocol TrafficReader: Sendable {
+    func read() async -> TrafficReading
+}
+
+/// Reads the weight through `commands.read_traffic` (a program or webhook
+/// that prints a number, or JSON with `percent`).
+public struct ConfiguredTrafficReader: TrafficReader {
+    let spec: CommandSpec
+    let client: HTTPClient
+    public init(spec: CommandSpec, client: HTTPClient) {
+        self.spec = spec
+        self.client = client
+    }
+
+    public func read() async -> TrafficReading {
+        let outcome = await spec.run(values: [:], client: client)
+        guard outcome.succeeded else { return TrafficReading(percent: nil, detail: outcome.detail) }
+        guard let percent = TrafficReading.parse(outcome.output), (0 ... 100).contains(percent) else {
+            return TrafficReading(percent: nil, detail: "\(outcome.detail) but no weight from 0 to 100 in '\(outcome.output.prefix(80))'")
+        }
+        return TrafficReading(percent: percent, detail: outcome.detail)
+    }
+}
+
 /// Records commands without sending them.
 public struct DryRunExecutor: CommandExecutor {
     let specs: [String: CommandSpec]

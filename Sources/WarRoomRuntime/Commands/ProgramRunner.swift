@@ -39,8 +39,13 @@ public enum ProgramRunner {
                     kill(-pid, SIGKILL)
                 }
                 defer { watchdog.cancel() }
-                for try await buffer in execution.standardOutput {
-                    buffer.withUnsafeBytes { tail.append($0) }
+                // Pre-empted (a rollback, a pause, shutdown): the whole group goes at once.
+                try await withTaskCancellationHandler {
+                    for try await buffer in execution.standardOutput {
+                        buffer.withUnsafeBytes { tail.append($0) }
+                    }
+                } onCancel: {
+                    kill(-pid, SIGKILL)
                 }
             }
             let duration = clock.now().timeIntervalSince(started)

@@ -83,7 +83,8 @@ public enum ConfigLoader {
         let rules = top.map("severity").map { readRules($0, r) } ?? .runbookDefaults
         let plan = top.map("canary").map { readPlan($0, r) } ?? .runbookDefault
         let roster = top.map("roster").map { readRoster($0, r) } ?? Roster(tiers: [])
-        var commands = top.map("commands").map { readCommands($0, r) } ?? [:]
+        var trafficReadInterval: TimeInterval?
+        var commands = top.map("commands").map { readCommands($0, r, readInterval: &trafficReadInterval) } ?? [:]
         if let p = top.map("paging", what: "how to page: program: [argv…] or webhook: {…}") {
             if let spec = readSpec(p, r) { commands[WarRoomConfig.pagingKey] = spec }
             p.finish(valid: ["program", "webhook", "timeout"])
@@ -120,6 +121,7 @@ public enum ConfigLoader {
         guard let service else { return nil }
         var config = WarRoomConfig(service: service, sources: sources, rules: rules, plan: plan, roster: roster, commands: commands)
         config.abortWindow = abortWindow
+        if let trafficReadInterval { config.trafficReadInterval = max(1, trafficReadInterval) }
         config.maxConcurrentPolls = maxPolls
         config.theme = theme
         config.keyBindings = keyBindings
@@ -346,17 +348,21 @@ public enum ConfigLoader {
             let t = Thresholds(sev3: e.fraction("sev3") ?? rules.errorRate.sev3,
                                sev2: e.fraction("sev2") ?? rules.errorRate.sev2,
                                sev1: e.fraction("sev1") ?? rules.errorRate.sev1)
-            e.finish(valid: ["sev3", "sev2", "sev1"])
-            check(t, e, r)
             rules.errorRate = t
+            rules.errorRate.forDuration = e.duration("for")
+            rules.errorRate.clearMargin = e.fraction("clear_margin")
+            e.finish(valid: ["sev3", "sev2", "sev1", "for", "clear_margin"])
+            check(t, e, r)
         }
         if let l = m.map("latency") {
             let t = Thresholds(sev3: l.duration("sev3") ?? rules.latency.sev3,
                                sev2: l.duration("sev2") ?? rules.latency.sev2,
                                sev1: l.duration("sev1") ?? rules.latency.sev1)
-            l.finish(valid: ["sev3", "sev2", "sev1"])
-            check(t, l, r)
             rules.latency = t
+            rules.latency.forDuration = l.duration("for")
+            rules.latency.clearMargin = l.duration("clear_margin")
+            l.finish(valid: ["sev3", "sev2", "sev1", "for", "clear_margin"])
+            check(t, l, r)
         }
         if let which = m.oneOf("latency_metric", ["avg", "p50", "p95", "p99"]) {
             rules.latencyMetric = ["p50": .latencyP50, "p95": .latencyP95, "p99": .latencyP99][which] ?? .latencyAvg
@@ -372,7 +378,17 @@ public enum ConfigLoader {
     }
 
     private static func readPlan(_ m: YAMLReader.Map, _ r: YAMLReader) -> CanaryPlan {
-        defer { m.finish(valid: ["steps", "analysis"]) }
+        defer { m.finish(valid: ["steps", "analysis", "hold_at", "on_sev1"]) }
+        var holdAt: Severity?
+        if let node = m.node("hold_at") {
+            let text = node.scalar?.string ?? ""
+            if let n = Int(text.uppercased().replacingOccurrences(of: "SEV-", with: "").replacingOccurrences(of: "SEV", with: "")), let level = Severity(number: n) {
+                holdAt = level
+            } else {
+                r.fail(node, m.field("hold_at"), "expected SEV-1, SEV-2, SEV-3 or SEV-4 (the canary holds at this severity and worse), got '\(text)'")
+            }
+        }
+        let onSev1 = m.oneOf("on_sev1", ["rollback", "pause"]).flatMap(Sev1Action.init(rawValue:))
         var analysis: AnalysisConfig? = .runbookDefault
         if let node = m.node("analysis") {
             if node.scalar?.string == "off" || node.bool == false {
@@ -382,7 +398,10 @@ public enum ConfigLoader {
             }
         }
         guard let list = m.sequence("steps", required: true, what: "the traffic steps, e.g. {weight: 1%, hold: 30m}") else {
-            return CanaryPlan(steps: CanaryPlan.runbookDefault.steps, analysis: analysis)
+            var plan = CanaryPlan(steps: CanaryPlan.runbookDefault.steps, analysis: analysis)
+            plan.holdAtSeverity = holdAt
+            plan.onSev1 = onSev1
+            return plan
         }
         var steps: [CanaryStep] = []
         for (i, node) in list.enumerated() {
@@ -409,9 +428,17 @@ public enum ConfigLoader {
             if let prev = steps.last, weight <= prev.weight {
                 r.fail(s.node("weight"), s.field("weight"), "weights must rise step by step (\(Format.weight(prev.weight)) came before)")
             }
+            // A step must be able to pass the checks it needs before its hold ends.
+            if !last, let hold, let analysis, hold < analysis.interval * Double(analysis.minChecks) {
+                r.fail(s.node("hold"), s.field("hold"),
+                       "a hold of \(Format.duration(hold)) is shorter than \(analysis.minChecks) analysis check\(analysis.minChecks == 1 ? "" : "s") every \(Format.duration(analysis.interval)) (canary.analysis.interval × min_checks); hold longer or check more often")
+            }
             steps.append(CanaryStep(weight: weight, hold: last ? nil : hold, approval: approval))
         }
-        return CanaryPlan(steps: steps, analysis: analysis)
+        var plan = CanaryPlan(steps: steps, analysis: analysis)
+        plan.holdAtSeverity = holdAt
+        plan.onSev1 = onSev1
+        return plan
     }
 
     private static func readAnalysis(_ a: YAMLReader.Map, _ r: YAMLReader) -> AnalysisConfig {
@@ -421,6 +448,11 @@ public enum ConfigLoader {
             guard let node = a.node(key) else { continue }
             if let n = node.int, n >= 0, key != "inconclusive_limit" || n >= 1 { config[keyPath: path] = n } else {
                 r.fail(node, a.field(key), "expected a whole number\(key == "inconclusive_limit" ? " of at least 1" : " of at least 0"), got \(YAMLReader.kind(node))")
+            }
+        }
+        if let node = a.node("min_checks") {
+            if let n = node.int, n >= 0 { config.minimumChecks = n } else {
+                r.fail(node, a.field("min_checks"), "expected a whole number of at least 0, got \(YAMLReader.kind(node))")
             }
         }
         if let node = a.node("auto_rollback") {
@@ -449,7 +481,7 @@ public enum ConfigLoader {
             if list.isEmpty { r.fail(a.node, a.field("metrics"), "needs at least one metric (or write analysis: off)") }
             config.metrics = metrics
         }
-        a.finish(valid: ["interval", "failure_limit", "inconclusive_limit", "auto_rollback", "metrics"])
+        a.finish(valid: ["interval", "failure_limit", "inconclusive_limit", "auto_rollback", "metrics", "min_checks"])
         return config
     }
 
@@ -551,22 +583,24 @@ public enum ConfigLoader {
                 if let node = pol.node("repeat") {
                     if let n = node.int, n >= 0 { repeats = n } else { r.fail(node, pol.field("repeat"), "expected a whole number of at least 0, got \(YAMLReader.kind(node))") }
                 }
-                pol.finish(valid: ["tiers", "repeat"])
-                policies[Severity(number: i + 1)!.label] = EscalationPolicy(tiers: indices, repeats: repeats)
+                let repage = pol.duration("repage_after")
+                pol.finish(valid: ["tiers", "repeat", "repage_after"])
+                policies[Severity(number: i + 1)!.label] = EscalationPolicy(tiers: indices, repeats: repeats, repageAfter: repage)
             }
             p.finish(valid: keys)
         }
         return Roster(tiers: tiers, policies: policies, people: people, rotations: rotations)
     }
 
-    private static func readCommands(_ m: YAMLReader.Map, _ r: YAMLReader) -> [String: CommandSpec] {
+    private static func readCommands(_ m: YAMLReader.Map, _ r: YAMLReader, readInterval: inout TimeInterval?) -> [String: CommandSpec] {
         var out: [String: CommandSpec] = [:]
-        for name in CommandAction.names {
+        for name in CommandAction.names + [WarRoomConfig.readTrafficKey] {
             guard let c = m.map(name) else { continue }
+            if name == WarRoomConfig.readTrafficKey { readInterval = c.duration("interval") }
             if let spec = readSpec(c, r) { out[name] = spec }
-            c.finish(valid: ["program", "webhook", "timeout"])
+            c.finish(valid: ["program", "webhook", "timeout"] + (name == WarRoomConfig.readTrafficKey ? ["interval"] : []))
         }
-        m.finish(valid: CommandAction.names)
+        m.finish(valid: CommandAction.names + [WarRoomConfig.readTrafficKey])
         return out
     }
 

@@ -153,6 +153,18 @@ public struct Dashboard: Sendable {
         case .pin: return .pinMetrics
         case .acknowledge: return .acknowledge
         case .rollback: arm(.rollback, state: state, now: now)
+        case .start:
+            if let why = commands == nil ? CommandRefusal.readOnly : state?.startRefusal {
+                flash = Flash(text: why.text, isError: true, until: now + 5)
+            } else if let first = state?.plan.steps.first {
+                armed = Armed(.startLaunch(firstStep: first.weight), armedAt: now)
+            }
+        case .override:
+            if let why = commands == nil ? CommandRefusal.readOnly : state?.overrideRefusal(at: now) {
+                flash = Flash(text: why.text, isError: true, until: now + 5)
+            } else if let state {
+                armed = Armed(.overrideHolds(state.blockingHolds(at: now).filter(\.canOverride)), armedAt: now)
+            }
         case .traffic:
             if commandRefusal(nil, state: state, now: now) == nil { prompt = Prompt(.trafficPercent) }
         case .promote:
@@ -185,10 +197,10 @@ public struct Dashboard: Sendable {
         var why: String?
         if commands == nil {
             why = "read-only: this screen cannot send commands"
-        } else if let state, let busy = state.commandsInFlight.values.first {
-            why = "\(busy.action) is still in flight; one command at a time"
         } else if let state, let action {
-            why = state.refusal(of: action)
+            why = state.refusal(of: action, at: now)?.text
+        } else if let state, let busy = state.commandsInFlight.values.min(by: { $0.id < $1.id }) {
+            why = CommandRefusal.inFlight(busy.action).text
         }
         if let why { flash = Flash(text: why, isError: true, until: now + 5) }
         return why
@@ -203,7 +215,7 @@ public struct Dashboard: Sendable {
         guard var a = armed else { return nil }
         if key == .escape || key == .ctrl("g") {
             armed = nil
-            flash = Flash(text: "\(a.action) aborted: nothing was sent", isError: false, until: now + 4)
+            flash = Flash(text: "\(a.what) aborted: nothing was sent", isError: false, until: now + 4)
             return nil
         }
         guard a.firesAt == nil else { return nil }  // counting down: only Esc matters; repeats never fire twice
@@ -219,11 +231,11 @@ public struct Dashboard: Sendable {
                 return nil
             }
             a.reason = reason
-            if a.action.changesTraffic, let window = commands?.abortWindow, window > 0 {
+            if a.what.countsDown, let window = commands?.abortWindow, window > 0 {
                 a.firesAt = now + window
             } else {
                 armed = nil
-                return .command(a.action, reason: reason, trigger: a.armedAt)
+                return a.intent(reason: reason)
             }
         default:
             break
@@ -236,7 +248,7 @@ public struct Dashboard: Sendable {
     public mutating func tick(now: Date) -> Intent? {
         guard let a = armed, let fires = a.firesAt, now >= fires else { return nil }
         armed = nil
-        return .command(a.action, reason: a.reason, trigger: a.armedAt)
+        return a.intent(reason: a.reason)
     }
 
     private mutating func handlePrompt(_ key: Key) -> Intent? {
@@ -359,11 +371,19 @@ struct ArmedOverlay {
     func render(in body: Rect, into grid: inout Grid) {
         let width = min(body.width - 4, 100)
         let area = Rect(x: body.x + (body.width - width) / 2, y: body.y + max(0, (body.height - 9) / 2), width: width, height: min(9, body.height))
-        let title = "ARMED: \(armed.action)" + (panel.dryRun ? " (DRY RUN: will not be sent)" : "")
+        let title = "ARMED: \(armed.what)" + (panel.dryRun ? " (DRY RUN: will not be sent)" : "")
         let inner = Box(title: title, role: .danger, titleRole: .danger, glyphs: glyphs).render(in: area, into: &grid)
         var target = "\(panel.service): canary \(Format.weight(state.canary.weight))"
-        if let p = armed.action.percent { target += " → \(Format.weight(p))" }
-        let preview = CommandSpec.preview(armed.action, reason: armed.reason, by: panel.user, service: panel.service, in: panel.specs)
+        if let p = armed.what.previewAction?.percent { target += " → \(Format.weight(p))" }
+        let preview: String
+        if let action = armed.what.previewAction {
+            preview = CommandSpec.preview(action, reason: armed.reason, by: panel.user, service: panel.service, in: panel.specs)
+        } else if case .overrideHolds(let holds) = armed.what {
+            target = "lift until the next step: " + holds.text
+            preview = "(nothing is sent: the canary may take more traffic despite these holds; recorded with your reason)"
+        } else {
+            preview = ""
+        }
         grid.put("Target  ", in: inner, row: 0, role: .label)
         grid.put(target, in: inner, row: 0, dx: 8, role: .value)
         grid.put("Sends   ", in: inner, row: 1, role: .label)
@@ -380,7 +400,7 @@ struct ArmedOverlay {
             grid.put("Sending in " + Format.fixed(left, decimals: 1) + " s · Esc aborts", in: inner, row: 6, role: .danger)
         } else {
             grid.put(armed.reason + "█", in: inner, row: 4, dx: 8, role: .selection)
-            let then = armed.action.changesTraffic && panel.abortWindow > 0
+            let then = armed.what.countsDown && panel.abortWindow > 0
                 ? "Enter confirms, then \(Format.duration(panel.abortWindow)) to abort · Esc aborts now"
                 : "Enter sends · Esc aborts"
             grid.put(then, in: inner, row: 6, role: .dim)

@@ -25,6 +25,10 @@ public enum Intent: Sendable, Equatable {
     case acknowledge
     /// A command, confirmed with a reason (after the abort window for traffic changes).
     case command(CommandAction, reason: String, trigger: Date)
+    /// Start the launch (L, armed): the canary may take its first step.
+    case startLaunch(reason: String)
+    /// Lift the holds until the next step (O, armed), with a reason.
+    case overrideHolds(reason: String)
 }
 
 /// What the dashboard needs to show and arm commands. Read-only screens have none.
@@ -46,14 +50,67 @@ public struct CommandPanel: Sendable, Equatable {
 
 /// A command armed from the keyboard: first a reason, then a countdown.
 public struct Armed: Sendable, Equatable {
-    public var action: CommandAction
+    /// What fires when the countdown ends.
+    public enum What: Sendable, Equatable, CustomStringConvertible {
+        case command(CommandAction)
+        /// Start the launch; its first step sets traffic to this weight.
+        case startLaunch(firstStep: Double)
+        /// Lift these holds until the next step.
+        case overrideHolds([Hold])
+
+        public var description: String {
+            switch self {
+            case .command(let action): action.description
+            case .startLaunch: "start the launch"
+            case .overrideHolds: "override the holds"
+            }
+        }
+
+        /// Counts down before it fires (Esc aborts): anything that lets traffic move.
+        public var countsDown: Bool {
+            switch self {
+            case .command(let action): action.changesTraffic
+            case .startLaunch, .overrideHolds: true
+            }
+        }
+
+        /// The production command it shows as what will be sent, if any.
+        public var previewAction: CommandAction? {
+            switch self {
+            case .command(let action): action
+            case .startLaunch(let p): .setTraffic(percent: p)
+            case .overrideHolds: nil
+            }
+        }
+    }
+
+    public var what: What
     public var reason = ""
     public var armedAt: Date
     /// Set once the reason is confirmed: it is sent at this moment unless aborted.
     public var firesAt: Date?
 
     public init(action: CommandAction, armedAt: Date) {
-        self.action = action
+        self.init(.command(action), armedAt: armedAt)
+    }
+
+    public init(_ what: What, armedAt: Date) {
+        self.what = what
         self.armedAt = armedAt
+    }
+
+    /// The command it sends, when it is one.
+    public var action: CommandAction? {
+        if case .command(let action) = what { return action }
+        return nil
+    }
+
+    /// The intent it fires with its reason.
+    func intent(reason: String) -> Intent {
+        switch what {
+        case .command(let action): .command(action, reason: reason, trigger: armedAt)
+        case .startLaunch: .startLaunch(reason: reason)
+        case .overrideHolds: .overrideHolds(reason: reason)
+        }
     }
 }

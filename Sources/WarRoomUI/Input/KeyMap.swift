@@ -5,6 +5,7 @@ import Foundation
 public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case quit, help, note, declare, status, severity, role, acknowledge, pin
     case rollback, traffic, promote, promoteFull = "promote_full", pause, resume
+    case start, override
     case filter, scrollDown = "scroll_down", scrollUp = "scroll_up", pageDown = "page_down", pageUp = "page_up", newest
 
     public var help: String {
@@ -24,6 +25,8 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
         case .promoteFull: "promote all the way to 100% (armed)"
         case .pause: "pause the canary (with a reason)"
         case .resume: "resume the canary (with a reason)"
+        case .start: "start the launch: the first step (armed)"
+        case .override: "override the holds until the next step (armed, with a reason)"
         case .filter: "filter the timeline by kind"
         case .scrollDown: "scroll the timeline down (older)"
         case .scrollUp: "scroll the timeline up (newer)"
@@ -52,7 +55,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
         case .pause: "pause"
         case .resume: "resume"
         case .filter: "filter"
-        case .scrollDown, .scrollUp, .pageDown, .pageUp, .newest: nil
+        case .scrollDown, .scrollUp, .pageDown, .pageUp, .newest, .start, .override: nil
         }
     }
 
@@ -73,7 +76,7 @@ public struct KeyMap: Sendable, Equatable {
         .pin: [.char("p")], .rollback: [.char("r")], .traffic: [.char("t")], .promote: [.char(">")],
         .promoteFull: [.char("F")], .pause: [.char("z")], .resume: [.char("u")], .filter: [.char("f")],
         .scrollDown: [.down, .char("j")], .scrollUp: [.up, .char("k")], .pageDown: [.pageDown], .pageUp: [.pageUp],
-        .newest: [.home, .char("g")],
+        .newest: [.home, .char("g")], .start: [.char("L")], .override: [.char("O")],
     ]
 
     public static let standard = KeyMap()

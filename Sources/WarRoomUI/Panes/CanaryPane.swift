@@ -16,10 +16,11 @@ public struct CanaryPane {
         var row = 0
 
         // Plan: 1% ▸ 5% ▸ [25%] ▸ 100%
+        let offPlan = canary.isOffPlan(state.plan)
         var x = grid.put("Plan ", in: inner, row: row, role: .label)
         for (i, step) in steps.enumerated() {
-            let current = i == canary.stepIndex && canary.phase != .rolledBack
-            let done = (canary.stepIndex ?? -1) > i && canary.phase != .rolledBack
+            let current = i == canary.stepIndex && canary.phase != .rolledBack && !offPlan
+            let done = ((canary.stepIndex ?? -1) > i || (offPlan && i == canary.stepIndex)) && canary.phase != .rolledBack
             let text = current ? "[\(Format.weight(step.weight))]" : Format.weight(step.weight)
             x += grid.put(text, in: inner, row: row, dx: x, role: current ? .accent : (done ? .ok : .dim))
             if i < steps.count - 1 { x += grid.put(" \(context.glyphs.arrow) ", in: inner, row: row, dx: x, role: .dim) }
@@ -33,42 +34,74 @@ public struct CanaryPane {
         case .promoted: .ok
         default: .value
         }
-        let stage = canary.stepIndex.map { "stage \($0 + 1)/\(steps.count)" } ?? "not started"
+        let stage: String
+        if offPlan {
+            let below = canary.stepIndex.map { Format.weight(steps[$0].weight) } ?? "0%"
+            let above = state.promotionTarget(full: false).map { Format.weight($0) } ?? "100%"
+            stage = "off plan, \(below)\(context.glyphs.arrow)\(above)"
+        } else if let i = canary.stepIndex {
+            stage = "stage \(i + 1)/\(steps.count)"
+        } else {
+            stage = canary.started ? "starting" : "not started"
+        }
         x = grid.put("Weight ", in: inner, row: row, role: .label)
         x += grid.put(Format.weight(canary.weight), in: inner, row: row, dx: x, role: .value)
         x += grid.put("  \(stage)  ", in: inner, row: row, dx: x, role: .normal)
         grid.put(canary.phase.label.uppercased(), in: inner, row: row, dx: x, role: phaseRole)
         row += 1
 
-        if let index = canary.stepIndex, canary.phase == .progressing || canary.phase == .changing {
+        if canary.weight > 0, canary.phase == .progressing || canary.phase == .changing {
             let elapsed = canary.elapsedInStep(at: now)
-            let hold = steps[index].hold
+            let hold = state.currentHold
             grid.put("In stage \(Format.clock(elapsed))" + (hold.map { " of \(Format.clock($0))" } ?? ""),
                      in: inner, row: row, role: .normal)
             row += 1
-            let full = state.plan.remaining(from: index, elapsedInStep: elapsed)
             var next = ""
-            if let hold, index + 1 < steps.count {
-                next = "Next \(Format.weight(steps[index + 1].weight)) in \(Format.clock(max(0, hold - elapsed)))"
-                if index + 2 < steps.count { next += " · 100% in \(Format.clock(full))" }
+            if let hold, let target = state.promotionTarget(full: false) {
+                next = "Next \(Format.weight(target)) in \(Format.clock(max(0, hold - elapsed)))"
+                if let index = state.plan.stepIndex(above: canary.weight), index + 1 < steps.count {
+                    let full = max(0, hold - elapsed) + state.plan.remaining(from: index, elapsedInStep: 0)
+                    next += " · 100% in \(Format.clock(full))"
+                }
             }
             grid.put(next, in: inner, row: row, role: .dim)
             row += 1
         } else if canary.phase == .pending {
-            grid.put("Waiting for the first step", in: inner, row: row, role: .dim)
+            let first = steps.first.map { Format.weight($0.weight) } ?? "the first step"
+            grid.put(canary.started ? "Starting: \(first) as soon as nothing holds it" : "Not started: press L to start (or --start)",
+                     in: inner, row: row, role: canary.started ? .dim : .accent)
             row += 1
         }
 
-        if let reason = canary.reason ?? (canary.phase == .progressing ? state.holdReason : nil) {
-            let role: Role = canary.phase == .rolledBack ? .sev3 : canary.reason?.hasPrefix("ROLLBACK FAILED") == true ? .sev1 : .sev2
-            // Why it stopped matters most: up to two lines.
-            for line in TextWidth.wrap("\(canary.phase == .rolledBack ? "↩" : "⏸") \(reason)", width: inner.width, lines: 2) {
+        // Why it stopped, or what holds it, matters most: up to two lines.
+        let held = state.blockingHolds(at: now).filter { if case .commandInFlight = $0 { false } else { true } }
+        if let stop = canary.stop {
+            let role: Role = stop.isCritical ? .sev1 : canary.phase == .rolledBack ? .sev3 : .sev2
+            for line in TextWidth.wrap("\(canary.phase == .rolledBack ? "↩" : "⏸") \(stop.text)", width: inner.width, lines: 2) {
                 grid.put(line, in: inner, row: row, role: role)
                 row += 1
             }
+        } else if [.progressing, .pending, .awaitingApproval].contains(canary.phase), canary.phase != .pending || canary.started, !held.isEmpty {
+            let trouble = held.contains(where: \.isTrouble)
+            for line in TextWidth.wrap("⏸ held: \(held.text)", width: inner.width, lines: 2) {
+                grid.put(line, in: inner, row: row, role: trouble ? .sev2 : .dim)
+                row += 1
+            }
+        }
+        if let o = canary.override, row < inner.height {
+            grid.put(TextWidth.truncate("⚠ holds overridden by \(o.by): \(o.reason)", to: inner.width), in: inner, row: row, role: .sev2)
+            row += 1
+        }
+        if let drift = canary.drift, row < inner.height {
+            grid.put(TextWidth.truncate("✖ DRIFT: plan says \(Format.weight(drift.plan)), controller says \(Format.weight(drift.controller))", to: inner.width),
+                     in: inner, row: row, role: .sev1)
+            row += 1
+        } else if let reading = canary.controller, reading.percent == nil, row < inner.height {
+            grid.put(TextWidth.truncate("? controller weight unknown: \(reading.detail)", to: inner.width), in: inner, row: row, role: .sev3)
+            row += 1
         }
 
-        if let analysis = state.plan.analysis, canary.stepIndex != nil {
+        if let analysis = state.plan.analysis, canary.stepIndex != nil || canary.weight > 0 {
             var x = grid.put("Checks ", in: inner, row: row, role: .label)
             x += grid.put("✓\(canary.checksPassed) ", in: inner, row: row, dx: x, role: .ok)
             x += grid.put("✖\(canary.checksFailed)", in: inner, row: row, dx: x, role: canary.checksFailed > 0 ? .sev2 : .dim)
@@ -103,10 +136,12 @@ public struct CanaryPane {
         if canary.ttrTrigger != nil || canary.ttr != nil, row < inner.height {
             if let ttr = canary.ttr {
                 let met = ttr <= WarRoomState.ttrTarget
-                grid.put("TTR \(Format.clock(ttr)) \(met ? "✓ met" : "✖ MISSED") (target \(Format.clock(WarRoomState.ttrTarget)))",
+                let from = (canary.ttrStart ?? .decision).text
+                grid.put(TextWidth.truncate("TTR \(Format.clock(ttr)) \(met ? "✓ met" : "✖ MISSED") from \(from) (target \(Format.clock(WarRoomState.ttrTarget)))", to: inner.width),
                          in: inner, row: row, role: met ? .ok : .sev1)
             } else if let trigger = canary.ttrTrigger {
-                grid.put("TTR running \(Format.clock(now.timeIntervalSince(trigger))) (target \(Format.clock(WarRoomState.ttrTarget)))",
+                let from = (canary.ttrStart ?? .decision).text
+                grid.put(TextWidth.truncate("TTR running \(Format.clock(now.timeIntervalSince(trigger))) from \(from) (target \(Format.clock(WarRoomState.ttrTarget)))", to: inner.width),
                          in: inner, row: row, role: .sev3)
             }
             row += 1
@@ -116,7 +151,7 @@ public struct CanaryPane {
             let text: String
             let role: Role
             if let outcome = last.outcome {
-                text = "Last: \(last.request.action) \(outcome.succeeded ? "ok" : "FAILED") (\(outcome.detail))"
+                text = "Last: \(last.request.action) \(outcome.succeeded ? "ok" : outcome.isUnknown ? "UNKNOWN" : "FAILED") (\(outcome.detail))"
                 role = outcome.succeeded ? .dim : .sev1
             } else {
                 text = "Sending: \(last.request.action)…"
@@ -132,7 +167,7 @@ public struct CanaryPane {
             let index = canary.stepIndex ?? -1
             let (mark, role, status): (String, Role, String) =
                 canary.phase == .rolledBack ? ("·", .dim, i <= index ? "rolled back" : "cancelled")
-                : i < index || (i == index && canary.phase == .promoted) ? ("✓", .ok, "done")
+                : i < index || (i == index && (canary.phase == .promoted || offPlan)) ? ("✓", .ok, "done")
                 : i == index ? ("▶", .accent, Format.clock(canary.elapsedInStep(at: now)))
                 : ("·", .dim, "pending")
             let hold = step.hold.map { "hold \(Format.duration($0))" } ?? "final"

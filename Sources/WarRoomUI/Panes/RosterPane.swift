@@ -66,7 +66,7 @@ public struct RosterPane {
             if let by = e.acknowledgedBy, let at = e.acknowledgedAt {
                 (text, role) = ("✓ Acknowledged by \(by) at \(Format.wallTime(at)) after \(Format.age(at.timeIntervalSince(e.startedAt)))", .ok)
             } else if let stopped = e.stopped {
-                (text, role) = ("Escalation stopped: \(stopped)", .dim)
+                (text, role) = ("Escalation stopped: \(stopped.text)", .dim)
             } else if let next {
                 let who = roster.tiers[next.tier]
                 (text, role) = ("▲ \(e.severity.label): next page \(who.name) (\(who.person.name)) in \(Format.clock(max(0, next.at.timeIntervalSince(context.now)))) · A acknowledges", .sev2)
