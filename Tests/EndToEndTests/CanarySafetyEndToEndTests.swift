@@ -101,6 +101,40 @@ struct CanarySafetyEndToEndTests {
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
     }
 
+    @Test("a critical alert from a real Alertmanager opens SEV-1: the canary holds and is rolled back at once")
+    func alertSev1RollsBack() async throws {
+        let binary = try warroomBinary()
+        let sim = try startSimulator(binary)
+        defer { kill(sim.pid, SIGTERM); close(sim.fd) }
+        guard let am = try startAlertmanager() else { return }
+        try await am.waitReady("http://127.0.0.1:\(am.port)/-/ready")
+        let path = try config(port: sim.port)
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "- {weight: 1%, hold: 4s}", with: "- {weight: 1%, hold: 1h}")
+        text = text.replacingOccurrences(of: "sources:\n", with: "sources:\n  - {name: alerts, kind: alertmanager, url: \"http://127.0.0.1:\(am.port)\", interval: 1s}\n")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let journal = temporaryPath("alert.sqlite")
+        let tmux = try run(binary, config: path, journal: journal, flags: "--start")
+        try await tmux.waitFor("the first step", seconds: 30) { $0.contains("canary at 1% (stage 1/4)") }
+        #expect(try simulatorPercent(sim.port) == 1)
+        let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        try await post("http://127.0.0.1:\(am.port)/api/v2/alerts", json: """
+            [{"labels": {"alertname": "CheckoutDown", "severity": "critical"}, "annotations": {"summary": "checkout 5xx"}, "endsAt": "\(future)"}]
+            """)
+        try await tmux.waitFor("the automatic rollback", seconds: 30) {
+            $0.contains("INCIDENT #1 SEV-1") && $0.contains("canary rolled back: all traffic on stable")
+        }
+        #expect(try simulatorState(port: sim.port)["rolled_back"] as? Bool == true)
+        let issued = try commands(journal)
+        #expect(issued.map(\.action) == [.setTraffic(percent: 1), .rollback], "never a step into the SEV-1")
+        #expect(issued.last?.reason == "SEV-1: immediate rollback (runbook)")
+        // status agrees with the incident.
+        let status = try spawn([binary, "status", "--journal", journal])
+        #expect(status.output.contains("severity  SEV-1"), "\(status.output)")
+        try tmux.sendKeys("q", "q")
+        try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
+    }
+
     @Test("a hanging set_traffic never delays a rollback: sent within the abort window plus 1 s, the hung command recorded as unknown")
     func hangingCommandThenRollback() async throws {
         let binary = try warroomBinary()
@@ -208,7 +242,7 @@ struct CanarySafetyEndToEndTests {
                 def log_message(self, *a): pass
             http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
             """
-        let (pid, fd) = try start(["python3", "-c", script])
+        let (pid, fd) = try start(["/usr/bin/env", "python3", "-c", script])
         return (pid, fd, port, file)
     }
 

@@ -7,7 +7,7 @@ import WarRoomRuntime
 extension EndToEnd {
 @Suite("Escalation in tmux", .serialized)
 struct EscalationEndToEndTests {
-    @Test("the demo's SEV-1 pages the primary at once through the paging program; warroom ack from another shell stops it")
+    @Test("the demo's SEV-1 pages the primary at once through the paging program; warroom ack from another shell stops the pages it answers")
     func pageAndAck() async throws {
         let binary = try warroomBinary()
         let journal = temporaryPath("escalation.sqlite")
@@ -23,15 +23,22 @@ struct EscalationEndToEndTests {
         let again = try spawn([binary, "ack", "--journal", journal, "--by", "ben"])
         #expect(again.status == 1)
 
-        // Nothing more is paged after the ack, however long we wait past the next tier's time.
+        // After the ack only a rise in severity pages anyone, and only the tiers it adds.
         try await Task.sleep(for: .seconds(17))
         try tmux.sendKeys("q")
         try await tmux.waitFor("the quit confirmation", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
         try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
         let events = try Journal(path: journal, readOnly: true).events()
-        let pages = events.compactMap { if case .pageIssued(let p) = $0.event { p } else { nil } }
-        #expect(pages.map(\.person.name) == ["Ana Ruiz"])
+        let pages = events.compactMap { if case .pageIssued(let p) = $0.event { (seq: $0.seq, page: p) } else { nil } }
+        let ackSeq = try #require(events.first { $0.event.kind == "acknowledged" }?.seq)
+        #expect(pages.filter { $0.seq < ackSeq }.map(\.page.person.name) == ["Ana Ruiz"])
+        let after = pages.filter { $0.seq > ackSeq }
+        #expect(!after.contains { $0.page.person.name == "Ana Ruiz" }, "the ack answered the primary's page")
+        if let first = after.first {
+            #expect(events.contains { $0.event.kind == "severity_changed" && $0.seq > ackSeq && $0.seq < first.seq },
+                    "a page after the ack follows a rise in severity")
+        }
         let status = try spawn([binary, "status", "--journal", journal])
         #expect(status.output.contains("paged     Ana Ruiz (Primary)"))
         #expect(status.output.contains("ack       by ana"))
