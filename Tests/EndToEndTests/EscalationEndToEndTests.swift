@@ -29,7 +29,7 @@ struct EscalationEndToEndTests {
         try await tmux.waitFor("the quit confirmation", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
         try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         let pages = events.compactMap { if case .pageIssued(let p) = $0.event { p } else { nil } }
         #expect(pages.map(\.person.name) == ["Ana Ruiz"])
         let status = try spawn([binary, "status", "--journal", journal])

@@ -130,6 +130,10 @@ public enum Event: Sendable, Codable, Equatable {
     case alert(AlertNotice)
     /// An always-reporting source has sent nothing for this long.
     case deadManSwitch(source: String, silentFor: TimeInterval)
+    /// Command of the war room passed from one commander to the next
+    /// (`warroom run --take-over`): granted by the holder, or taken because
+    /// the holder was no longer running.
+    case commandHandedOver(from: CommanderIdentity, to: CommanderIdentity, reason: String, granted: Bool)
 
     /// A short kind name, stored beside the payload for filtering and export.
     public var kind: String {
@@ -156,6 +160,7 @@ public enum Event: Sendable, Codable, Equatable {
         case .history: "history"
         case .alert: "alert"
         case .deadManSwitch: "dead_man_switch"
+        case .commandHandedOver: "command_handed_over"
         }
     }
 }

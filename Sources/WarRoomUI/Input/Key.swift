@@ -25,6 +25,8 @@ public enum Intent: Sendable, Equatable {
     case acknowledge
     /// A command, confirmed with a reason (after the abort window for traffic changes).
     case command(CommandAction, reason: String, trigger: Date)
+    /// Hand command to the commander asking for it (`warroom run --take-over`).
+    case handOver
 }
 
 /// What the dashboard needs to show and arm commands. Read-only screens have none.
