@@ -183,6 +183,7 @@ struct CommanderEndToEndTests {
     func unsafeJournalRefused() throws {
         let binary = try warroomBinary()
         let journal = temporaryPath("unsafe.sqlite")
+        #expect(try spawn([binary, "journal-stress", "--journal", journal, "--count", "1"]).status == 0)
         #expect(try spawn([binary, "note", "--journal", journal, "--by", "scribe", "first"]).status == 0)
         #expect(chmod(journal, 0o666) == 0)
         let loose = try spawn(["/bin/sh", "-c", "'\(binary)' demo --journal '\(journal)' 2>&1"])

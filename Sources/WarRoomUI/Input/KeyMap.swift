@@ -25,7 +25,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
         case .promoteFull: "promote all the way to 100% (armed)"
         case .pause: "pause the canary (with a reason)"
         case .resume: "resume the canary (with a reason)"
-        case .handOver: "hand command to the warroom asking for it (run --take-over); this screen closes"
+        case .handOver: "hand command to the warroom asking (run --take-over)"
         case .filter: "filter the timeline by kind"
         case .scrollDown: "scroll the timeline down (older)"
         case .scrollUp: "scroll the timeline up (newer)"
