@@ -39,6 +39,7 @@ struct CommanderLeaseTests {
         // The lock file names the holder, as an operator would read it.
         let text = try String(contentsOfFile: SQLiteCommanderLease.lockPath(journal), encoding: .utf8)
         #expect(text.contains("\"user\":\"ana\"") && text.contains("\"pid\":101") && text.contains("\"host\":\"test-host\""), "\(text)")
+        #expect(text.contains("\"startedAt\":\"2027-01-15T08:00:00Z\""), "the start time, readable: \(text)")
         ana.release()
         let ben = try SQLiteCommanderLease.acquire(journal: journal, as: identity("ben", pid: 202))
         #expect(ben.previous == identity("ana", pid: 101))
