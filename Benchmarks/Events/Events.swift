@@ -53,7 +53,7 @@ actor Room {
 
     init(subscribed: Bool) async throws {
         directory = try Fixture.scratchDirectory("actor")
-        let journal = try Journal(path: directory.appendingPathComponent("journal.sqlite").path)
+        let journal = try SQLiteJournal(path: directory.appendingPathComponent("journal.sqlite").path)
         let history = Fixture.launchEvents()
         try journal.append(history.map { (time: $0.time, event: $0.event) })
         second = Int(history.last!.time.timeIntervalSince(Fixture.start)) + 1

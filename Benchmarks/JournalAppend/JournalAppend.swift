@@ -15,12 +15,12 @@ let batchSize = 100
 /// A fresh journal and a supply of realistic samples events.
 final class Appender: Sendable {
     let directory: URL
-    let journal: Journal
+    let journal: SQLiteJournal
     let second = Mutex(0)
 
     init() throws {
         directory = try Fixture.scratchDirectory("journal")
-        journal = try Journal(path: directory.appendingPathComponent("journal.sqlite").path)
+        journal = try SQLiteJournal(path: directory.appendingPathComponent("journal.sqlite").path)
         _ = try journal.append(.sessionStarted(Fixture.session), at: Fixture.start)
     }
 

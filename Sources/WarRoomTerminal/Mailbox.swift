@@ -46,6 +46,7 @@ public final class SnapshotMailbox: Sendable {
         var stopRequest: String??
         var flash: Flash?
         var viewers: Viewers?
+        var takeOverRequest: TakeOverRequest?
     }
     private let slot = Mutex(Slot())
     public let wakeup: Wakeup
@@ -84,6 +85,17 @@ public final class SnapshotMailbox: Sendable {
     }
 
     var viewers: Viewers? { slot.withLock { $0.viewers } }
+
+    /// Another commander asking for command (shown until it is granted or gone).
+    public func setTakeOverRequest(_ request: TakeOverRequest?) {
+        let changed = slot.withLock { s -> Bool in
+            defer { s.takeOverRequest = request }
+            return s.takeOverRequest != request
+        }
+        if changed { wakeup.wake() }
+    }
+
+    var takeOverRequest: TakeOverRequest? { slot.withLock { $0.takeOverRequest } }
 
     /// Ask the terminal to restore the screen and return, with an optional error message.
     public func requestStop(message: String? = nil) {

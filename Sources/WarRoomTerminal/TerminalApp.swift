@@ -114,6 +114,7 @@ private final class TerminalLoop {
             if let stop = mailbox.stopRequest { return .stopped(message: stop) }
             if let flash = mailbox.takeFlash() { dashboard.flash = flash }
             dashboard.viewers = mailbox.viewers
+            dashboard.takeOverRequest = mailbox.takeOverRequest
             let now = Date()
             if let intent = dashboard.tick(now: now) { onIntent(intent) }
             let snapshot = mailbox.latest

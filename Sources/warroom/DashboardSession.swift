@@ -16,6 +16,10 @@ struct DashboardSession {
     let config: WarRoomConfig
     let journalPath: String
     let mode: String
+    /// Command of this journal's war room, held for the whole run.
+    let lease: any CommanderLease
+    /// Started with `--take-over` (and why): the handoff is recorded if the holder did not record it.
+    var takeOver: String? = nil
     var screen = ScreenSetup()
     /// Start the launch without waiting for L (`--start`, the demo).
     var autoStart = false
@@ -31,7 +35,8 @@ struct DashboardSession {
     func run() async throws -> Int32 {
         let logger = Logger(label: "warroom")
         signal(SIGPIPE, SIG_IGN)
-        let journal = try Journal(path: journalPath)
+        defer { self.lease.release() }
+        let journal = try SQLiteJournal(path: journalPath)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let executor: any CommandExecutor = config.dryRun
             ? DryRunExecutor(specs: config.commands)
@@ -40,6 +45,15 @@ struct DashboardSession {
         let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
         let warroom = try WarRoom(journal: journal, executor: executor, pager: pager, trafficReader: reader, logger: logger)
         try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
+        if let reason = takeOver, let previous = lease.previous, previous != lease.holder {
+            // The holder records the handoff it grants; one that was gone could not.
+            let recorded = try journal.events().contains {
+                if case .commandHandedOver(_, let to, _, _) = $0.event { to == lease.holder } else { false }
+            }
+            if !recorded {
+                try await warroom.send(.commandHandedOver(from: previous, to: lease.holder, reason: reason, granted: false))
+            }
+        }
         if autoStart {
             // Refused only when it already started: a restart resumes what was running.
             if let refusal = try await warroom.startLaunch(by: currentUser(), reason: mode == "demo" ? "the demo starts by itself" : "started with --start") {
@@ -50,6 +64,21 @@ struct DashboardSession {
         let mailbox = try SnapshotMailbox()
         let failures = FailureBox()
         var tasks: [Task<Void, Never>] = []
+
+        // Followers tell a live commander from a dead one by this heartbeat;
+        // a request for command shows on this screen while its asker waits.
+        let held = lease
+        tasks.append(Task {
+            var beat = ContinuousClock.now
+            while !Task.isCancelled {
+                if ContinuousClock.now >= beat {
+                    do { try held.heartbeat() } catch { logger.error("\(error)") }
+                    beat = ContinuousClock.now + heartbeatInterval
+                }
+                mailbox.setTakeOverRequest(held.pendingRequest())
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        })
 
         tasks.append(Task {
             for await snapshot in await warroom.snapshots() { mailbox.post(snapshot) }
@@ -73,10 +102,10 @@ struct DashboardSession {
             // Catching up (a hop onto the actor and an SQLite read) four times a
             // second is a fair part of what an idle dashboard does: only when the
             // journal's files changed, or every 750 ms.
-            var watch = JournalWatch()
+            var watch = journal.makeWatch()
             while !Task.isCancelled {
                 do {
-                    if watch.shouldRead(journal) { try await warroom.catchUp() }
+                    if watch.shouldRead() { try await warroom.catchUp() }
                     try await warroom.tick()
                 } catch {
                     logger.critical("cannot record: \(error)")
@@ -87,7 +116,9 @@ struct DashboardSession {
             }
         })
 
-        let intents = IntentHandler(warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger)
+        let handedOver = HandOverBox()
+        let intents = IntentHandler(warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger,
+                                    lease: lease, handedOver: handedOver)
         let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
         tasks.append(Task {
             // One at a time, in the order typed.
@@ -126,12 +157,22 @@ struct DashboardSession {
         if case .stopped(let message?) = reason {
             warn("warroom: \(message)")
         }
+        if let to = handedOver.to {
+            warn("warroom: command handed to \(to.name); this dashboard closed")
+        }
         return reason.status
     }
 }
 
 
 import Synchronization
+
+/// Whom this commander handed command to, once it has.
+final class HandOverBox: Sendable {
+    private let value = Mutex<CommanderIdentity?>(nil)
+    func record(_ to: CommanderIdentity) { value.withLock { $0 = to } }
+    var to: CommanderIdentity? { value.withLock { $0 } }
+}
 
 /// The first fatal error seen by a background task.
 final class FailureBox: Sendable {

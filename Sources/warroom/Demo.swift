@@ -20,9 +20,12 @@ struct Demo: AsyncParsableCommand {
             throw ValidationError("unknown scenario '\(self.scenario)'; choose demo, calm or quick")
         }
         let stamp = Date().formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
-        let journalPath = options.journal ?? Journal.defaultDirectory() + "/demo-\(stamp.replacingOccurrences(of: "T", with: "-").replacingOccurrences(of: "Z", with: "")).sqlite"
-        Logs.toFile(options.log ?? (journalPath as NSString).deletingLastPathComponent + "/warroom.log")
+        let journalPath = options.journal ?? SQLiteJournal.defaultDirectory() + "/demo-\(stamp.replacingOccurrences(of: "T", with: "-").replacingOccurrences(of: "Z", with: "")).sqlite"
+        try TakeCommand.prepareFolder(journal: journalPath)
+        Logs.toFile(options.logPath(journal: journalPath))
         let setup = try screen.resolve(config: nil)
+        // Before the terminal check: a refusal (who commands, an unsafe journal) needs no terminal to be read.
+        let lease = try await TakeCommand.lease(journal: journalPath, options: options)
         try DashboardSession.requireTerminal()
 
         let simulator = LaunchSimulator(scenario: scenario, logger: Logger(label: "simulator"))
@@ -41,7 +44,7 @@ struct Demo: AsyncParsableCommand {
         }
         var config = try ConfigLoader.parse(DemoConfig.yaml(port: port, scenario: scenario), file: "<built-in demo config>")
         if options.dryRun { config.dryRun = true }
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo", screen: setup, autoStart: true).run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo", lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: true).run()
         server.cancel()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }

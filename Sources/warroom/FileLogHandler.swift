@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WarRoomRuntime
 
 /// Logs to a file, never to the screen: ncurses owns the terminal.
 struct FileLogHandler: LogHandler {
@@ -8,7 +9,8 @@ struct FileLogHandler: LogHandler {
         private let handle: Mutex<FileHandle?>
         init(path: String) {
             let fm = FileManager.default
-            try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try? PrivateDirectory.create(dir) }
             if !fm.fileExists(atPath: path) { _ = fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
             let h = FileHandle(forWritingAtPath: path)
             _ = try? h?.seekToEnd()
@@ -39,6 +41,13 @@ struct FileLogHandler: LogHandler {
 }
 
 enum Logs {
+    /// `name` in the journal's folder; for a journal named without a folder,
+    /// `name` in the current folder (never `/name`).
+    static func beside(journal: String, name: String) -> String {
+        let dir = (journal as NSString).deletingLastPathComponent
+        return dir.isEmpty ? name : (dir as NSString).appendingPathComponent(name)
+    }
+
     private static let bootstrapped = Mutex(false)
 
     /// Send all logging to `path`. Called once, before anything logs.

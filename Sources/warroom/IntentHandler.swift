@@ -12,6 +12,9 @@ struct IntentHandler: Sendable {
     let mailbox: SnapshotMailbox
     let user: String
     let logger: Logger
+    /// The commander's lease, for handing command over.
+    var lease: (any CommanderLease)? = nil
+    var handedOver: HandOverBox? = nil
 
     func handle(_ intent: Intent) async {
         do {
@@ -41,6 +44,17 @@ struct IntentHandler: Sendable {
             case .acknowledge:
                 refusal = try await warroom.perform(.acknowledged(by: user))
                 done = "acknowledged: escalation stopped"
+            case .handOver:
+                // The asker may have given up since the screen showed it: ask again.
+                guard let lease, let request = lease.pendingRequest() else {
+                    refusal = "nobody is asking for command now"
+                    done = ""
+                    break
+                }
+                try await warroom.send(.commandHandedOver(from: lease.holder, to: request.by, reason: request.reason, granted: true))
+                handedOver?.record(request.by)
+                mailbox.requestStop()
+                return
             case .command(let action, let reason, let trigger):
                 refusal = try await warroom.issue(action, by: user, reason: reason, trigger: trigger)?.text
                 done = "\(action) sent; its outcome will show in the timeline"

@@ -3,21 +3,31 @@ import Foundation
 import WarRoomCore
 import WarRoomRuntime
 
-/// Open an existing journal, or explain why not.
-func openJournal(_ path: String, readOnly: Bool) throws -> Journal {
+/// Open an existing journal to read only (status, export, wallboard,
+/// replay, screenshot), or explain why not.
+func openReader(_ path: String) throws -> any JournalReader {
+    try opening(path) { try SQLiteJournalReader(path: $0) }
+}
+
+/// Open an existing journal to append to (note, ack), or explain why not.
+func openWriter(_ path: String) throws -> any JournalWriter {
+    try opening(path) { try SQLiteJournal(path: $0) }
+}
+
+private func opening<J>(_ path: String, _ open: (String) throws -> J) throws -> J {
     guard FileManager.default.fileExists(atPath: path) else {
         warn("warroom: no journal at \(path) (start a dashboard with --journal \(path) first)")
         throw ExitCode(2)
     }
     do {
-        return try Journal(path: path, readOnly: readOnly)
+        return try open(path)
     } catch {
         warn("warroom: \(error)")
         throw ExitCode(2)
     }
 }
 
-func fold(_ journal: Journal) throws -> (WarRoomState, [Recorded]) {
+func fold(_ journal: any JournalReader) throws -> (WarRoomState, [Recorded]) {
     let events = try journal.events()
     var state = WarRoomState()
     for e in events { state.apply(e) }
@@ -38,7 +48,7 @@ struct Note: ParsableCommand {
     var text: [String]
 
     func run() throws {
-        let j = try openJournal(journal, readOnly: false)
+        let j = try openWriter(journal)
         let (state, _) = try fold(j)
         let note = text.joined(separator: " ")
         let event = Event.note(text: note, by: by ?? currentUser())
@@ -67,7 +77,7 @@ struct Ack: ParsableCommand {
     var by: String?
 
     func run() throws {
-        let j = try openJournal(journal, readOnly: false)
+        let j = try openWriter(journal)
         let (state, _) = try fold(j)
         let event = Event.acknowledged(by: by ?? currentUser())
         if let refusal = state.refusal(of: event) {
@@ -90,7 +100,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let j = try openJournal(journal, readOnly: true)
+        let j = try openReader(journal)
         let (state, events) = try fold(j)
         let now = Date()
         let report = StatusReport(state: state, eventCount: events.count, lastEvent: events.last?.time, now: now)
@@ -119,7 +129,7 @@ struct Export: ParsableCommand {
     var samples = false
 
     func run() throws {
-        let j = try openJournal(journal, readOnly: true)
+        let j = try openReader(journal)
         let pm = PostMortem(events: try j.events(), now: Date())
         switch format {
         case .markdown: print(pm.markdown(), terminator: "")
@@ -137,7 +147,7 @@ struct JournalStress: ParsableCommand {
     @Option var count = 100_000
 
     func run() throws {
-        let j = try Journal(path: journal)
+        let j = try SQLiteJournal(path: journal)
         for i in 0 ..< count {
             let r = try j.append(.note(text: "stress \(i)", by: "stress"), at: Date())
             let line = "\(r.seq) \(i)\n"

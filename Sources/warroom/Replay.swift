@@ -22,13 +22,13 @@ struct Replay: AsyncParsableCommand {
 
     func run() async throws {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be above 0") }
-        let j = try openJournal(journal, readOnly: true)
+        let j = try openReader(journal)
         let events = try j.events()
         guard let first = events.first, let last = events.last else {
             warn("warroom: \(journal) holds no events")
             throw ExitCode(1)
         }
-        Logs.toFile(log ?? (journal as NSString).deletingLastPathComponent + "/warroom.log")
+        Logs.toFile(log ?? Logs.beside(journal: journal, name: "warroom.log"))
         try DashboardSession.requireTerminal()
         let mailbox = try SnapshotMailbox()
         let label = "REPLAY \(speed == speed.rounded() ? String(Int(speed)) : String(speed))x"

@@ -26,11 +26,14 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let safeName = config.service.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
-        let journalPath = options.journal ?? Journal.defaultDirectory() + "/\(String(safeName)).sqlite"
-        Logs.toFile(options.log ?? (journalPath as NSString).deletingLastPathComponent + "/warroom.log")
+        let journalPath = options.journal ?? SQLiteJournal.defaultDirectory() + "/\(String(safeName)).sqlite"
+        try TakeCommand.prepareFolder(journal: journalPath)
+        Logs.toFile(options.logPath(journal: journalPath))
         let setup = try screen.resolve(config: config)
+        // Before the terminal check: a refusal (who commands, an unsafe journal) needs no terminal to be read.
+        let lease = try await TakeCommand.lease(journal: journalPath, options: options)
         try DashboardSession.requireTerminal()
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run", screen: setup, autoStart: start).run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run", lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: start).run()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }
     }

@@ -26,7 +26,7 @@ struct Screenshot: ParsableCommand {
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
-        let j = try openJournal(journal, readOnly: true)
+        let j = try openReader(journal)
         var state = WarRoomState()
         for e in try j.events() { state.apply(e) }
         let now = state.lastEventTime ?? Date()

@@ -31,25 +31,37 @@ struct Wallboard: AsyncParsableCommand {
             }
         }
         let setup = try screen.resolve(config: loaded)
-        let j = try openJournal(journal, readOnly: true)
-        Logs.toFile(log ?? (journal as NSString).deletingLastPathComponent + "/warroom-wallboard.log")
+        let j = try openReader(journal)
+        Logs.toFile(log ?? Logs.beside(journal: journal, name: "warroom-wallboard.log"))
         try DashboardSession.requireTerminal()
         let mailbox = try SnapshotMailbox()
+        let watchingSince = Date()
         let follower = Task {
             var state = WarRoomState()
             var failed = false
             var posted = false
-            var watch = JournalWatch()
+            var watch = j.makeWatch()
+            var commander: CommanderPresence?
+            var lookedAtLease = ContinuousClock.now - .seconds(10)
             while !Task.isCancelled {
+                // Who commands: a held lease with a fresh heartbeat, looked at every second.
+                var presenceChanged = false
+                if ContinuousClock.now - lookedAtLease >= .seconds(1) {
+                    lookedAtLease = ContinuousClock.now
+                    var seen = SQLiteCommanderLease.presence(journal: journal)
+                    if case .absent(let last, .none) = seen { seen = .absent(last: last, since: watchingSince) }
+                    presenceChanged = seen != commander
+                    commander = seen
+                }
                 do {
                     // Read only when the commander's journal changed (or every 750 ms), as the dashboard does.
-                    let fresh = watch.shouldRead(j) || failed ? try j.events(after: state.lastSeq) : []
+                    let fresh = watch.shouldRead() || failed ? try j.events(after: state.lastSeq) : []
                     for e in fresh { state.apply(e) }
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false
-                    // Only new events wake the screen; its clock ticks on its own.
-                    if !fresh.isEmpty || !posted {
-                        mailbox.post(Snapshot(state: state, publishedAt: Date(), label: "READ-ONLY"))
+                    // Only new events (or news of the commander) wake the screen; its clock ticks on its own.
+                    if !fresh.isEmpty || !posted || presenceChanged {
+                        mailbox.post(Snapshot(state: state, publishedAt: Date(), label: "READ-ONLY", commander: commander))
                         posted = true
                     }
                 } catch {

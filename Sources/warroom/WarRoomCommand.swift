@@ -20,6 +20,23 @@ struct JournalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Show and record commands without sending them.")
     var dryRun = false
+
+    @Flag(name: .long, help: "Ask the commander of this journal for command: its dashboard shows the request and a key grants it; at once when it is no longer running.")
+    var takeOver = false
+
+    @Option(name: .long, help: "Why you take over (recorded with the handoff).")
+    var reason: String?
+
+    /// Why this process asks for command, when it does (`--take-over`).
+    var takeOverReason: String? {
+        takeOver ? (reason ?? "take-over requested by \(currentUser())") : nil
+    }
+
+    /// The log's path: `--log`, else `name` beside the journal (in the
+    /// current folder for a journal named without one, never in `/`).
+    func logPath(journal: String, name: String = "warroom.log") -> String {
+        log ?? Logs.beside(journal: journal, name: name)
+    }
 }
 
 /// The OS user, for "who did it" in the timeline.

@@ -41,7 +41,7 @@ struct CanaryControlEndToEndTests {
         try await tmux.waitFor("the quit confirmation", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
         try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         let rollback = events.compactMap { if case .commandIssued(let r) = $0.event, r.action == .rollback { r } else { nil } }
         #expect(rollback.count == 1)
         #expect(rollback.first?.automatic == true)
@@ -90,7 +90,7 @@ struct CanaryControlEndToEndTests {
         try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
 
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         let rollbacks = events.compactMap { if case .commandIssued(let r) = $0.event, r.action == .rollback { r } else { nil } }
         #expect(rollbacks.count == 1, "the aborted one sent nothing, the repeated key fired once")
         #expect(rollbacks.first?.reason == "error budget burning")

@@ -50,7 +50,7 @@ struct CanarySafetyEndToEndTests {
     }
 
     func commands(_ journal: String) throws -> [CommandRequest] {
-        try Journal(path: journal, readOnly: true).events().compactMap { if case .commandIssued(let r) = $0.event { r } else { nil } }
+        try SQLiteJournalReader(path: journal).events().compactMap { if case .commandIssued(let r) = $0.event { r } else { nil } }
     }
 
     @Test("run on a new journal sends nothing until L starts it; a declared SEV-2 then holds the canary")
@@ -63,7 +63,7 @@ struct CanarySafetyEndToEndTests {
         try await tmux.waitFor("the start prompt", seconds: 30) { $0.contains("Not started: press L to start") && $0.contains("✓ health") }
         // Several holds' worth of time: still nothing sent.
         try await tmux.waitFor("a few analysis intervals", seconds: 30) { _ in
-            ((try? Journal(path: journal, readOnly: true).events().filter { $0.event.kind == "samples" }.count) ?? 0) >= 6
+            ((try? SQLiteJournalReader(path: journal).events().filter { $0.event.kind == "samples" }.count) ?? 0) >= 6
         }
         #expect(try commands(journal).isEmpty, "opening the war room changes no traffic")
         #expect(try simulatorPercent(sim.port) == 0)
@@ -92,7 +92,7 @@ struct CanarySafetyEndToEndTests {
         try tmux.sendKeys("Enter")
         try await tmux.waitFor("the first step", seconds: 20) { $0.contains("canary at 1% (stage 1/4)") }
         #expect(try simulatorPercent(sim.port) == 1)
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         #expect(events.contains { if case .holdsOverridden(_, _, let reason) = $0.event { reason == "SEV-2 is search, not checkout" } else { false } })
         // Held again at the next step: the override lasted one step.
         try await tmux.waitFor("the next step's hold passed", seconds: 30) { $0.contains("Next 5% in 00:00") && $0.contains("held: incident #1 open at SEV-2") }
@@ -156,7 +156,7 @@ struct CanarySafetyEndToEndTests {
         try tmux.sendKeys("Enter")
         try await tmux.waitFor("the rollback", seconds: 10) { $0.contains("canary rolled back: all traffic on stable") }
         // Measured from the journal: issued within the abort window (1 s) plus 1 s of the confirmation.
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         let issued = try #require(events.first { if case .commandIssued(let r) = $0.event { r.action == .rollback } else { false } })
         #expect(issued.time.timeIntervalSince(confirmed) <= 2.0, "rollback issued \(issued.time.timeIntervalSince(confirmed))s after Enter")
         let unknown = events.compactMap { if case .commandFinished(_, let o) = $0.event, o.isUnknown { o.detail } else { nil } }
@@ -194,7 +194,7 @@ struct CanarySafetyEndToEndTests {
         try second.run(["send-keys", "-l", "after the crash"])
         try second.sendKeys("Enter")
         try await second.waitFor("the rollback", seconds: 15) { $0.contains("canary rolled back: all traffic on stable") }
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         #expect(events.contains { if case .commandFinished(_, let o) = $0.event { o.detail == "outcome unknown (warroom restarted while it was in flight)" } else { false } })
         #expect(try simulatorState(port: sim.port)["rolled_back"] as? Bool == true)
         try second.sendKeys("q")
@@ -264,10 +264,10 @@ struct CanarySafetyEndToEndTests {
                 - {tier: Primary, name: Ana Ruiz, handle: "@ana", escalate_after: 15m}
             paging: {program: [/bin/echo, "PAGE {handle}"], timeout: 5s}
             """.write(toFile: path, atomically: true, encoding: .utf8)
-        func samples() -> Int { ((try? Journal(path: journal, readOnly: true).events().filter { $0.event.kind == "samples" }.count) ?? 0) }
+        func samples() -> Int { ((try? SQLiteJournalReader(path: journal).events().filter { $0.event.kind == "samples" }.count) ?? 0) }
         let tmux = try run(binary, config: path, journal: journal)
         try await tmux.waitFor("twelve polls", seconds: 60) { _ in samples() >= 12 }
-        var events = try Journal(path: journal, readOnly: true).events()
+        var events = try SQLiteJournalReader(path: journal).events()
         #expect(!events.contains { $0.event.kind == "threshold_crossed" }, "never 3 s above 5% in a row")
         // Above the line for good, then hovering inside the margin: one crossing, one incident, one page.
         try "0.052".write(toFile: server.file, atomically: true, encoding: .utf8)
@@ -275,7 +275,7 @@ struct CanarySafetyEndToEndTests {
         try "0.052,0.046".write(toFile: server.file, atomically: true, encoding: .utf8)
         let seen = samples()
         try await tmux.waitFor("twelve more polls", seconds: 60) { _ in samples() >= seen + 12 }
-        events = try Journal(path: journal, readOnly: true).events()
+        events = try SQLiteJournalReader(path: journal).events()
         #expect(events.filter { $0.event.kind == "threshold_crossed" }.count == 1)
         #expect(events.filter { $0.event.kind == "incident_opened" }.count == 1)
         #expect(events.filter { $0.event.kind == "page_issued" }.count == 1)

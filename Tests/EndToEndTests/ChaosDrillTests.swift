@@ -94,7 +94,7 @@ struct ChaosDrillTests {
         try await tmux.waitFor("the shell", seconds: 15) { $0.contains("EXIT=0") }
 
         // Nothing lost, nothing half-done.
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         let recordedNotes = Set(events.compactMap { if case .note(let text, _) = $0.event { text } else { nil } })
         for note in notes { #expect(recordedNotes.contains(note), "lost: \(note)") }
         #expect(zip(events, events.dropFirst()).allSatisfy { $1.seq == $0.seq + 1 }, "the journal's sequence has a gap")

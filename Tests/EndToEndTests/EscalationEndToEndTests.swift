@@ -29,7 +29,7 @@ struct EscalationEndToEndTests {
         try await tmux.waitFor("the quit confirmation", seconds: 5) { $0.contains("is open: press q or Ctrl-C again") }
         try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         let pages = events.compactMap { if case .pageIssued(let p) = $0.event { (seq: $0.seq, page: p) } else { nil } }
         let ackSeq = try #require(events.first { $0.event.kind == "acknowledged" }?.seq)
         #expect(pages.filter { $0.seq < ackSeq }.map(\.page.person.name) == ["Ana Ruiz"])

@@ -59,7 +59,7 @@ struct JournalDrillTests {
             }
         }
         #expect(acknowledged.count > 100, "the drill wrote too little to mean anything: \(acknowledged.count)")
-        let journal = try Journal(path: path, readOnly: true)
+        let journal = try SQLiteJournalReader(path: path)
         let events = try journal.events()
         let bySeq = Dictionary(uniqueKeysWithValues: events.map { ($0.seq, $0) })
         for ack in acknowledged {
@@ -100,10 +100,10 @@ struct SharedJournalTests {
         #expect(Date().timeIntervalSince(written) < 1.5)
 
         // A bad note is refused with a reason and nothing is written.
-        let before = try Journal(path: journal, readOnly: true).lastSeq()
+        let before = try SQLiteJournalReader(path: journal).lastSeq()
         let bad = try spawn([binary, "note", "--journal", journal, "bell\u{7}"])
         #expect(bad.status == 1)
-        #expect(try Journal(path: journal, readOnly: true).lastSeq() >= before)
+        #expect(try SQLiteJournalReader(path: journal).lastSeq() >= before)
 
         // kill -9 the dashboard, start it again on the same journal.
         let pid = tmux.display("#{pane_pid}")
@@ -164,7 +164,7 @@ struct FullDiskTests {
             return parts.count == 2 ? Int64(parts[0]) : nil
         }
         #expect(acknowledged.count > 10, "\(acknowledged.count) acknowledged")
-        let events = try Journal(path: path, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: path).events()
         let seqs = Set(events.map(\.seq))
         #expect(acknowledged.allSatisfy { seqs.contains($0) }, "every acknowledged event survived the full disk")
     }
@@ -186,7 +186,7 @@ struct LockedJournalTests {
         let result = try spawn(["/bin/sh", "-c", "'\(binary)' note --journal '\(path)' 'while locked' 2>&1"])
         #expect(result.status != 0)
         #expect(result.output.contains("locked by another process"), "\(result.output)")
-        #expect(try Journal(path: path, readOnly: true).events().count == 3)
+        #expect(try SQLiteJournalReader(path: path).events().count == 3)
     }
 }
 }

@@ -15,7 +15,7 @@ struct WallboardEndToEndTests {
         try await commander.waitFor("the commander", seconds: 20) { $0.contains("canary at 1% (stage 1/4)") }
         let wall = try Tmux(command: "'\(binary)' wallboard --journal '\(journal)'; echo EXIT=$?; sleep 600", width: 120, height: 40)
         try await wall.waitFor("the wallboard", seconds: 20) { $0.contains("READ-ONLY") && $0.contains("canary at 1% (stage 1/4)") }
-        let before = try Journal(path: journal, readOnly: true).events().filter { $0.event.kind != "samples" }.count
+        let before = try SQLiteJournalReader(path: journal).events().filter { $0.event.kind != "samples" }.count
 
         // Every printable key, and the usual control keys, each followed by Enter.
         let printable = (33 ... 126).map { String(UnicodeScalar(UInt8($0))) }.filter { $0 != "q" && $0 != "Q" }
@@ -35,7 +35,7 @@ struct WallboardEndToEndTests {
         _ = try spawn([binary, "note", "--journal", journal, "--by", "scribe", "wallboard check"])
         try await wall.waitFor("the scribe's note on the wallboard", seconds: 1.5) { $0.contains("scribe: wallboard check") }
 
-        let events = try Journal(path: journal, readOnly: true).events()
+        let events = try SQLiteJournalReader(path: journal).events()
         let after = events.filter { $0.event.kind != "samples" }
         let fromKeys = after.dropFirst(before).filter { e in
             switch e.event {

@@ -186,13 +186,16 @@ struct WarRoomLoopbackTests {
                   set_traffic: {webhook: {url: "http://127.0.0.1:\(port)/traffic", body: '{"percent": {percent}}'}}
                 """, file: "t.yaml")
             let path = temporaryJournalPath()
-            let room = try WarRoom(journal: try Journal(path: path),
+            let room = try WarRoom(journal: try SQLiteJournal(path: path),
                                    executor: ConfiguredExecutor(specs: config.commands, client: .shared))
             try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "tester")))
             let snapshots = await room.snapshots()
             let poller = SourcePoller(source: config.sources[0], client: .shared)
             let polling = Task { await poller.run { try? await room.send($0) } }
             try await room.tick()
+            await room.waitForCommands()
+            #expect(sim.canaryPercent == 0, "nothing moves before the launch is started")
+            #expect(try await room.startLaunch(by: "tester", reason: "go") == nil)
             await room.waitForCommands()
             #expect(sim.canaryPercent == 1)
             var seen: Snapshot?
@@ -205,7 +208,7 @@ struct WarRoomLoopbackTests {
             #expect(seen?.state.canary.phase == .progressing)
             // The journal holds the same truth: folding it gives the same timeline.
             var replay = WarRoomState()
-            for r in try Journal(path: path).events() { replay.apply(r) }
+            for r in try SQLiteJournal(path: path).events() { replay.apply(r) }
             let live = await room.snapshot.state
             #expect(replay.timeline == live.timeline)
             #expect(replay.canary == live.canary)

@@ -8,7 +8,7 @@ import WarRoomCore
 struct PagingTests {
     func room(paging: CommandSpec?) throws -> (WarRoom, ManualClock) {
         let clock = ManualClock()
-        let room = try WarRoom(journal: try Journal(path: temporaryJournalPath()), clock: clock, executor: nil,
+        let room = try WarRoom(journal: try SQLiteJournal(path: temporaryJournalPath()), clock: clock, executor: nil,
                                pager: ConfiguredPager(spec: paging, client: .shared))
         return (room, clock)
     }

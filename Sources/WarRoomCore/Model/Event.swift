@@ -142,6 +142,10 @@ public enum Event: Sendable, Codable, Equatable {
     case holdsOverridden(holds: [Hold], by: String, reason: String)
     /// What the traffic controller says is in force.
     case trafficRead(TrafficReading)
+    /// Command of the war room passed from one commander to the next
+    /// (`warroom run --take-over`): granted by the holder, or taken because
+    /// the holder was no longer running.
+    case commandHandedOver(from: CommanderIdentity, to: CommanderIdentity, reason: String, granted: Bool)
 
     /// A short kind name, stored beside the payload for filtering and export.
     public var kind: String {
@@ -172,6 +176,7 @@ public enum Event: Sendable, Codable, Equatable {
         case .holdsChanged: "holds_changed"
         case .holdsOverridden: "holds_overridden"
         case .trafficRead: "traffic_read"
+        case .commandHandedOver: "command_handed_over"
         }
     }
 }

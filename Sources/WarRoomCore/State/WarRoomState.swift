@@ -354,6 +354,10 @@ public struct WarRoomState: Sendable {
         case .note(let text, let by):
             add(recorded, .note, .info, "\(by): \(text)")
 
+        case .commandHandedOver(let from, let to, let reason, let granted):
+            add(recorded, .session, .info, "command handed from \(from.name) to \(to.name)"
+                + (granted ? "" : " (\(from.user)'s warroom was no longer running)") + ": \(reason)")
+
         case .history(let source, let histories):
             for h in histories {
                 series[h.key, default: Series(capacity: seriesCapacity, source: source)].merge(h.points, from: source)

@@ -7,7 +7,7 @@ import WarRoomCore
 /// reducer asks for (commands) run outside and report back as events.
 public actor WarRoom {
     private var state: WarRoomState
-    private let journal: Journal
+    private let journal: any JournalWriter
     private let clock: any WarRoomClock
     private let executor: (any CommandExecutor)?
     private let pager: (any Pager)?
@@ -21,7 +21,7 @@ public actor WarRoom {
     /// Open a war room on a journal, folding what it already holds.
     /// With no executor the war room cannot send commands at all.
     public init(
-        journal: Journal, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
+        journal: any JournalWriter, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
         pager: (any Pager)? = nil, trafficReader: (any TrafficReader)? = nil,
         seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
     ) throws {

@@ -92,6 +92,8 @@ public struct Dashboard: Sendable {
     public var viewers: Viewers?
     /// A wallboard: a large banner over the panes, readable across the room.
     public var distance = false
+    /// Another commander asking for this war room (`run --take-over`).
+    public var takeOverRequest: TakeOverRequest?
 
     static let filters: [TimelineEntry.Kind?] = [nil, .note, .incident, .threshold, .alert, .command, .canary, .source]
 
@@ -176,6 +178,9 @@ public struct Dashboard: Sendable {
         case .promoteFull: arm(.promote(percent: 100), state: state, now: now)
         case .pause: arm(.pause, state: state, now: now)
         case .resume: arm(.resume, state: state, now: now)
+        case .handOver:
+            if takeOverRequest != nil { return .handOver }
+            flash = Flash(text: "nobody is asking for command (they would run `warroom run --take-over`)", isError: true, until: now + 5)
         case .filter: cycleFilter()
         case .scrollDown: scroll += 1
         case .scrollUp: scroll = max(0, scroll - 1)
@@ -328,13 +333,21 @@ public struct Dashboard: Sendable {
         let (headerRow, rest) = grid.bounds.splitTop(1)
         let body = Rect(x: rest.x, y: rest.y, width: rest.width, height: rest.height - 1)
         let footerRow = Rect(x: 0, y: height - 1, width: width, height: 1)
-        Header(context: context, waiting: snapshot == nil, label: snapshot?.label ?? (readOnly ? "READ-ONLY" : nil), viewers: viewers)
+        Header(context: context, waiting: snapshot == nil, label: snapshot?.label ?? (readOnly ? "READ-ONLY" : nil), viewers: viewers,
+               noCommanderSince: snapshot?.commander?.noCommanderSince(now: now, watchingSince: snapshot?.publishedAt ?? now))
             .render(in: headerRow, into: &grid)
         if let prompt {
             PromptLine(prompt: prompt).render(in: footerRow, into: &grid)
         } else if let flash, flash.until > now {
             grid.fill(footerRow, role: flash.isError ? .danger : .footer)
             grid.put(" " + flash.text, in: footerRow, role: flash.isError ? .danger : .footerKey)
+        } else if let request = takeOverRequest, !readOnly {
+            grid.fill(footerRow, role: .danger)
+            grid.put(" ⚑ \(request.by.name) asks for command: \(request.reason) · \(keyMap.label(.handOver).split(separator: " ").first ?? "H") hands it over and closes this screen",
+                     in: footerRow, role: .danger)
+        } else if readOnly, let since = snapshot?.commander?.noCommanderSince(now: now, watchingSince: snapshot?.publishedAt ?? now) {
+            grid.fill(footerRow, role: .danger)
+            grid.put(" ✖ NO COMMANDER since \(Format.wallTime(since)) UTC: no warroom runs this war room; nothing is stepped, sent or paged", in: footerRow, role: .danger)
         } else if readOnly {
             grid.fill(footerRow, role: .footer)
             grid.put(" READ-ONLY: following the journal; no key changes anything", in: footerRow, role: .footer)
@@ -462,6 +475,8 @@ struct Header {
     let waiting: Bool
     var label: String? = nil
     var viewers: Viewers? = nil
+    /// A follower's loudest news: nobody commands this war room.
+    var noCommanderSince: Date? = nil
 
     func render(in area: Rect, into grid: inout Grid) {
         let state = context.state
@@ -471,6 +486,9 @@ struct Header {
         grid.fill(area, role: base)
         var x = grid.put(" WARROOM ", in: area, role: .badge)
         if let label { x += grid.put(" \(label) ", in: area, dx: x, role: .danger) }
+        if let since = noCommanderSince {
+            x += grid.put(" ✖ NO COMMANDER since \(Format.wallTime(since)) ", in: area, dx: x + 1, role: .danger) + 1
+        }
         x += grid.put(" " + (state.session?.service ?? (waiting ? "starting…" : "no session")) + " ", in: area, dx: x, role: base)
         x += grid.put("│ ", in: area, dx: x, role: base)
         x += grid.put("\(severity.glyph) \(severity.label) ", in: area, dx: x, role: severity == .none ? base : .badge)

@@ -29,6 +29,8 @@ public enum Intent: Sendable, Equatable {
     case startLaunch(reason: String)
     /// Lift the holds until the next step (O, armed), with a reason.
     case overrideHolds(reason: String)
+    /// Hand command to the commander asking for it (`warroom run --take-over`).
+    case handOver
 }
 
 /// What the dashboard needs to show and arm commands. Read-only screens have none.

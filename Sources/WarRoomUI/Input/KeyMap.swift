@@ -6,6 +6,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case quit, help, note, declare, status, severity, role, acknowledge, pin
     case rollback, traffic, promote, promoteFull = "promote_full", pause, resume
     case start, override
+    case handOver = "hand_over"
     case filter, scrollDown = "scroll_down", scrollUp = "scroll_up", pageDown = "page_down", pageUp = "page_up", newest
 
     public var help: String {
@@ -27,6 +28,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
         case .resume: "resume the canary (with a reason)"
         case .start: "start the launch: the first step (armed)"
         case .override: "override the holds until the next step (armed, with a reason)"
+        case .handOver: "hand command to the warroom asking (run --take-over)"
         case .filter: "filter the timeline by kind"
         case .scrollDown: "scroll the timeline down (older)"
         case .scrollUp: "scroll the timeline up (newer)"
@@ -54,6 +56,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
         case .promoteFull: "full"
         case .pause: "pause"
         case .resume: "resume"
+        case .handOver: nil
         case .filter: "filter"
         case .scrollDown, .scrollUp, .pageDown, .pageUp, .newest, .start, .override: nil
         }
@@ -74,7 +77,7 @@ public struct KeyMap: Sendable, Equatable {
         .quit: [.char("q"), .char("Q")], .help: [.char("?")], .note: [.char("n")], .declare: [.char("D")],
         .status: [.char("s")], .severity: [.char("S")], .role: [.char("a")], .acknowledge: [.char("A")],
         .pin: [.char("p")], .rollback: [.char("r")], .traffic: [.char("t")], .promote: [.char(">")],
-        .promoteFull: [.char("F")], .pause: [.char("z")], .resume: [.char("u")], .filter: [.char("f")],
+        .promoteFull: [.char("F")], .handOver: [.char("H")], .pause: [.char("z")], .resume: [.char("u")], .filter: [.char("f")],
         .scrollDown: [.down, .char("j")], .scrollUp: [.up, .char("k")], .pageDown: [.pageDown], .pageUp: [.pageUp],
         .newest: [.home, .char("g")], .start: [.char("L")], .override: [.char("O")],
     ]

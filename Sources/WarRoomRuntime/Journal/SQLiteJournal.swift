@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+import WarRoomCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The append-only event log in one SQLite file (WAL), written by the
+/// commander's war room, `note` and `ack`. Several processes may open one
+/// journal at once; followers that only read open a `SQLiteJournalReader`.
+public final class SQLiteJournal: JournalWriter {
+    /// The on-disk format this build writes. Older formats are migrated;
+    /// newer ones are refused, never touched.
+    public static let formatVersion = 1
+
+    public let path: String
+    public var location: String { path }
+    private let pool: DatabasePool
+
+    /// Open (creating if needed: its folder 0700, the file 0600) the journal at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty {
+                do { try PrivateDirectory.create(dir) } catch {
+                    throw JournalError(path: path, reason: "cannot create its folder: \(error)")
+                }
+            }
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if fd < 0 && errno != EEXIST {
+                throw JournalError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+            }
+            if fd >= 0 { close(fd) }
+        }
+        guard fm.isReadableFile(atPath: path) else {
+            throw JournalError(path: path, reason: "not readable by this user")
+        }
+        try Self.refuseNewer(path: path)
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            // GRDB's DatabasePool sets `synchronous = NORMAL` on its writer
+            // connection when it turns WAL on (Database.setUpWALMode, after any
+            // prepareDatabase hook), which syncs the log only at checkpoints.
+            // The writer is one connection for the pool's life: set FULL on it
+            // now, after GRDB, and read it back rather than trust it.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                guard level == 2 else {
+                    throw JournalError(path: path, reason: "SQLite kept synchronous = \(level.map(String.init) ?? "?") (FULL is 2); refusing to write without an fsync per commit")
+                }
+            }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+        try migrate()
+    }
+
+    /// `PRAGMA synchronous` as the writer connection has it (2 is FULL).
+    func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Look at an existing file read-only first, so a journal from a newer
+    /// warroom is never opened for writing at all.
+    private static func refuseNewer(path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        let version: Int
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+        if version > formatVersion {
+            throw JournalError(path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(formatVersion)); refusing to touch it")
+        }
+    }
+
+    private func migrate() throws {
+        do {
+            try pool.write { db in
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let hasEvents = try db.tableExists("events")
+                if version > Self.formatVersion {
+                    throw JournalError(path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(Self.formatVersion)); refusing to touch it")
+                }
+                if version == 0 {
+                    if hasEvents {
+                        throw JournalError(path: path, reason: "has an events table but no warroom format version; not a warroom journal")
+                    }
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                    if !tables.isEmpty {
+                        throw JournalError(path: path, reason: "is an SQLite database that is not a warroom journal (tables: \(tables.joined(separator: ", ")))")
+                    }
+                    try db.execute(sql: """
+                        CREATE TABLE events (
+                            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                            time REAL NOT NULL,
+                            kind TEXT NOT NULL,
+                            payload TEXT NOT NULL
+                        );
+                        CREATE INDEX events_kind ON events(kind);
+                        PRAGMA user_version = \(Self.formatVersion);
+                        """)
+                }
+            }
+        } catch let error as JournalError {
+            throw error
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    /// Append events durably, in order, in one transaction; returns them as recorded.
+    /// The commit (and so its fsync) happens before this returns.
+    @discardableResult
+    public func append(_ events: [(time: Date, event: Event)]) throws -> [Recorded] {
+        guard !events.isEmpty else { return [] }
+        do {
+            return try pool.write { db in
+                var out: [Recorded] = []
+                out.reserveCapacity(events.count)
+                for (time, event) in events {
+                    let payload = String(decoding: try SQLiteJournalRows.encoder.encode(event), as: UTF8.self)
+                    let stored = time.timeIntervalSince1970
+                    try db.execute(
+                        sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)",
+                        arguments: [stored, event.kind, payload])
+                    // The time as any reader will decode it, so live state and replay agree to the bit.
+                    out.append(Recorded(seq: db.lastInsertedRowID, time: Date(timeIntervalSince1970: stored), event: event))
+                }
+                return out
+            }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func events(after: Int64, limit: Int?) throws -> [Recorded] {
+        do {
+            return try pool.read { db in try SQLiteJournalRows.events(db, after: after, limit: limit, path: path) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func lastSeq() throws -> Int64 {
+        do {
+            return try pool.read { db in try SQLiteJournalRows.lastSeq(db) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func fileStamp() -> SQLiteFileStamp { SQLiteFileStamp(path: path) }
+
+    public func makeWatch() -> any JournalWatching { JournalWatch(path: path) }
+
+    /// Where a journal goes when none is named: `$XDG_STATE_HOME/warroom/`.
+    public static func defaultDirectory() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let state = env["XDG_STATE_HOME"], !state.isEmpty { return state + "/warroom" }
+        let home = env["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/state/warroom"
+    }
+}
+
+/// What both SQLite sides share: the row format and the wording of errors.
+enum SQLiteJournalRows {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        return d
+    }()
+
+    static func events(_ db: Database, after: Int64, limit: Int?, path: String) throws -> [Recorded] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            arguments: [after, limit ?? -1])
+        return try rows.map { row in
+            let seq: Int64 = row["seq"]
+            let payload: String = row["payload"]
+            do {
+                let event = try decoder.decode(Event.self, from: Data(payload.utf8))
+                return Recorded(seq: seq, time: Date(timeIntervalSince1970: row["time"]), event: event)
+            } catch {
+                throw JournalError(path: path, reason: "event \(seq) cannot be read: \(error)")
+            }
+        }
+    }
+
+    static func lastSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+    }
+
+    static func explain(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "locked by another process for too long (\(error.message ?? "busy"))"
+        case .SQLITE_FULL: "the disk is full; nothing already recorded is lost"
+        case .SQLITE_READONLY: "read-only: \(error.message ?? "cannot write")"
+        case .SQLITE_NOTADB: "not an SQLite database"
+        case .SQLITE_CORRUPT: "damaged: \(error.message ?? "corrupt")"
+        case .SQLITE_CANTOPEN: "cannot be opened: \(error.message ?? "")"
+        case .SQLITE_PERM, .SQLITE_AUTH: "permission denied"
+        default: error.message ?? "\(error)"
+        }
+    }
+}
