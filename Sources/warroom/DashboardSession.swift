@@ -30,7 +30,7 @@ struct DashboardSession {
         let logger = Logger(label: "warroom")
         signal(SIGPIPE, SIG_IGN)
         let journal = try Journal(path: journalPath)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = WarRoomHTTPClient()
         let executor: any CommandExecutor = config.dryRun
             ? DryRunExecutor(specs: config.commands)
             : ConfiguredExecutor(specs: config.commands, client: client)

@@ -33,6 +33,9 @@ public struct SessionInfo: Sendable, Codable, Equatable {
     /// "demo", "run".
     public var mode: String
     public var startedBy: String
+    /// The manual rollback as a shell line (secrets masked), for `status` when
+    /// warroom itself is down (absent in journals before it was recorded).
+    public var breakGlass: String?
 
     public init(
         service: String, rules: SeverityRules, plan: CanaryPlan, roster: Roster,

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import WarRoomCore
+import WarRoomRuntime
+import WarRoomTestSupport
+
+extension EndToEnd {
+@Suite("Break glass: the manual rollback when warroom is down", .serialized)
+struct BreakGlassEndToEndTests {
+    static let config = """
+        service: checkout-api
+        sources:
+          - {name: h, kind: health, url: "http://127.0.0.1:9/health"}
+        commands:
+          rollback:
+            webhook:
+              url: "https://deploy.example/rollback?service={service}&token=tok-in-file"
+              body: '{"service": "{service}", "reason": "{reason}"}'
+              headers_from_env: {X-Deploy-Token: DEPLOY_TOKEN}
+        """
+
+    @Test("status (from the journal, or with --config) and check print the exact manual rollback, secrets masked")
+    func statusAndCheck() throws {
+        let binary = try warroomBinary()
+        let path = temporaryPath("launch.yaml")
+        try Self.config.write(toFile: path, atomically: true, encoding: .utf8)
+        let expected = #"curl -sS -X POST -H "X-Deploy-Token: $DEPLOY_TOKEN" -H 'Content-Type: application/json' --data '{"service": "checkout-api", "reason": "manual rollback: warroom down"}' 'https://deploy.example/rollback?service=checkout-api&token=***'"#
+
+        let check = try spawn([binary, "check", "--config", path])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("manual rollback (if warroom is down): " + expected), "\(check.output)")
+
+        // A journal whose session recorded it: status needs no config, as when the commander's machine is gone.
+        let journal = temporaryPath("launch.sqlite")
+        let loaded = try ConfigLoader.load(path: path)
+        _ = try Journal(path: journal).append(.sessionStarted(loaded.sessionInfo(mode: "run", startedBy: "ana")), at: Date())
+        let status = try spawn([binary, "status", "--journal", journal])
+        #expect(status.status == 0)
+        #expect(status.output.contains("rollback  " + expected), "\(status.output)")
+        #expect(!status.output.contains("tok-in-file"))
+        let json = try spawn([binary, "status", "--journal", journal, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect(object?["manual_rollback"] as? String == expected)
+        let fromConfig = try spawn([binary, "status", "--journal", journal, "--config", path])
+        #expect(fromConfig.output.contains("rollback  " + expected))
+    }
+
+    @Test("check refuses a URL with a password, naming file, line and field, without printing it")
+    func userinfo() throws {
+        let binary = try warroomBinary()
+        let path = temporaryPath("bad.yaml")
+        try Self.config.replacingOccurrences(of: "https://deploy.example", with: "https://ops:hunter2@deploy.example")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try spawn(["/bin/sh", "-c", "'\(binary)' check --config '\(path)' 2>&1"])
+        #expect(check.status == 2)
+        #expect(check.output.contains("\(path):7:"), "\(check.output)")
+        #expect(check.output.contains("commands.rollback.webhook.url: a user name or password in the URL (https://***@deploy.example/"), "\(check.output)")
+        #expect(!check.output.contains("hunter2"))
+    }
+}
+}
