@@ -81,7 +81,9 @@ public enum Redact {
                 guard c.isASCII, c.isLetter || c.isNumber || c == "+" || c == "-" || c == "." else { break }
                 start = before
             }
-            let end = rest[sep.upperBound...].firstIndex { $0.isWhitespace || "\"'<>`".contains($0) } ?? rest.endIndex
+            var end = rest[sep.upperBound...].firstIndex { $0.isWhitespace || "\"'<>`".contains($0) } ?? rest.endIndex
+            // Punctuation that ends a sentence is not part of the URL ("redirect to http://h/x: not followed").
+            while end > sep.upperBound, ".,;:!?)]}".contains(rest[rest.index(before: end)]) { end = rest.index(before: end) }
             result += rest[..<start]
             result += url(String(rest[start ..< end]))
             rest = rest[end...]

@@ -15,12 +15,13 @@ public struct ConfiguredExecutor: CommandExecutor {
     let specs: [String: CommandSpec]
     let client: WarRoomHTTPClient
     let clock: any WarRoomClock
-    let environment: [String: String]
+    let environment: [String: String]?
 
-    /// `environment` is warroom's own; a program gets only its base names and
-    /// what its `env:` names, a webhook reads its header and URL secrets from it.
+    /// `environment` is warroom's own (nil: read at each command, so a rotated
+    /// variable is used); a program gets only its base names and what its
+    /// `env:` names, a webhook reads its header and URL secrets from it.
     public init(specs: [String: CommandSpec], client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String]? = nil) {
         self.specs = specs
         self.client = client
         self.clock = clock
@@ -34,7 +35,8 @@ public struct ConfiguredExecutor: CommandExecutor {
             }
             return CommandOutcome(succeeded: false, detail: "no \(request.action.name) command configured", duration: 0)
         }
-        return await spec.run(values: Placeholders.values(for: request, service: service), client: client, clock: clock, environment: environment)
+        return await spec.run(values: Placeholders.values(for: request, service: service), client: client, clock: clock,
+                              environment: environment ?? ProcessInfo.processInfo.environment)
     }
 }
 
@@ -129,8 +131,8 @@ public protocol Pager: Sendable {
 public struct ConfiguredPager: Pager {
     let spec: CommandSpec?
     let client: WarRoomHTTPClient
-    let environment: [String: String]
-    public init(spec: CommandSpec?, client: WarRoomHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    let environment: [String: String]?
+    public init(spec: CommandSpec?, client: WarRoomHTTPClient, environment: [String: String]? = nil) {
         self.spec = spec
         self.client = client
         self.environment = environment
@@ -138,7 +140,8 @@ public struct ConfiguredPager: Pager {
 
     public func page(_ request: PageRequest, service: String) async -> CommandOutcome {
         guard let spec else { return CommandOutcome(succeeded: false, detail: "no paging command configured", duration: 0) }
-        return await spec.run(values: Placeholders.values(for: request, service: service), client: client, environment: environment)
+        return await spec.run(values: Placeholders.values(for: request, service: service), client: client,
+                              environment: environment ?? ProcessInfo.processInfo.environment)
     }
 }
 

@@ -540,13 +540,13 @@ struct HelpOverlay {
             }
         }
         if let breakGlass, inner.height > extra + 1 {
-            // Wrapped over two rows: it is the line to paste when warroom is down.
-            let room = inner.width - 2
-            grid.put("If warroom is down, roll back by hand:", in: inner, row: inner.height - 4, dx: 1, role: .danger)
-            grid.put(TextWidth.truncate(breakGlass, to: room), in: inner, row: inner.height - 3, dx: 1, role: .accent)
-            if TextWidth.of(breakGlass) > room {
-                grid.put(TextWidth.truncate(String(breakGlass.dropFirst(max(0, room - 1))), to: room), in: inner, row: inner.height - 2, dx: 1, role: .accent)
-            }
+            // Cut into two rows, nothing dropped: the two rows together are the
+            // line to paste when warroom is down (`warroom status` prints it whole).
+            let room = max(1, inner.width - 2)
+            grid.put("If warroom is down, roll back by hand (also in `warroom status`):", in: inner, row: inner.height - 4, dx: 1, role: .danger)
+            let first = String(breakGlass.prefix(room)), rest = String(breakGlass.dropFirst(room))
+            grid.put(first, in: inner, row: inner.height - 3, dx: 1, role: .accent)
+            if !rest.isEmpty { grid.put(TextWidth.truncate(rest, to: room), in: inner, row: inner.height - 2, dx: 1, role: .accent) }
         }
         grid.put("Any key closes this help. Rebind in the config by the names on the right: keys: {rollback: R}", in: inner, row: inner.height - 1, dx: 1, role: .dim)
     }
