@@ -203,6 +203,55 @@ struct SecretsTests {
     }
 }
 
+@Suite("Secrets never reach the journal", .serialized)
+struct JournalSecretsTests {
+    @Test("a webhook that echoes its token, a redirect with token=, a dry run: the journal file holds none of the secrets")
+    func journalBytes() async throws {
+        let router = Router()
+        router.post("echo") { request, _ -> Response in
+            // A careless deploy API that echoes the request's headers back.
+            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "got token \(request.headers.first { $0.name.canonicalName == "x-deploy-token" }?.value ?? "none")")))
+        }
+        try await withServer(router) { port in
+            try await withRedirector(to: "http://127.0.0.1:\(port)") { redirector in
+                let config = try ConfigLoader.parse("""
+                    service: api
+                    sources: [{name: h, kind: health, url: "http://127.0.0.1:\(redirector)/health", interval: 200ms, timeout: 1s}]
+                    commands:
+                      rollback:
+                        webhook: {url: "http://127.0.0.1:\(port)/echo?token=file-token-77", headers_from_env: {X-Deploy-Token: WR_HOOK}}
+                    """, file: "j.yaml")
+                let env = ["WR_HOOK": "hook-9b2d5e11-secret"]
+                let path = temporaryJournalPath()
+                let room = try WarRoom(journal: try Journal(path: path),
+                                       executor: ConfiguredExecutor(specs: config.commands, client: .shared, environment: env))
+                try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "ana")))
+                let poller = SourcePoller(source: config.sources[0], client: .shared, environment: env)
+                let polling = Task { await poller.run { try? await room.send($0) } }
+                #expect(try await room.issue(.rollback, by: "ana", reason: "errors up") == nil)
+                await room.waitForCommands()
+                try await waitUntil { await !room.snapshot.state.sourcesDown.isEmpty }
+                polling.cancel()
+                await polling.value
+                let finished = try Journal(path: path).events().compactMap { r -> CommandOutcome? in
+                    if case .commandFinished(_, let outcome) = r.event { return outcome } else { return nil }
+                }
+                #expect(finished.first?.output == "got token ***", "\(finished)")
+                let dry = await DryRunExecutor(specs: config.commands).run(CommandRequest(id: 9, action: .rollback, by: "ana", reason: "r", automatic: false), service: "api")
+                #expect(dry.output == "POST http://127.0.0.1:\(port)/echo?token=*** [X-Deploy-Token: ***]")
+                // Every byte on disk: the database and its WAL.
+                var bytes = Data()
+                for file in [path, path + "-wal"] { bytes += (FileManager.default.contents(atPath: file) ?? Data()) }
+                let text = String(decoding: bytes, as: UTF8.self)
+                #expect(text.contains("errors up"), "the journal was read")
+                for secret in ["hook-9b2d5e11-secret", "file-token-77", "abc123secret"] {
+                    #expect(!text.contains(secret), "\(secret) is in the journal")
+                }
+            }
+        }
+    }
+}
+
 @Suite("Config: secrets in URLs, env:, matchers:")
 struct SecretConfigTests {
     func errors(_ yaml: String) -> [String] {
