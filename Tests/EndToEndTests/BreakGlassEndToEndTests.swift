@@ -59,3 +59,27 @@ struct BreakGlassEndToEndTests {
     }
 }
 }
+
+extension EndToEnd {
+@Suite("Secrets in the log", .serialized)
+struct LogMaskingEndToEndTests {
+    @Test("a line logged with a URL holding a password or token= reaches warroom.log masked")
+    func logMasked() async throws {
+        let binary = try warroomBinary()
+        let journal = temporaryPath("log.sqlite")
+        let log = (journal as NSString).deletingLastPathComponent + "/warroom.log"
+        let tmux = try Tmux(command: "'\(binary)' demo --scenario calm --journal '\(journal)'; echo EXIT=$?; sleep 600")
+        try await tmux.waitFor("the demo", seconds: 30) { $0.contains("canary at 1%") }
+        // Every intent is logged; a note with a pasted link is one.
+        try tmux.sendKeys("n")
+        try tmux.run(["send-keys", "-l", "see https://ana:hunter2@grafana.example/d/x?token=glsa-77aa&from=now-1h"])
+        try tmux.sendKeys("Enter")
+        try await tmux.waitFor("the note", seconds: 5) { $0.contains("see https://") }
+        try tmux.sendKeys("q")
+        try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=") }
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.contains("https://***@grafana.example/d/x?token=***&from=now-1h"), "\(text.suffix(2000))")
+        #expect(!text.contains("hunter2") && !text.contains("glsa-77aa"))
+    }
+}
+}

@@ -314,9 +314,12 @@ struct BoundedFeedTests {
         let notes = events.compactMap { if case .note(let text, _) = $0 { text } else { nil } }
         #expect(notes.contains { $0.contains("21 alerts, more than max_alerts 5") }, "\(notes)")
         #expect(notes.contains { $0.contains("max_annotation_length 100") }, "\(notes)")
+        // What run() hands to the log, once each.
+        #expect(memory.takeNotices().count == 2)
         // Said once, not every poll.
         let again = try await poller.poll(memory)
         #expect(!again.contains { if case .note = $0 { true } else { false } })
+        #expect(memory.takeNotices().isEmpty)
         let (_, probeNotes) = try await poller.alerts()
         #expect(probeNotes.count == 2, "probe prints the caps too: \(probeNotes)")
     }
