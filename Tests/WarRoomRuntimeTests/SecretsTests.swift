@@ -183,6 +183,22 @@ struct SecretsTests {
         #expect(ReasonRules.problem(with: "errors up") == nil)
     }
 
+    @Test("what the armed preview shows is what is sent: a promote through set_traffic, the body byte for byte")
+    func previewIsSent() async throws {
+        try await withFaultyServer { port in
+            let specs: [String: CommandSpec] = [
+                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: #"{"percent": {percent}, "reason": "{reason}"}"#,
+                                        headers: [:], timeout: 5)]
+            let reason = #"checks "green" {contact}"#
+            let preview = CommandSpec.preview(.promote(percent: 25), reason: reason, by: "ana", service: "api", in: specs)
+            let outcome = await ConfiguredExecutor(specs: specs, client: .shared)
+                .run(CommandRequest(id: 1, action: .promote(percent: 25), by: "ana", reason: reason, automatic: false), service: "api")
+            #expect(outcome.succeeded)
+            #expect(outcome.output == #"{"percent": 25, "reason": "checks \"green\" {contact}"}"#)
+            #expect(preview == "POST http://127.0.0.1:\(port)/echo " + outcome.output)
+        }
+    }
+
     @Test("a webhook whose URL is a secret reads it from url_env at send time, and shows only where it comes from")
     func secretURL() async throws {
         try await withRecorder { port, log in
