@@ -83,3 +83,32 @@ struct LogMaskingEndToEndTests {
     }
 }
 }
+
+extension EndToEnd {
+@Suite("probe against a shared Alertmanager", .serialized)
+struct ProbeAlertmanagerEndToEndTests {
+    @Test("probe --matcher reads only our alerts and prints a note when a cap cuts an annotation")
+    func matchersAndCaps() async throws {
+        let binary = try warroomBinary()
+        guard let am = try startAlertmanager() else { return }
+        let base = "http://127.0.0.1:\(am.port)"
+        try await am.waitReady(base + "/-/ready")
+        let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        try await post(base + "/api/v2/alerts", json: """
+            [{"labels": {"alertname": "SearchDown", "severity": "critical", "team": "search"}, "endsAt": "\(future)"},
+             {"labels": {"alertname": "CheckoutSlow", "severity": "warning", "team": "payments"},
+              "annotations": {"summary": "\(String(repeating: "s", count: 1500))"}, "endsAt": "\(future)"}]
+            """)
+        var out = ""
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            out = try spawn([binary, "probe", base, "--kind", "alertmanager", "--matcher", #"team="payments""#]).output
+            if out.contains("CheckoutSlow") { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(out.contains("1 alert\n"), "\(out)")
+        #expect(!out.contains("SearchDown"))
+        #expect(out.contains("note    1 annotation longer than max_annotation_length 1000 cut"), "\(out)")
+    }
+}
+}
