@@ -37,7 +37,7 @@ struct DashboardSession {
         signal(SIGPIPE, SIG_IGN)
         defer { self.lease.release() }
         let journal = try SQLiteJournal(path: journalPath)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = WarRoomHTTPClient()
         let executor: any CommandExecutor = config.dryRun
             ? DryRunExecutor(specs: config.commands)
             : ConfiguredExecutor(specs: config.commands, client: client)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import WarRoomRuntime
+import WarRoomCore
 
 /// Logs to a file, never to the screen: ncurses owns the terminal.
 struct FileLogHandler: LogHandler {
@@ -36,7 +37,8 @@ struct FileLogHandler: LogHandler {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
         let meta = all.isEmpty ? "" : " " + all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
-        sink.write("\(time) \(event.level) \(label):\(meta) \(event.message)\n")
+        // URLs in a log line are masked (userinfo, secret query values), whatever logged them.
+        sink.write(Redact.text("\(time) \(event.level) \(label):\(meta) \(event.message)") + "\n")
     }
 }
 

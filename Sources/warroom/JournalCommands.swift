@@ -99,11 +99,22 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON for scripts and chat bots.")
     var json = false
 
+    @Option(help: "The war room's config: the manual rollback is printed from it (else as the journal's session recorded it).")
+    var config: String?
+
     func run() throws {
         let j = try openReader(journal)
         let (state, events) = try fold(j)
         let now = Date()
-        let report = StatusReport(state: state, eventCount: events.count, lastEvent: events.last?.time, now: now)
+        var report = StatusReport(state: state, eventCount: events.count, lastEvent: events.last?.time, now: now)
+        if let config {
+            do {
+                report.breakGlass = try ConfigLoader.load(path: config).breakGlass(by: currentUser())
+            } catch let errors as ConfigErrors {
+                warn(errors.description)
+                throw ExitCode(2)
+            }
+        }
         if json {
             let data = try JSONSerialization.data(withJSONObject: report.json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))

@@ -12,7 +12,9 @@ struct Probe: AsyncParsableCommand {
         discussion: """
             For prometheus the URL is a query URL, e.g.
               warroom probe --kind prometheus 'http://127.0.0.1:9090/api/v1/query?query=sum(rate(http_requests_total[1m]))'
-            For alertmanager it is the server's address (http://127.0.0.1:9093); /api/v2/alerts is read.
+            For alertmanager it is the server's address (http://127.0.0.1:9093); /api/v2/alerts is read,
+            with each --matcher 'team="payments"' sent as filter=.
+            Redirects are never followed: a 3xx answer is an error naming where it pointed.
             Credentials: --bearer-token-env NAME, --header-env 'Header=NAME'. Values are never printed.
             Exit status: 0 when the source answered and everything in it was read, 1 otherwise.
             """)
@@ -37,6 +39,9 @@ struct Probe: AsyncParsableCommand {
     @Option(help: "A request header from an environment variable: 'X-Scope-OrgID=TENANT'. Repeatable.")
     var headerEnv: [String] = []
 
+    @Option(help: "For alertmanager: a label matcher sent as filter=, e.g. 'team=\"payments\"'. Repeatable.")
+    var matcher: [String] = []
+
     func run() async throws {
         var auth = SourceAuth(bearer: bearerTokenEnv.map { .env($0) })
         for pair in headerEnv {
@@ -53,7 +58,8 @@ struct Probe: AsyncParsableCommand {
         }
         var source = SourceConfig(name: "probe", kind: sourceKind, interval: max(interval, 0.1), timeout: timeout)
         source.auth = auth
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        source.matchers = matcher
+        let client = WarRoomHTTPClient()
         let poller = SourcePoller(source: source, client: client)
         var failed = false
         do {
@@ -64,7 +70,7 @@ struct Probe: AsyncParsableCommand {
                 for s in reading.samples { print(line(s)) }
                 if reading.samples.isEmpty { print("no values (every field absent or null)") }
             case .scrape:
-                let (families, format) = try await poller.scrape()
+                let (families, format, _) = try await poller.scrape(all: true)
                 print("format  \(format == .openMetrics100 ? "OpenMetrics 1.0" : "Prometheus text 0.0.4"), \(families.count) families, \(families.reduce(0) { $0 + $1.samples.count }) samples: valid")
                 let counters = try ScrapeReader.counters(families, mapping: ScrapeMapping())
                 for (cohort, c) in counters.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -85,8 +91,9 @@ struct Probe: AsyncParsableCommand {
                 for w in response.warnings { print("warning \(w)") }
                 for i in response.infos { print("info    \(i)") }
             case .alertmanager:
-                let alerts = try await poller.alerts()
+                let (alerts, notes) = try await poller.alerts()
                 print("\(alerts.count) alert\(alerts.count == 1 ? "" : "s")")
+                for n in notes { print("note    \(n)") }
                 let map = AlertSeverityMap()
                 for a in alerts.sorted(by: { ($0.startsAt ?? .distantPast) < ($1.startsAt ?? .distantPast) }) {
                     let state = a.isSilenced ? "silenced" : a.isInhibited ? "inhibited" : a.state.rawValue
@@ -95,13 +102,13 @@ struct Probe: AsyncParsableCommand {
                 }
             }
         } catch let failure as PollFailure {
-            warn("warroom probe: \(url): \(failure.reason)")
+            warn("warroom probe: \(Redact.url(url)): \(poller.masked(failure.reason))")
             if kind == .health, failure.reason.hasPrefix("bad health JSON: not valid JSON"), url.hasSuffix("/metrics") {
                 warn("  (a /metrics page is Prometheus text: try --kind scrape)")
             }
             failed = true
         } catch let missing as ScrapeReader.Missing {
-            warn("warroom probe: \(url): \(missing)")
+            warn("warroom probe: \(Redact.url(url)): \(missing)")
             failed = true
         }
         try? await client.shutdown()

@@ -78,6 +78,7 @@ struct Check: ParsableCommand {
             print("  severity error rate \(Format.percent(c.rules.errorRate.sev3))/\(Format.percent(c.rules.errorRate.sev2))/\(Format.percent(c.rules.errorRate.sev1)), latency \(Format.latency(c.rules.latency.sev3))/\(Format.latency(c.rules.latency.sev2))/\(Format.latency(c.rules.latency.sev1)) for SEV-3/2/1")
             print("  roster   \(c.roster.tiers.map { "\($0.name): \($0.person.name)" }.joined(separator: ", "))")
             print("  commands \(c.commands.keys.sorted().joined(separator: ", ").nonEmpty ?? "none (the canary will pause at its first step)")")
+            print("  manual rollback (if warroom is down): \(c.breakGlass(by: currentUser()))")
         } catch let errors as ConfigErrors {
             warn(errors.description)
             warn("\(errors.errors.count) problem\(errors.errors.count == 1 ? "" : "s") in \(config)")

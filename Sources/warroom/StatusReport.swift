@@ -7,6 +7,10 @@ struct StatusReport {
     let eventCount: Int
     let lastEvent: Date?
     let now: Date
+    /// The manual rollback (from `--config`, else as the session recorded it).
+    var breakGlass: String? = nil
+
+    var manualRollback: String { breakGlass ?? state.session?.breakGlass ?? "(not recorded in this journal; give --config FILE)" }
 
     var values: [(key: SeriesKey, value: Double, age: TimeInterval)] {
         Cohort.allCases.flatMap { c in
@@ -67,6 +71,8 @@ struct StatusReport {
             if let by = e.acknowledgedBy { row("ack", "by \(by)") } else if e.isActive { row("ack", "not yet acknowledged") }
         }
         row("journal", "\(eventCount) events" + (lastEvent.map { ", last \(Format.age(now.timeIntervalSince($0))) ago" } ?? ""))
+        // Break glass: what to run when warroom itself is down.
+        row("rollback", manualRollback)
         return lines.joined(separator: "\n")
     }
 
@@ -95,6 +101,7 @@ struct StatusReport {
                  "delivered": p.outcome?.succeeded as Any? ?? NSNull(), "detail": p.outcome?.detail as Any? ?? NSNull()]
             },
             "acknowledged_by": state.escalation?.acknowledgedBy as Any? ?? NSNull(),
+            "manual_rollback": breakGlass ?? state.session?.breakGlass as Any? ?? NSNull(),
         ]
         if let i = state.incident {
             var roles: [String: String] = [:]

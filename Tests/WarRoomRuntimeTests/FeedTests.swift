@@ -148,7 +148,7 @@ struct WebhookTests {
             let sent = await executor.run(request(.rollback), service: "api")
             #expect(sent.succeeded, "\(sent)")
             let preview = CommandSpec.preview(.rollback, reason: "r", by: "ana", service: "api", in: ["rollback": spec])
-            #expect(preview == "POST http://127.0.0.1:\(port)/auth [Authorization: $WARROOM_TEST_TOKEN]")
+            #expect(preview == "POST http://127.0.0.1:\(port)/auth [Authorization: ***]")
             #expect(!preview.contains("s3cret"))
         }
     }

@@ -230,3 +230,132 @@ struct RealServerTests {
         #expect(state.alertLevel == .sev3)
     }
 }
+
+@Suite("Bounded feeds against a real Alertmanager and real HTTP", .serialized)
+struct BoundedFeedTests {
+    @Test("matchers: on a shared Alertmanager, another team's critical alert is never read and never opens our SEV-1")
+    func alertmanagerMatchers() async throws {
+        guard let am = try startAlertmanager() else { return }
+        let base = "http://127.0.0.1:\(am.port)"
+        try await am.waitReady(base + "/-/ready")
+        let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        let (status, body) = try await post(base + "/api/v2/alerts", json: """
+            [{"labels": {"alertname": "SearchDown", "severity": "critical", "team": "search"},
+              "annotations": {"summary": "search cluster down"}, "endsAt": "\(future)"},
+             {"labels": {"alertname": "CheckoutLatency", "severity": "warning", "team": "payments"},
+              "annotations": {"summary": "p95 above 2s"}, "endsAt": "\(future)"}]
+            """)
+        #expect(status == 200, "posting alerts: \(body)")
+
+        func poll(_ matchers: [String]) async throws -> [String: AlertNotice] {
+            var source = SourceConfig(name: "am", kind: .alertmanager(url: base, severity: AlertSeverityMap()), interval: 1, timeout: 5)
+            source.matchers = matchers
+            let poller = SourcePoller(source: source, client: .shared)
+            var seen: [String: AlertNotice] = [:]
+            let deadline = Date().addingTimeInterval(20)
+            // Alertmanager shows posted alerts at once, but wait for them rather than trust it.
+            while Date() < deadline {
+                seen = [:]
+                for case .alert(let n) in try await poller.poll(SourcePoller.Memory()) { seen[n.name] = n }
+                if matchers.isEmpty ? seen.count >= 2 : !seen.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return seen
+        }
+        // The control: without matchers both teams' alerts are read.
+        let everyone = try await poll([])
+        #expect(Set(everyone.keys) == ["SearchDown", "CheckoutLatency"])
+
+        let ours = try await poll([#"team="payments""#])
+        #expect(Set(ours.keys) == ["CheckoutLatency"], "\(ours.keys)")
+        var state = WarRoomState()
+        var seq: Int64 = 0
+        func fold(_ event: Event) {
+            seq += 1
+            for effect in state.apply(Recorded(seq: seq, time: Date(), event: event)) {
+                if case .record(let e) = effect { fold(e) }
+            }
+        }
+        for n in ours.values { fold(.alert(n)) }
+        #expect(state.incident?.severity != .sev1, "another team's critical alert opened our SEV-1")
+        #expect(state.alertLevel == .sev3)
+        // A regex matcher and a negative one reach Alertmanager intact.
+        let regex = try await poll([#"team=~"pay.*""#, #"severity!="critical""#])
+        #expect(Set(regex.keys) == ["CheckoutLatency"])
+    }
+
+    @Test("max_alerts and max_annotation_length cap what is kept, worst first, with one timeline note per cap")
+    func alertCaps() async throws {
+        guard let am = try startAlertmanager() else { return }
+        let base = "http://127.0.0.1:\(am.port)"
+        try await am.waitReady(base + "/-/ready")
+        let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        let long = String(repeating: "x", count: 5000)
+        var alerts: [String] = [#"{"labels": {"alertname": "Worst", "severity": "critical"}, "annotations": {"summary": "\#(long)"}, "endsAt": "\#(future)"}"#]
+        for i in 0 ..< 20 { alerts.append(#"{"labels": {"alertname": "Minor\#(i)", "severity": "warning"}, "endsAt": "\#(future)"}"#) }
+        let (status, body) = try await post(base + "/api/v2/alerts", json: "[" + alerts.joined(separator: ",") + "]")
+        #expect(status == 200, "posting alerts: \(body)")
+        var source = SourceConfig(name: "am", kind: .alertmanager(url: base, severity: AlertSeverityMap()), interval: 1, timeout: 5)
+        source.limits.maxAlerts = 5
+        source.limits.maxAnnotationLength = 100
+        let poller = SourcePoller(source: source, client: .shared)
+        let memory = SourcePoller.Memory()
+        var events: [Event] = []
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            events = try await poller.poll(memory)
+            if events.contains(where: { if case .alert = $0 { true } else { false } }) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let notices = events.compactMap { if case .alert(let n) = $0 { n } else { nil } }
+        #expect(notices.count == 5)
+        let worst = try #require(notices.first { $0.name == "Worst" }, "the critical alert must be among those kept")
+        #expect(worst.summary == String(repeating: "x", count: 100) + "…")
+        let notes = events.compactMap { if case .note(let text, _) = $0 { text } else { nil } }
+        #expect(notes.contains { $0.contains("21 alerts, more than max_alerts 5") }, "\(notes)")
+        #expect(notes.contains { $0.contains("max_annotation_length 100") }, "\(notes)")
+        // What run() hands to the log, once each.
+        #expect(memory.takeNotices().count == 2)
+        // Said once, not every poll.
+        let again = try await poller.poll(memory)
+        #expect(!again.contains { if case .note = $0 { true } else { false } })
+        #expect(memory.takeNotices().isEmpty)
+        let (_, probeNotes) = try await poller.alerts()
+        #expect(probeNotes.count == 2, "probe prints the caps too: \(probeNotes)")
+    }
+
+    @Test("a scrape keeps only the mapped families, refuses too many series, and cuts long labels")
+    func scrapeBounds() async throws {
+        var page = fixtureMetrics
+        page += "# TYPE unrelated_total counter\n"
+        for i in 0 ..< 300 { page += "unrelated_total{i=\"\(i)\"} \(i)\n" }
+        page += "# TYPE http_requests_canary_extra gauge\nhttp_requests_canary_extra{blob=\"\(String(repeating: "y", count: 3000))\"} 1\n"
+        let longLabel = String(repeating: "z", count: 2000)
+        page = page.replacingOccurrences(of: #"http_requests_total{cohort="canary",code="200"} 1027"#,
+                                         with: #"http_requests_total{cohort="canary",code="200",build="\#(longLabel)"} 1027"#)
+        let text = page
+        let router = Router()
+        router.get("metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        try await withServer(router) { port in
+            var source = SourceConfig(name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 5)
+            let (families, _, notes) = try await SourcePoller(source: source, client: .shared).scrape()
+            #expect(Set(families.map(\.name)) == ["http_requests_total", "http_request_duration_seconds"])
+            #expect(families.flatMap(\.samples).allSatisfy { $0.labels.allSatisfy { $0.value.utf8.count <= 1024 } })
+            #expect(notes == ["1 label value longer than max_label_length 1024 cut to 1024 bytes"])
+            let counters = try ScrapeReader.counters(families, mapping: ScrapeMapping())
+            #expect(counters[.canary]?.requests == 1030)
+            // The whole page is still checked, and probe can still see it all.
+            let (everything, _, _) = try await SourcePoller(source: source, client: .shared).scrape(all: true)
+            #expect(everything.contains { $0.name == "unrelated_total" })
+            source.limits.maxSeries = 5
+            do throws(PollFailure) {
+                _ = try await SourcePoller(source: source, client: .shared).scrape()
+                Issue.record("more series than max_series were read")
+            } catch {
+                #expect(error.reason.contains("hold 10 samples, more than max_series 5: refused"), "\(error.reason)")
+            }
+        }
+    }
+}

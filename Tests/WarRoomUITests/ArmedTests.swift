@@ -150,3 +150,53 @@ struct ArmedTests {
         #expect(d.tick(now: now + 3) == .overrideHolds(reason: "unrelated: search"))
     }
 }
+
+@Suite("Exact previews and break glass on screen")
+struct ExactPreviewTests {
+    @Test("> shows the exact request of a promote through set_traffic, with the percent filled")
+    func promotePreview() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: ArmedTests.panel, timeZone: .gmt)
+        _ = d.handle(.char(">"), state: state, now: now)
+        guard let armed = d.armed else {
+            Issue.record("> did not arm: \(d.flash?.text ?? "")")
+            return
+        }
+        let grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
+        let p = armed.action?.percent.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "?"
+        #expect(grid.text.contains(#"POST http://deploy/traffic {"percent": \#(p)}"#), "\(grid.text)")
+        #expect(!grid.text.contains("{percent}"))
+    }
+
+    @Test("a reason starting with '-' is refused at the prompt")
+    func dashReason() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: ArmedTests.panel, timeZone: .gmt)
+        _ = d.handle(.char("r"), state: state, now: now)
+        for c in "--force" { _ = d.handle(.char(c), now: now) }
+        #expect(d.handle(.enter, state: state, now: now) == nil)
+        #expect(d.armed?.firesAt == nil)
+        #expect(d.flash?.text == "a reason cannot start with '-' (a program could read it as an option)")
+    }
+
+    @Test("the help overlay prints the manual rollback from the config")
+    func helpBreakGlass() {
+        let (state, now) = Fixture.launch()
+        var d = Dashboard(commands: ArmedTests.panel, timeZone: .gmt)
+        _ = d.handle(.char("?"), state: state, now: now)
+        let grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
+        #expect(grid.text.contains("If warroom is down, roll back by hand"))
+        // The rows of the overlay, joined, hold the whole line.
+        let lines = grid.lines.map { Array($0) }
+        guard let row = lines.firstIndex(where: { String($0).contains("/usr/local/bin/rollback") }), row + 1 < lines.count else {
+            Issue.record("no manual rollback in the help:\n\(grid.text)")
+            return
+        }
+        let column = String(lines[row]).distance(from: String(lines[row]).startIndex, to: String(lines[row]).range(of: "/usr/local/bin")!.lowerBound)
+        func part(_ r: Int) -> String {
+            String(String(lines[r][column...]).prefix { $0 != "│" }).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        #expect((part(row) + part(row + 1)).contains("/usr/local/bin/rollback --service checkout-api --reason 'manual rollback: warroom down'"), "\(grid.text)")
+        for (w, h) in [(80, 24), (100, 30)] { _ = d.render(Snapshot(state: state, publishedAt: now), now: now, width: w, height: h) }
+    }
+}

@@ -2,11 +2,12 @@ import Foundation
 
 /// `{percent}`, `{reason}`, `{service}`, `{by}`, `{action}` in command templates.
 public enum Placeholders {
-    public enum Escape { case none, json, url }
+    public enum Escape: Sendable { case none, json, url }
 
     public static func values(for request: CommandRequest, service: String) -> [String: String] {
         var v = ["reason": request.reason, "service": service, "by": request.by, "action": request.action.name]
-        if case .setTraffic(let p) = request.action { v["percent"] = p == p.rounded() ? String(Int(p)) : String(p) }
+        // Every action that moves traffic fills {percent}: a promote sent through set_traffic too.
+        if let p = request.action.percent { v["percent"] = p == p.rounded() ? String(Int(p)) : String(p) }
         return v
     }
 
@@ -16,19 +17,55 @@ public enum Placeholders {
          "severity": page.severity.label, "title": page.title, "service": service, "round": String(page.round + 1)]
     }
 
-    public static func fill(_ template: String, _ values: [String: String], escape: Escape) -> String {
-        var out = template
-        for (key, value) in values {
-            let escaped: String
-            switch escape {
-            case .none: escaped = value
-            case .url: escaped = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? value
-            case .json:
-                let data = (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8)
-                escaped = String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    /// One piece of a template: literal text, or a placeholder with its value.
+    public enum Piece: Sendable, Equatable {
+        case literal(String)
+        case value(name: String, String)
+    }
+
+    /// The template split in one pass, left to right: a `{name}` with a value
+    /// becomes that value; anything else (`{unknown}`, a lone brace) stays as
+    /// written. A value is never scanned again, so a reason holding
+    /// `{contact}` stays literal.
+    public static func pieces(_ template: String, _ values: [String: String]) -> [Piece] {
+        var out: [Piece] = []
+        var literal = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            literal += rest[..<open]
+            let after = rest.index(after: open)
+            if let close = rest[after...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
+               let value = values[String(rest[after ..< close])] {
+                if !literal.isEmpty { out.append(.literal(literal)) }
+                literal = ""
+                out.append(.value(name: String(rest[after ..< close]), value))
+                rest = rest[rest.index(after: close)...]
+            } else {
+                literal += "{"
+                rest = rest[after...]
             }
-            out = out.replacingOccurrences(of: "{\(key)}", with: escaped)
         }
+        literal += rest
+        if !literal.isEmpty { out.append(.literal(literal)) }
         return out
+    }
+
+    public static func fill(_ template: String, _ values: [String: String], escape: Escape) -> String {
+        pieces(template, values).map { piece in
+            switch piece {
+            case .literal(let text): return text
+            case .value(_, let value): return self.escape(value, escape)
+            }
+        }.joined()
+    }
+
+    static func escape(_ value: String, _ escape: Escape) -> String {
+        switch escape {
+        case .none: return value
+        case .url: return value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? value
+        case .json:
+            let data = (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8)
+            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        }
     }
 }

@@ -40,6 +40,19 @@ public struct SourceAuth: Sendable, Equatable {
     public var isEmpty: Bool { bearer == nil && basic == nil && headers.isEmpty }
 }
 
+/// Bounds on what one poll of a source may hold, whatever the server sends.
+public struct FeedLimits: Sendable, Equatable {
+    /// Scrape: samples of the mapped families; a page with more is refused (a partial sum would lie).
+    public var maxSeries = 10_000
+    /// Scrape: label values longer than this are cut (only cohort and code are read).
+    public var maxLabelLength = 1_024
+    /// Alertmanager: alerts tracked per poll; the worst are kept.
+    public var maxAlerts = 500
+    /// Alertmanager: characters of each annotation kept.
+    public var maxAnnotationLength = 1_000
+    public init() {}
+}
+
 /// Where numbers come from.
 public struct SourceConfig: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
@@ -83,6 +96,11 @@ public struct SourceConfig: Sendable, Equatable {
     /// dead-man's-switch alarm.
     public var alwaysReporting = false
     public var auth = SourceAuth()
+    /// Alertmanager: label matchers sent as `filter=` (`team="payments"`), so
+    /// that only our alerts are read from a shared Alertmanager.
+    public var matchers: [String] = []
+    /// How much of a feed is kept.
+    public var limits = FeedLimits()
 
     public init(name: String, kind: Kind, interval: TimeInterval, timeout: TimeInterval) {
         self.name = name
@@ -105,10 +123,12 @@ public struct SourceConfig: Sendable, Equatable {
 public enum CommandSpec: Sendable, Equatable {
     /// An HTTP request; `body` may hold `{percent}`, `{reason}`, `{service}`, `{by}`.
     /// `headers` maps a header name to the environment variable holding its value.
-    case webhook(method: String, url: String, body: String?, headers: [String: String], timeout: TimeInterval)
+    /// A redirect is never followed (see DECISIONS: redirects).
+    case webhook(method: String, url: WebhookURL, body: String?, headers: [String: String], timeout: TimeInterval)
     /// A program and its arguments, run directly (never through a shell); each
-    /// placeholder is replaced inside its own argument.
-    case program(argv: [String], timeout: TimeInterval)
+    /// placeholder is replaced inside its own argument. It gets PATH, HOME,
+    /// USER, LANG and TZ plus what `env` names, nothing else of warroom's environment.
+    case program(argv: [String], timeout: TimeInterval, env: [ChildEnv] = [])
 
     /// The spec that carries an action: promote falls back to set_traffic.
     public static func lookup(_ action: CommandAction, in specs: [String: CommandSpec]) -> CommandSpec? {
@@ -117,31 +137,21 @@ public enum CommandSpec: Sendable, Equatable {
         return nil
     }
 
-    /// The exact command line or request for an action, as the armed-action flow shows it.
+    /// The exact command line or request for an action, as the armed-action
+    /// flow shows it: placeholders filled, secrets masked.
     public static func preview(_ action: CommandAction, reason: String, by: String, service: String, in specs: [String: CommandSpec]) -> String {
         guard let spec = lookup(action, in: specs) else {
             return action == .pause || action == .resume ? "(no \(action.name) command configured: recorded only)" : "(no \(action.name) command configured)"
         }
-        let request = CommandRequest(id: 0, action: action, by: by, reason: reason.isEmpty ? "{reason}" : reason, automatic: false)
-        return spec.preview(Placeholders.values(for: request, service: service))
+        return spec.preview(values(action, reason: reason.isEmpty ? "{reason}" : reason, by: by, service: service))
     }
 
-    /// The exact command line or request, placeholders filled where known.
+    /// The exact command line or request, placeholders filled where known, secrets masked.
     public func preview(_ values: [String: String]) -> String {
-        func fill(_ t: String) -> String {
-            var out = t
-            for (k, v) in values { out = out.replacingOccurrences(of: "{\(k)}", with: v) }
-            return out
-        }
-        switch self {
-        case .webhook(let method, let url, let body, let headers, _):
-            let shown = headers.keys.sorted().map { " [\($0): $\(headers[$0]!)]" }.joined()
-            return "\(method) \(fill(url))\(shown)" + (body.map { " " + fill($0) } ?? "")
-        case .program(let argv, _):
-            return argv.map { arg in
-                let a = fill(arg)
-                return a.isEmpty || a.contains(where: { " '\"\\$`!*?;&|<>()[]{}#~".contains($0) }) ? "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'" : a
-            }.joined(separator: " ")
+        do {
+            return try prepare(values).preview
+        } catch {
+            return "(\(error))"
         }
     }
 }
@@ -211,6 +221,13 @@ public struct WarRoomConfig: Sendable, Equatable {
             info.readsTraffic = true
             info.trafficReadInterval = trafficReadInterval
         }
+        info.breakGlass = breakGlass(by: startedBy)
         return info
+    }
+
+    /// The manual rollback as a line for a shell, secrets masked: what `status`
+    /// and the help overlay print for when warroom itself is down.
+    public func breakGlass(by: String) -> String {
+        CommandSpec.breakGlass(in: commands, service: service, by: by)
     }
 }

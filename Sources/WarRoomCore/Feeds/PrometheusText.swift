@@ -196,6 +196,18 @@ public enum PrometheusTextParser {
         var machine = Machine(base: base, count: buffer.count, openMetrics: format == .openMetrics100)
         return try machine.run()
     }
+
+    /// The same strict parse of the whole page, keeping the samples of only
+    /// the named families: a scrape holds in memory what its mapping reads,
+    /// not the rest of a large /metrics page.
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat, keeping: Set<String>) throws(ExpositionError)
+        -> [MetricFamily]
+    {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return try parse(buffer, format: format) }
+        var machine = Machine(base: base, count: buffer.count, openMetrics: format == .openMetrics100)
+        machine.keeping = keeping
+        return try machine.run()
+    }
 }
 
 extension PrometheusTextParser {

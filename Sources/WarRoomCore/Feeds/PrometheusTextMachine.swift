@@ -31,6 +31,8 @@ extension PrometheusTextParser {
         var unitLine = 0
         var firstLine = 0
         var samples: [MetricSample] = []
+        /// Are this family's samples kept (see `PrometheusTextParser.parse(_:format:keeping:)`)?
+        var kept = true
         var roleIDs: [Int32] = []
         var roles: [Role] = []
         var rolesReady = false
@@ -124,6 +126,9 @@ extension PrometheusTextParser {
         var labelNamesFrom = -1
         let leID: Int32
         let quantileID: Int32
+
+        /// Only these families are kept (all are still checked); nil keeps all.
+        var keeping: Set<String>?
 
         init(base: UnsafePointer<UInt8>, count: Int, openMetrics: Bool) {
             p = base
@@ -875,6 +880,7 @@ extension PrometheusTextParser {
         mutating func openFamily(_ nameID: Int32) {
             fam = FamilyState()
             fam.name = string(nameID)
+            fam.kept = keeping?.contains(fam.name) ?? true
             fam.nameID = nameID
             fam.firstLine = line
             famOpen = true
@@ -936,8 +942,10 @@ extension PrometheusTextParser {
                 }
             }
             familyInfo[fam.nameID]?.type = fam.type
-            families.append(MetricFamily(name: fam.name, type: fam.type, help: fam.help, unit: fam.unit,
-                                         samples: fam.samples))
+            if fam.kept {
+                families.append(MetricFamily(name: fam.name, type: fam.type, help: fam.help, unit: fam.unit,
+                                             samples: fam.samples))
+            }
             fam = FamilyState()
             famOpen = false
         }
@@ -1068,6 +1076,7 @@ extension PrometheusTextParser {
                               bound: bound, boundID: boundID)
             }
 
+            guard fam.kept else { return }
             var labels: [MetricLabel] = []
             labels.reserveCapacity(labelEnd)
             for k in 0..<labelEnd {

@@ -37,6 +37,9 @@ public struct SessionInfo: Sendable, Codable, Equatable {
     public var readsTraffic: Bool?
     /// How often the controller is asked when nothing else asks (seconds).
     public var trafficReadInterval: TimeInterval?
+    /// The manual rollback as a shell line (secrets masked), for `status` when
+    /// warroom itself is down (absent in journals before it was recorded).
+    public var breakGlass: String?
 
     public init(
         service: String, rules: SeverityRules, plan: CanaryPlan, roster: Roster,

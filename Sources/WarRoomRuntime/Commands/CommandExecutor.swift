@@ -13,13 +13,19 @@ public protocol CommandExecutor: Sendable {
 /// Runs the commands named in the config.
 public struct ConfiguredExecutor: CommandExecutor {
     let specs: [String: CommandSpec]
-    let client: HTTPClient
+    let client: WarRoomHTTPClient
     let clock: any WarRoomClock
+    let environment: [String: String]?
 
-    public init(specs: [String: CommandSpec], client: HTTPClient, clock: any WarRoomClock = SystemClock()) {
+    /// `environment` is warroom's own (nil: read at each command, so a rotated
+    /// variable is used); a program gets only its base names and what its
+    /// `env:` names, a webhook reads its header and URL secrets from it.
+    public init(specs: [String: CommandSpec], client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
+                environment: [String: String]? = nil) {
         self.specs = specs
         self.client = client
         self.clock = clock
+        self.environment = environment
     }
 
     public func run(_ request: CommandRequest, service: String) async -> CommandOutcome {
@@ -29,44 +35,88 @@ public struct ConfiguredExecutor: CommandExecutor {
             }
             return CommandOutcome(succeeded: false, detail: "no \(request.action.name) command configured", duration: 0)
         }
-        return await spec.run(values: Placeholders.values(for: request, service: service), client: client, clock: clock)
+        return await spec.run(values: Placeholders.values(for: request, service: service), client: client, clock: clock,
+                              environment: environment ?? ProcessInfo.processInfo.environment)
     }
 }
 
 extension CommandSpec {
-    /// Send it: run the program or call the webhook, placeholders filled from `values`.
-    public func run(values: [String: String], client: HTTPClient, clock: any WarRoomClock = SystemClock()) async -> CommandOutcome {
+    /// Send it: run the program or call the webhook, placeholders filled from
+    /// `values` in one pass. What is sent is exactly what `preview` showed.
+    public func run(values: [String: String], client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
+                    environment: [String: String] = ProcessInfo.processInfo.environment) async -> CommandOutcome {
+        let exact: ExactCommand
+        do throws(CommandNotSent) {
+            exact = try prepare(values)
+        } catch {
+            return CommandOutcome(succeeded: false, detail: error.description, duration: 0)
+        }
+        return await exact.send(client: client, clock: clock, environment: environment)
+    }
+}
+
+extension ExactCommand {
+    /// Send it. Never throws: every failure is an outcome. Secret values
+    /// (header values, a secret URL) are read now and masked in what comes back.
+    public func send(client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
+                     environment: [String: String] = ProcessInfo.processInfo.environment) async -> CommandOutcome {
         let started = clock.now()
         switch self {
-        case .program(let argv, let timeout):
-            return await ProgramRunner.run(argv.map { Placeholders.fill($0, values, escape: .none) }, timeout: timeout, clock: clock)
+        case .program(let argv, let env, let timeout):
+            let childEnvironment = ChildEnv.environment(env, from: environment)
+            let secrets = env.compactMap { entry -> String? in
+                if case .pass(let name) = entry, !ChildEnv.baseNames.contains(name) { return childEnvironment[name] }
+                return nil
+            }
+            var outcome = await ProgramRunner.run(argv, timeout: timeout, clock: clock, environment: childEnvironment)
+            outcome.output = Redact.text(outcome.output, secrets: secrets)
+            outcome.detail = Redact.text(outcome.detail, secrets: secrets)
+            return outcome
         case .webhook(let method, let url, let body, let headers, let timeout):
-            var http = HTTPClientRequest(url: Placeholders.fill(url, values, escape: .url))
+            let target: String
+            switch url {
+            case .literal(let u): target = u
+            case .secret(let ref):
+                do {
+                    target = try Credentials.value(of: ref, environment)
+                } catch {
+                    return CommandOutcome(succeeded: false, detail: "webhook URL: \(error.reason); not sent", duration: 0)
+                }
+                guard target.hasPrefix("http://") || target.hasPrefix("https://"), !Redact.hasUserinfo(target) else {
+                    return CommandOutcome(succeeded: false, detail: "webhook URL from \(ref) is not an http:// or https:// URL without user:password@; not sent", duration: 0)
+                }
+            }
+            var secrets: [String] = []
+            if case .secret = url { secrets.append(target) }
+            var http = HTTPClientRequest(url: target)
             http.method = HTTPMethod(rawValue: method.uppercased())
-            let environment = ProcessInfo.processInfo.environment
             for (name, variable) in headers.sorted(by: { $0.key < $1.key }) {
                 guard let value = environment[variable], !value.isEmpty else {
                     return CommandOutcome(succeeded: false, detail: "environment variable \(variable) is not set (for header \(name)); not sent", duration: 0)
                 }
+                secrets.append(value)
                 http.headers.add(name: name, value: value)
             }
             if let body {
-                http.body = .bytes(ByteBuffer(string: Placeholders.fill(body, values, escape: .json)))
+                http.body = .bytes(ByteBuffer(string: body))
                 if !http.headers.contains(name: "Content-Type") { http.headers.add(name: "Content-Type", value: "application/json") }
             }
             let request = http
             do {
-                let (code, bytes) = try await withDeadline(timeout + 0.25) {
+                let (code, location, bytes) = try await withDeadline(timeout + 0.25) {
                     let response = try await client.execute(request, timeout: .milliseconds(clampedMilliseconds(timeout)))
-                    return (response.status.code, try await response.body.collect(upTo: 64 * 1024))
+                    return (response.status.code, response.headers.first(name: "Location"), try await response.body.collect(upTo: 64 * 1024))
+                }
+                if let refusal = WarRoomHTTPClient.redirectRefusal(status: Int(code), location: location) {
+                    return CommandOutcome(succeeded: false, detail: Redact.text(refusal, secrets: secrets), duration: clock.now().timeIntervalSince(started))
                 }
                 let text = String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines)
                 return CommandOutcome(
                     succeeded: (200 ..< 300).contains(code), detail: "HTTP \(code)",
-                    duration: clock.now().timeIntervalSince(started), output: String(text.suffix(2000)))
+                    duration: clock.now().timeIntervalSince(started), output: Redact.text(String(text.suffix(2000)), secrets: secrets))
             } catch {
                 return CommandOutcome(
-                    succeeded: false, detail: FetchError.describe(error, timeout: timeout),
+                    succeeded: false, detail: Redact.text(FetchError.describe(error, timeout: timeout), secrets: secrets),
                     duration: clock.now().timeIntervalSince(started))
             }
         }
@@ -80,15 +130,18 @@ public protocol Pager: Sendable {
 
 public struct ConfiguredPager: Pager {
     let spec: CommandSpec?
-    let client: HTTPClient
-    public init(spec: CommandSpec?, client: HTTPClient) {
+    let client: WarRoomHTTPClient
+    let environment: [String: String]?
+    public init(spec: CommandSpec?, client: WarRoomHTTPClient, environment: [String: String]? = nil) {
         self.spec = spec
         self.client = client
+        self.environment = environment
     }
 
     public func page(_ request: PageRequest, service: String) async -> CommandOutcome {
         guard let spec else { return CommandOutcome(succeeded: false, detail: "no paging command configured", duration: 0) }
-        return await spec.run(values: Placeholders.values(for: request, service: service), client: client)
+        return await spec.run(values: Placeholders.values(for: request, service: service), client: client,
+                              environment: environment ?? ProcessInfo.processInfo.environment)
     }
 }
 
@@ -111,8 +164,8 @@ public protocol TrafficReader: Sendable {
 /// that prints a number, or JSON with `percent`).
 public struct ConfiguredTrafficReader: TrafficReader {
     let spec: CommandSpec
-    let client: HTTPClient
-    public init(spec: CommandSpec, client: HTTPClient) {
+    let client: WarRoomHTTPClient
+    public init(spec: CommandSpec, client: WarRoomHTTPClient) {
         self.spec = spec
         self.client = client
     }

@@ -17,7 +17,10 @@ import Glibc
 public enum ProgramRunner {
     public static let keptLines = 20
 
-    public static func run(_ argv: [String], timeout: TimeInterval, clock: any WarRoomClock = SystemClock()) async -> CommandOutcome {
+    /// `environment` is the child's whole environment (see `ChildEnv.environment`);
+    /// nil inherits warroom's, which only tests and internal queries do.
+    public static func run(_ argv: [String], timeout: TimeInterval, clock: any WarRoomClock = SystemClock(),
+                           environment: [String: String]? = nil) async -> CommandOutcome {
         let started = clock.now()
         guard let first = argv.first, !first.isEmpty else {
             return CommandOutcome(succeeded: false, detail: "no program configured", duration: 0)
@@ -27,9 +30,12 @@ public enum ProgramRunner {
         var options = PlatformOptions()
         options.processGroupID = 0  // its own group, so a timeout reaches its children too
         let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
+        let env: Subprocess.Environment = environment.map { values in
+            .custom(Dictionary(uniqueKeysWithValues: values.map { (Subprocess.Environment.Key(stringLiteral: $0.key), $0.value) }))
+        } ?? .inherit
         do {
             let result = try await Subprocess.run(
-                executable, arguments: Arguments(Array(argv.dropFirst())), platformOptions: options,
+                executable, arguments: Arguments(Array(argv.dropFirst())), environment: env, platformOptions: options,
                 input: .none, output: .sequence, error: .combinedWithOutput
             ) { execution in
                 let pid = execution.processIdentifier.value

@@ -87,7 +87,7 @@ public enum ConfigLoader {
         var commands = top.map("commands").map { readCommands($0, r, readInterval: &trafficReadInterval) } ?? [:]
         if let p = top.map("paging", what: "how to page: program: [argv…] or webhook: {…}") {
             if let spec = readSpec(p, r) { commands[WarRoomConfig.pagingKey] = spec }
-            p.finish(valid: ["program", "webhook", "timeout"])
+            p.finish(valid: ["program", "webhook", "timeout", "env"])
         }
         let abortWindow = top.duration("abort_window") ?? 3
         var maxPolls = 32
@@ -150,9 +150,9 @@ public enum ConfigLoader {
     static let commonSourceKeys = ["name", "kind", "url", "interval", "timeout", "jitter", "dim_after", "stale_after", "always_reporting", "auth"]
     static let kindKeys: [String: [String]] = [
         "health": ["fields"],
-        "scrape": ["requests_metric", "latency_metric", "cohort_label", "code_label"],
+        "scrape": ["requests_metric", "latency_metric", "cohort_label", "code_label", "max_series", "max_label_length"],
         "prometheus": ["queries", "backfill"],
-        "alertmanager": ["severity_label", "severity_map"],
+        "alertmanager": ["severity_label", "severity_map", "matchers", "max_alerts", "max_annotation_length"],
     ]
 
     private static func readSource(_ m: YAMLReader.Map, _ r: YAMLReader) -> SourceConfig? {
@@ -164,7 +164,9 @@ public enum ConfigLoader {
         if interval <= 0 { r.fail(m.node("interval"), m.field("interval"), "must be more than 0") }
         if timeout <= 0 { r.fail(m.node("timeout"), m.field("timeout"), "must be more than 0") }
         if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: url)?.host == nil {
-            r.fail(m.node("url"), m.field("url"), "expected an http:// or https:// URL, got '\(url)'")
+            r.fail(m.node("url"), m.field("url"), "expected an http:// or https:// URL, got '\(Redact.url(url))'")
+        } else if let url, Redact.hasUserinfo(url) {
+            r.fail(m.node("url"), m.field("url"), "a user name or password in the URL (\(Redact.url(url))) is refused: use auth: {basic: {username, password_env}} or bearer_token_env")
         }
         var kind: SourceConfig.Kind?
         if let kindName, let url {
@@ -236,6 +238,24 @@ public enum ConfigLoader {
             }
         }
         let auth = m.map("auth", what: "credentials from the environment or files").map { readAuth($0, r) } ?? SourceAuth()
+        var limits = FeedLimits()
+        for (key, path) in [("max_series", \FeedLimits.maxSeries), ("max_label_length", \FeedLimits.maxLabelLength),
+                            ("max_alerts", \FeedLimits.maxAlerts), ("max_annotation_length", \FeedLimits.maxAnnotationLength)] {
+            guard m.has(key), kindKeys[kindName ?? ""]?.contains(key) == true, let node = m.node(key) else { continue }
+            if let n = node.int, n >= 1 { limits[keyPath: path] = n } else {
+                r.fail(node, m.field(key), "expected a whole number of at least 1, got \(YAMLReader.kind(node))")
+            }
+        }
+        var matchers: [String] = []
+        if kindName == "alertmanager", let list = m.sequence("matchers", what: "label matchers sent as filter=, e.g. ['team=\"payments\"', 'env=\"prod\"']") {
+            for (i, node) in list.enumerated() {
+                guard let text = node.scalar?.string, Self.isMatcher(text) else {
+                    r.fail(node, m.field("matchers[\(i)]"), "expected a label matcher such as team=\"payments\" (operators =, !=, =~, !~), got '\(node.scalar?.string ?? YAMLReader.kind(node))'")
+                    continue
+                }
+                matchers.append(text.trimmingCharacters(in: .whitespaces))
+            }
+        }
         m.finish(valid: commonSourceKeys + (kindName.flatMap { kindKeys[$0] } ?? []))
         guard let name, let kind else { return nil }
         var source = SourceConfig(name: name, kind: kind, interval: interval, timeout: timeout)
@@ -244,7 +264,14 @@ public enum ConfigLoader {
         source.staleAfter = staleAfter
         source.alwaysReporting = always
         source.auth = auth
+        source.limits = limits
+        source.matchers = matchers
         return source
+    }
+
+    /// `name="value"`, `name=~"re"`, `name!=value`: an Alertmanager label matcher.
+    static func isMatcher(_ text: String) -> Bool {
+        text.range(of: #"^\s*[A-Za-z_][A-Za-z0-9_]*\s*(=~|!~|!=|=)\s*("([^"\\]|\\.)*"|[^"\s,{}]*)\s*$"#, options: .regularExpression) != nil
     }
 
     /// "canary.error_rate", "stable.latency_p95", …
@@ -598,9 +625,45 @@ public enum ConfigLoader {
             guard let c = m.map(name) else { continue }
             if name == WarRoomConfig.readTrafficKey { readInterval = c.duration("interval") }
             if let spec = readSpec(c, r) { out[name] = spec }
-            c.finish(valid: ["program", "webhook", "timeout"] + (name == WarRoomConfig.readTrafficKey ? ["interval"] : []))
+            c.finish(valid: ["program", "webhook", "timeout", "env"] + (name == WarRoomConfig.readTrafficKey ? ["interval"] : []))
         }
         m.finish(valid: CommandAction.names + [WarRoomConfig.readTrafficKey])
+        return out
+    }
+
+    /// A program's `env:`: names passed through from warroom's environment
+    /// (`[DEPLOY_TOKEN, KUBECONFIG]`), or `NAME: value` set in the config
+    /// (a list item or a mapping). Nothing else of warroom's environment reaches the program.
+    private static func readEnv(_ c: YAMLReader.Map, _ r: YAMLReader) -> [ChildEnv] {
+        guard let node = c.node("env") else { return [] }
+        let field = c.field("env")
+        func valid(_ name: String) -> Bool { name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil }
+        var out: [ChildEnv] = []
+        func entry(_ key: Node, _ value: Node?, at path: String) {
+            guard let name = key.scalar?.string, valid(name) else {
+                r.fail(key, path, "expected an environment variable name, got '\(key.scalar?.string ?? YAMLReader.kind(key))'")
+                return
+            }
+            guard let value else { out.append(.pass(name)); return }
+            guard let text = value.scalar?.string else {
+                r.fail(value, path, "expected a value for \(name) (a string)")
+                return
+            }
+            out.append(.set(name, text))
+        }
+        if let list = node.sequence {
+            for (i, item) in list.enumerated() {
+                if let pairs = item.mapping {
+                    for (k, v) in pairs { entry(k, v, at: "\(field)[\(i)]") }
+                } else {
+                    entry(item, nil, at: "\(field)[\(i)]")
+                }
+            }
+        } else if let pairs = node.mapping {
+            for (k, v) in pairs { entry(k, v, at: "\(field).\(k.scalar?.string ?? "?")") }
+        } else {
+            r.fail(node, field, "expected a list of variable names to pass through, e.g. [DEPLOY_TOKEN, KUBECONFIG], or NAME: value pairs")
+        }
         return out
     }
 
@@ -618,11 +681,25 @@ public enum ConfigLoader {
                 if let s = node.scalar?.string { argv.append(s) } else { r.fail(node, c.field("program[\(i)]"), "expected a string argument") }
             }
             if argv.isEmpty || argv[0].isEmpty { r.fail(c.node("program"), c.field("program"), "needs the program to run as its first element") }
-            else { out = .program(argv: argv, timeout: timeout) }
+            else { out = .program(argv: argv, timeout: timeout, env: readEnv(c, r)) }
+        } else if c.has("env") {
+            r.fail(c.node("env"), c.field("env"), "env: is for a program (a webhook reads its secrets through headers_from_env and url_env)")
         }
         if hasWebhook, let w = c.map("webhook") {
             let method = w.oneOf("method", ["POST", "PUT", "PATCH", "GET", "DELETE"]) ?? "POST"
-            let url = w.string("url", required: true, what: "the http:// or https:// address to call")
+            // The URL, or where it is kept when it is a secret in itself (a chat webhook).
+            let literal = w.string("url"), urlEnv = w.string("url_env"), urlFile = w.string("url_file")
+            let given = [literal != nil, urlEnv != nil, urlFile != nil].filter { $0 }.count
+            if given == 0 { w.missing("url", "the http:// or https:// address to call (or url_env / url_file when the URL is itself a secret)") }
+            if given > 1 { r.fail(w.node, w.path, "give one of url, url_env or url_file") }
+            var url: WebhookURL?
+            if let literal { url = .literal(literal) }
+            if let urlEnv {
+                if urlEnv.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil { url = .secret(.env(urlEnv)) } else {
+                    r.fail(w.node("url_env"), w.field("url_env"), "expected the NAME of an environment variable holding the URL")
+                }
+            }
+            if let urlFile { url = .secret(.file(urlFile)) }
             let body = w.string("body")
             // Header values come from the environment, never from the file.
             var headers: [String: String] = [:]
@@ -639,10 +716,12 @@ public enum ConfigLoader {
                 }
                 h.finish(valid: [])
             }
-            w.finish(valid: ["method", "url", "body", "headers_from_env"])
-            if let url, URL(string: url.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({ ["http", "https"].contains($0) }) != true {
-                r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(url)'")
-            } else if let url {
+            w.finish(valid: ["method", "url", "url_env", "url_file", "body", "headers_from_env"])
+            if let literal, URL(string: literal.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(Redact.url(literal))'")
+            } else if let literal, Redact.hasUserinfo(literal) {
+                r.fail(w.node("url"), w.field("url"), "a user name or password in the URL (\(Redact.url(literal))) is refused: send credentials with headers_from_env, or keep the whole URL secret with url_env / url_file")
+            } else if let url, given == 1 {
                 out = .webhook(method: method, url: url, body: body, headers: headers, timeout: timeout)
             }
         }

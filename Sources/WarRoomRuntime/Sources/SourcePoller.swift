@@ -15,12 +15,12 @@ public struct SourcePoller: Sendable {
     public static let maxScrapeBody = 64 << 20
 
     public let source: SourceConfig
-    let client: HTTPClient
+    let client: WarRoomHTTPClient
     let clock: any WarRoomClock
     let limiter: PollLimiter?
     let environment: [String: String]
 
-    public init(source: SourceConfig, client: HTTPClient, clock: any WarRoomClock = SystemClock(),
+    public init(source: SourceConfig, client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
                 limiter: PollLimiter? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.source = source
         self.client = client
@@ -31,7 +31,9 @@ public struct SourcePoller: Sendable {
 
     // MARK: - HTTP
 
-    /// One GET with this source's credentials, timeout and body limit.
+    /// One GET with this source's credentials, timeout and body limit. A
+    /// redirect is an error naming its target: it is never followed, so the
+    /// credentials never reach another origin.
     func get(_ url: String, accept: String, maxBody: Int) async throws(PollFailure) -> (status: Int, contentType: String?, body: ByteBuffer) {
         var http = HTTPClientRequest(url: url)
         http.headers.add(name: "Accept", value: accept)
@@ -45,6 +47,9 @@ public struct SourcePoller: Sendable {
         do {
             return try await withDeadline(timeout + 0.25) {  // the client's own deadline reports the connect error first
                 let response = try await client.execute(request, timeout: .milliseconds(clampedMilliseconds(timeout)))
+                if let refusal = WarRoomHTTPClient.redirectRefusal(status: Int(response.status.code), location: response.headers.first(name: "Location")) {
+                    throw PollFailure(reason: refusal)
+                }
                 let body: ByteBuffer
                 do {
                     body = try await response.body.collect(upTo: maxBody)
@@ -87,18 +92,50 @@ public struct SourcePoller: Sendable {
         }
     }
 
-    /// Fetch a /metrics page and parse it strictly (the format chosen by Content-Type).
-    public func scrape() async throws(PollFailure) -> (families: [MetricFamily], format: ExpositionFormat) {
+    /// The families a scrape mapping reads (an OpenMetrics counter's family drops `_total`).
+    static func families(of mapping: ScrapeMapping) -> Set<String> {
+        var names: Set<String> = [mapping.requests, mapping.latency]
+        if mapping.requests.hasSuffix("_total") { names.insert(String(mapping.requests.dropLast(6))) }
+        return names
+    }
+
+    /// Fetch a /metrics page and parse all of it strictly (the format chosen by
+    /// Content-Type), keeping only the families the mapping reads (`all` keeps
+    /// every family, for `probe`). The kept samples are bounded by the source's
+    /// limits: more than `maxSeries` is refused, longer label values are cut
+    /// (said once in `notes`).
+    public func scrape(all: Bool = false) async throws(PollFailure) -> (families: [MetricFamily], format: ExpositionFormat, notes: [String]) {
         let (status, contentType, body) = try await get(
             source.kind.url, accept: "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5",
             maxBody: Self.maxScrapeBody)
         try requireOK(status, body)
         let format = ExpositionFormat.from(contentType: contentType)
         do {
-            let families = try body.withUnsafeReadableBytes { raw in
-                try PrometheusTextParser.parse(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count), format: format)
+            let keep: Set<String>?
+            if all { keep = nil } else if case .scrape(_, let mapping) = source.kind { keep = Self.families(of: mapping) } else { keep = nil }
+            var families = try body.withUnsafeReadableBytes { raw in
+                let buffer = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+                return try keep.map { try PrometheusTextParser.parse(buffer, format: format, keeping: $0) } ?? PrometheusTextParser.parse(buffer, format: format)
             }
-            return (families, format)
+            var notes: [String] = []
+            if !all {
+                let count = families.reduce(0) { $0 + $1.samples.count }
+                if count > source.limits.maxSeries {
+                    throw PollFailure(reason: "the mapped families (\(families.map(\.name).sorted().joined(separator: ", "))) hold \(count) samples, more than max_series \(source.limits.maxSeries): refused (aggregate on the server, or raise max_series)")
+                }
+                let cap = source.limits.maxLabelLength
+                var cut = 0
+                for f in families.indices {
+                    for i in families[f].samples.indices {
+                        for l in families[f].samples[i].labels.indices where families[f].samples[i].labels[l].value.utf8.count > cap {
+                            families[f].samples[i].labels[l].value = String(decoding: families[f].samples[i].labels[l].value.utf8.prefix(cap), as: UTF8.self)
+                            cut += 1
+                        }
+                    }
+                }
+                if cut > 0 { notes.append("\(cut) label value\(cut == 1 ? "" : "s") longer than max_label_length \(cap) cut to \(cap) bytes") }
+            }
+            return (families, format, notes)
         } catch let error as ExpositionError {
             throw PollFailure(reason: "bad metrics (\(format == .openMetrics100 ? "OpenMetrics 1.0" : "text 0.0.4")): \(error)")
         } catch {
@@ -175,16 +212,61 @@ public struct SourcePoller: Sendable {
         return out
     }
 
-    /// The alerts an Alertmanager holds now.
-    public func alerts() async throws(PollFailure) -> [AlertmanagerAlert] {
-        let base = source.kind.url.hasSuffix("/") ? String(source.kind.url.dropLast()) : source.kind.url
-        let (status, _, body) = try await get(base + "/api/v2/alerts", accept: "application/json", maxBody: Self.maxJSONBody)
+    /// `/api/v2/alerts` with each configured matcher as a `filter=` parameter.
+    public static func alertsURL(base: String, matchers: [String]) -> String {
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        guard !matchers.isEmpty else { return trimmed + "/api/v2/alerts" }
+        let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#?"))
+        return trimmed + "/api/v2/alerts?" + matchers.map { "filter=" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) }.joined(separator: "&")
+    }
+
+    /// The alerts an Alertmanager holds now that match the source's
+    /// `matchers`, at most `maxAlerts` of them (the worst first) with
+    /// annotations cut to `maxAnnotationLength`; `notes` says when a cap cut something.
+    public func alerts() async throws(PollFailure) -> (alerts: [AlertmanagerAlert], notes: [String]) {
+        let (status, _, body) = try await get(Self.alertsURL(base: source.kind.url, matchers: source.matchers),
+                                              accept: "application/json", maxBody: Self.maxJSONBody)
         try requireOK(status, body)
+        let all: [AlertmanagerAlert]
         do {
-            return try AlertmanagerDecoder.decode(Data(body.readableBytesView))
+            all = try AlertmanagerDecoder.decode(Data(body.readableBytesView))
         } catch {
             throw PollFailure(reason: "bad Alertmanager JSON: \(error)")
         }
+        let map: AlertSeverityMap
+        if case .alertmanager(_, let m) = source.kind { map = m } else { map = AlertSeverityMap() }
+        return Self.bounded(all, limits: source.limits, map: map)
+    }
+
+    /// At most `maxAlerts` (firing before suppressed, worse severity first,
+    /// then oldest), annotations cut; with a note for each cap that cut.
+    static func bounded(_ all: [AlertmanagerAlert], limits: FeedLimits, map: AlertSeverityMap) -> (alerts: [AlertmanagerAlert], notes: [String]) {
+        var notes: [String] = []
+        var alerts = all
+        if alerts.count > limits.maxAlerts {
+            let ranked = alerts.enumerated().sorted { a, b in
+                let ka = (a.element.isSuppressed ? 1 : 0, map.level(of: a.element) ?? 9, a.element.startsAt ?? .distantFuture, a.offset)
+                let kb = (b.element.isSuppressed ? 1 : 0, map.level(of: b.element) ?? 9, b.element.startsAt ?? .distantFuture, b.offset)
+                return ka < kb
+            }
+            let keep = Set(ranked.prefix(limits.maxAlerts).map(\.offset))
+            alerts = alerts.enumerated().filter { keep.contains($0.offset) }.map(\.element)
+            notes.append("\(all.count) alerts, more than max_alerts \(limits.maxAlerts): only the \(limits.maxAlerts) worst are tracked (narrow matchers: or raise max_alerts)")
+        }
+        var cut = 0
+        for i in alerts.indices {
+            for (key, value) in alerts[i].annotations where value.count > limits.maxAnnotationLength {
+                alerts[i].annotations[key] = String(value.prefix(limits.maxAnnotationLength)) + "…"
+                cut += 1
+            }
+        }
+        if cut > 0 { notes.append("\(cut) annotation\(cut == 1 ? "" : "s") longer than max_annotation_length \(limits.maxAnnotationLength) cut") }
+        return (alerts, notes)
+    }
+
+    /// A reason with URLs and every credential value of this source masked.
+    public func masked(_ reason: String) -> String {
+        Redact.text(reason, secrets: Credentials.secretValues(for: source.auth, environment: environment))
     }
 
     // MARK: - Polling
@@ -196,7 +278,8 @@ public struct SourcePoller: Sendable {
             let samples = try await fetch().samples
             return samples.isEmpty ? [] : [.samples(source: source.name, samples: samples)]
         case .scrape(_, let mapping):
-            let (families, _) = try await scrape()
+            let (families, _, notes) = try await scrape()
+            memory.notice(notes)
             let counters: [Cohort: CohortCounters]
             do { counters = try ScrapeReader.counters(families, mapping: mapping) } catch { throw PollFailure(reason: error.description) }
             let now = clock.now()
@@ -208,9 +291,11 @@ public struct SourcePoller: Sendable {
             memory.warn(warnings)
             return samples.isEmpty ? [] : [.samples(source: source.name, samples: samples)]
         case .alertmanager(_, let map):
-            let alerts = try await self.alerts()
-            return memory.track(alerts, now: clock.now()).map { change in
-                .alert(Self.notice(change, source: source.name, map: map))
+            let (alerts, notes) = try await self.alerts()
+            // A cap that cut something is said once in the timeline (and in the log).
+            let said = memory.notice(notes).map { Event.note(text: "\(source.name): \($0)", by: WarRoomState.automatic) }
+            return said + memory.track(alerts, now: clock.now()).map { change in
+                Event.alert(Self.notice(change, source: source.name, map: map))
             }
         }
     }
@@ -218,7 +303,7 @@ public struct SourcePoller: Sendable {
     static func notice(_ change: AlertChange, source: String, map: AlertSeverityMap) -> AlertNotice {
         func make(_ alert: AlertmanagerAlert, _ kind: AlertNotice.Change) -> AlertNotice {
             AlertNotice(source: source, fingerprint: alert.fingerprint, name: alert.name, change: kind,
-                        level: map.level(of: alert).flatMap { Severity(number: $0) }, summary: alert.summary, labels: alert.labels)
+                        level: map.level(of: alert).flatMap { Severity(number: $0) }, summary: alert.summary.map { Redact.text($0) }, labels: alert.labels)
         }
         switch change {
         case .firing(let alert): return make(alert, .firing)
@@ -237,6 +322,8 @@ public struct SourcePoller: Sendable {
             var tracker = AlertTracker()
             var warned: Set<String> = []
             var newWarnings: [String] = []
+            var noticed: Set<String> = []
+            var newNotices: [String] = []
         }
         private let state = Mutex(State())
         public init() {}
@@ -255,6 +342,31 @@ public struct SourcePoller: Sendable {
         func warn(_ warnings: [String]) {
             state.withLock { s in
                 for w in warnings where s.warned.insert(w).inserted { s.newWarnings.append(w) }
+            }
+        }
+
+        /// Record notes about caps; returns those not said before (each cap,
+        /// named by its `max_` setting in the note, is said once whatever the numbers).
+        @discardableResult
+        func notice(_ notes: [String]) -> [String] {
+            state.withLock { s in
+                var fresh: [String] = []
+                for n in notes {
+                    let kind = n.split(separator: " ").first { $0.hasPrefix("max_") }.map(String.init) ?? n
+                    if s.noticed.insert(kind).inserted {
+                        fresh.append(n)
+                        s.newNotices.append(n)
+                    }
+                }
+                return fresh
+            }
+        }
+
+        /// Cap notes not logged yet.
+        public func takeNotices() -> [String] {
+            state.withLock { s in
+                defer { s.newNotices = [] }
+                return s.newNotices
             }
         }
 
@@ -305,11 +417,12 @@ public struct SourcePoller: Sendable {
                 failures = 0
                 for event in events { await sink(event) }
                 for w in memory.takeWarnings() { onWarning("\(source.name): Prometheus warning: \(w)") }
+                for n in memory.takeNotices() { onWarning("\(source.name): \(n)") }
             case .failure(let error):
                 failures += 1
                 if downSince == nil {
                     downSince = started
-                    await sink(.sourceDown(source: source.name, reason: error.reason))
+                    await sink(.sourceDown(source: source.name, reason: masked(error.reason)))
                 }
             }
             // Back off while the source is down, never past 4 intervals or 30 s; jitter spreads sources apart.
@@ -323,7 +436,8 @@ public struct SourcePoller: Sendable {
 
 public struct PollFailure: Error, CustomStringConvertible, Equatable {
     public var reason: String
-    public init(reason: String) { self.reason = reason }
+    /// URLs in the reason are masked (userinfo, secret query values).
+    public init(reason: String) { self.reason = Redact.text(reason) }
     public var description: String { reason }
 }
 
@@ -382,6 +496,18 @@ public enum Credentials {
         }
         for name in auth.headers.keys.sorted() {
             out.append((name, try value(of: auth.headers[name]!, environment)))
+        }
+        return out
+    }
+
+    /// Every secret value these credentials would send (for masking); never throws.
+    public static func secretValues(for auth: SourceAuth, environment: [String: String]) -> [String] {
+        var out: [String] = []
+        for ref in [auth.bearer, auth.basic?.password].compactMap({ $0 }) + Array(auth.headers.values) {
+            if let v = try? value(of: ref, environment) { out.append(v) }
+        }
+        if let basic = auth.basic, let p = try? value(of: basic.password, environment) {
+            out.append(Data((basic.username + ":" + p).utf8).base64EncodedString())
         }
         return out
     }

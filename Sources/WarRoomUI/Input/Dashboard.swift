@@ -235,6 +235,10 @@ public struct Dashboard: Sendable {
                 flash = Flash(text: "a reason is required (one line, what and why)", isError: true, until: now + 4)
                 return nil
             }
+            if let problem = ReasonRules.problem(with: reason) {
+                flash = Flash(text: problem, isError: true, until: now + 4)
+                return nil
+            }
             a.reason = reason
             if a.what.countsDown, let window = commands?.abortWindow, window > 0 {
                 a.firesAt = now + window
@@ -366,7 +370,11 @@ public struct Dashboard: Sendable {
         CanaryPane(context).render(in: layout.canary, into: &grid)
         TimelinePane(context, scroll: scroll, filter: filter).render(in: layout.timeline, into: &grid)
         RosterPane(context).render(in: layout.roster, into: &grid)
-        if showHelp { HelpOverlay(glyphs: glyphs, keyMap: keyMap, readOnly: readOnly).render(in: body, into: &grid) }
+        if showHelp {
+            // Break glass: the manual rollback, for when warroom itself is down.
+            let manual = commands.map { CommandSpec.breakGlass(in: $0.specs, service: $0.service, by: $0.user) } ?? context.state.session?.breakGlass
+            HelpOverlay(glyphs: glyphs, keyMap: keyMap, readOnly: readOnly, breakGlass: manual).render(in: body, into: &grid)
+        }
         if let armed, let commands {
             ArmedOverlay(armed: armed, panel: commands, state: context.state, now: now, glyphs: glyphs).render(in: body, into: &grid)
         }
@@ -551,14 +559,16 @@ struct HelpOverlay {
     let glyphs: Glyphs
     let keyMap: KeyMap
     let readOnly: Bool
+    var breakGlass: String? = nil
 
     func render(in body: Rect, into grid: inout Grid) {
         let actions = KeyAction.allCases.filter { !readOnly || $0.isViewOnly }
         let width = min(body.width - 4, 92)
-        let height = min(body.height - 2, actions.count + 4)
+        let extra = breakGlass == nil ? 0 : 3
+        let height = min(body.height - 2, actions.count + 4 + extra)
         let area = Rect(x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width: width, height: height)
         let inner = Box(title: readOnly ? "Keys (read-only screen)" : "Keys", role: .accent, titleRole: .accent, glyphs: glyphs).render(in: area, into: &grid)
-        for (i, action) in actions.enumerated() where i < inner.height - 1 {
+        for (i, action) in actions.enumerated() where i < inner.height - 1 - extra {
             grid.put(TextWidth.pad(keyMap.label(action), to: 12), in: inner, row: i, dx: 1, role: .footerKey)
             grid.put(action.help, in: inner, row: i, dx: 14, role: .normal)
             // The name a config's `keys:` uses to rebind it.
@@ -566,6 +576,15 @@ struct HelpOverlay {
             if inner.width - 14 - TextWidth.of(action.help) > TextWidth.of(name) + 2 {
                 grid.put(name, in: inner, row: i, dx: inner.width - TextWidth.of(name) - 1, role: .dim)
             }
+        }
+        if let breakGlass, inner.height > extra + 1 {
+            // Cut into two rows, nothing dropped: the two rows together are the
+            // line to paste when warroom is down (`warroom status` prints it whole).
+            let room = max(1, inner.width - 2)
+            grid.put("If warroom is down, roll back by hand (also in `warroom status`):", in: inner, row: inner.height - 4, dx: 1, role: .danger)
+            let first = String(breakGlass.prefix(room)), rest = String(breakGlass.dropFirst(room))
+            grid.put(first, in: inner, row: inner.height - 3, dx: 1, role: .accent)
+            if !rest.isEmpty { grid.put(TextWidth.truncate(rest, to: room), in: inner, row: inner.height - 2, dx: 1, role: .accent) }
         }
         grid.put("Any key closes this help. Rebind in the config by the names on the right: keys: {rollback: R}", in: inner, row: inner.height - 1, dx: 1, role: .dim)
     }
