@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WarRoomCore
 
 /// Logs to a file, never to the screen: ncurses owns the terminal.
 struct FileLogHandler: LogHandler {
@@ -34,7 +35,14 @@ struct FileLogHandler: LogHandler {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
         let meta = all.isEmpty ? "" : " " + all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
-        sink.write("\(time) \(event.level) \(label):\(meta) \(event.message)\n")
+        sink.write(Self.line(time: time, level: event.level, label: label, meta: meta, message: "\(event.message)"))
+    }
+
+    /// One log line: whatever a message quotes (a server's answer, a
+    /// command's output) is made inert, newlines included, so a line cannot
+    /// forge another or drive the terminal of whoever reads the log.
+    static func line(time: String, level: Logger.Level, label: String, meta: String, message: String) -> String {
+        InertText.clean("\(time) \(level) \(label):\(meta) \(message)") + "\n"
     }
 }
 

@@ -29,7 +29,4 @@ func currentUser() -> String {
     return NSUserName()
 }
 
-/// Print to stderr.
-func warn(_ message: String) {
-    try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))  // never trap: the terminal may be gone
-}
+// `warn` (stderr) and `print` (stdout) are in Output.swift: both make text inert.

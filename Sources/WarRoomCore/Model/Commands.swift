@@ -80,10 +80,12 @@ public struct CommandOutcome: Sendable, Codable, Equatable {
     /// The last lines of output or the response body, trimmed.
     public var output: String
 
+    /// `detail` and `output` often quote what a program or server printed:
+    /// they are made inert here (`output` keeps its lines and tabs).
     public init(succeeded: Bool, detail: String, duration: TimeInterval, output: String = "") {
         self.succeeded = succeeded
-        self.detail = detail
+        self.detail = InertText.clean(detail)
         self.duration = duration
-        self.output = output
+        self.output = InertText.clean(output, allowing: .lines)
     }
 }

@@ -143,7 +143,8 @@ public final class Journal: Sendable {
             return try pool.write { db in
                 var out: [Recorded] = []
                 out.reserveCapacity(events.count)
-                for (time, event) in events {
+                for (time, given) in events {
+                    let event = given.inert  // text from outside is stored harmless (InertText)
                     let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
                     let stored = time.timeIntervalSince1970
                     try db.execute(

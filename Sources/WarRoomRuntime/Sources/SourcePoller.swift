@@ -98,7 +98,7 @@ public struct SourcePoller: Sendable {
             let families = try body.withUnsafeReadableBytes { raw in
                 try PrometheusTextParser.parse(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count), format: format)
             }
-            return (families, format)
+            return (families.map(\.inert), format)
         } catch let error as ExpositionError {
             throw PollFailure(reason: "bad metrics (\(format == .openMetrics100 ? "OpenMetrics 1.0" : "text 0.0.4")): \(error)")
         } catch {
@@ -323,7 +323,8 @@ public struct SourcePoller: Sendable {
 
 public struct PollFailure: Error, CustomStringConvertible, Equatable {
     public var reason: String
-    public init(reason: String) { self.reason = reason }
+    /// The reason often quotes what a server sent: it is made inert here.
+    public init(reason: String) { self.reason = InertText.clean(reason) }
     public var description: String { reason }
 }
 
