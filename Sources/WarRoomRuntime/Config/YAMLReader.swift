@@ -1,4 +1,5 @@
 import Foundation
+import WarRoomCore
 import Yams
 
 /// Reads a YAML node tree strictly, collecting every problem with its line:
