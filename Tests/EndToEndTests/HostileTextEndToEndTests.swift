@@ -20,12 +20,25 @@ struct HostileTextEndToEndTests {
     /// ESC, CSI, OSC 52 (clipboard), OSC 2 (title), C1 CSI/OSC/ST, BEL, bidi, zero-width, U+2028, emoji.
     static let payload = "\u{1B}[2J\u{1B}[H\u{1B}]52;c;cHduZWQ=\u{07}\u{1B}]2;PWNED\u{07}\u{9B}2J\u{9D}2;PWNED2\u{9C}\u{07}\u{202E}dlrow\u{200B}\u{2028}🚀✅❌⚠️\u{1B}[7mREVERSED"
 
+    /// Display columns of a captured row, as tmux 3.3a placed it, for the scalars these tests show.
+    static func columns(_ row: String) -> Int {
+        row.unicodeScalars.reduce(0) { n, s in
+            if ["🚀", "✅", "❌"].contains(s) || (0x4E00 ... 0x9FFF).contains(s.value) { return n + 2 }
+            if s.properties.generalCategory == .nonspacingMark || s == "\u{FE0F}" { return n }
+            return n + 1
+        }
+    }
+
     static func routes() throws -> [String: (contentType: String, body: String)] {
         let alerts: [[String: Any]] = [[
             "labels": ["alertname": "Evil\u{1B}]52;c;eA==\u{07}", "severity": "critical", "team\u{202E}": "x\u{9B}"],
             "annotations": ["summary": "owned " + payload],
             "startsAt": "2026-12-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z",
             "status": ["state": "active", "silencedBy": [String](), "inhibitedBy": [String]()],
+        ], [
+            "labels": ["alertname": "🚀✅❌⚠️e\u{301}\u{301}\u{301} 漢字\u{200D}🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️🚀✅❌⚠️", "severity": "warning"],
+            "annotations": ["summary": String(repeating: "🚀✅❌⚠️ä\u{308}", count: 40)],
+            "startsAt": "2026-12-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z",
         ]]
         let health: [String: Any] = ["status": "healthy " + payload, "error_rate": 0.001, "avg_response_time": 120,
                                      "p95_response_time": 300, "requests_per_minute": 1000]
@@ -49,8 +62,15 @@ struct HostileTextEndToEndTests {
         let log = journal + ".log"
         let tmux = try Tmux(command: "'\(binary)' run --config '\(config)' --journal '\(journal)' --log '\(log)'; sleep 600", width: 160, height: 48)
         let title = tmux.display("#{pane_title}")
-        let screen = try await tmux.waitFor("the hostile alert on the timeline", seconds: 30) {
-            $0.contains("alert Evil\\x1b]52;c;eA==\\x07 FIRING")
+        let screen = try await tmux.waitFor("both hostile alerts on the timeline", seconds: 30) {
+            $0.contains("alert Evil\\x1b]52;c;eA==\\x07 FIRING") && $0.contains("alert 🚀✅❌")
+        }
+        // Emoji and combining marks take the columns tmux gives them: every row of the timeline ends at the pane's border.
+        let emojiRows = screen.split(separator: "\n").filter { $0.contains("alert 🚀✅❌") }
+        #expect(!emojiRows.isEmpty)
+        for row in emojiRows {
+            #expect(Self.columns(String(row)) == 160, "\(row)")
+            #expect(row.hasSuffix("│"), "\(row)")
         }
         // The escapes are shown, not obeyed: the screen was not cleared, the title not set, nothing reached a clipboard buffer.
         #expect(screen.contains("\\x1b[2J") || screen.contains("owned \\x1b"), "\(screen)")

@@ -56,12 +56,14 @@ public final class FixedServer: Sendable {
         let route = routes[path]
         let body = Array((route?[1] ?? "not found").utf8)
         let head = "HTTP/1.1 \(route == nil ? "404 Not Found" : "200 OK")\r\nContent-Type: \(route?[0] ?? "text/plain")\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        var bytes = Array(head.utf8) + body
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(client, &bytes[offset], bytes.count - offset)
-            if n <= 0 { break }
-            offset += n
+        let bytes = Array(head.utf8) + body
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(client, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { if errno == EINTR { continue } else { break } }
+                offset += n
+            }
         }
     }
 
