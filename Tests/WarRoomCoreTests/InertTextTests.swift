@@ -154,6 +154,17 @@ struct InertEventTests {
         if case .note(let t, let b) = plain.inert { #expect(t == "all good 🚀" && b == "ana") }
     }
 
+    @Test("cleaning an event keeps its numbers and times to the bit")
+    func roundTrip() {
+        let trigger = Date(timeIntervalSince1970: 1_800_000_000.123_456_7)
+        let request = CommandRequest(id: 7, action: .setTraffic(percent: 12.5), by: "ana\u{1B}[2J", reason: "why\u{202E}", automatic: false, trigger: trigger)
+        guard case .commandIssued(let clean) = Event.commandIssued(request).inert else { Issue.record("changed case"); return }
+        #expect(clean.by == "ana\\x1b[2J")
+        #expect(clean.reason == "why\\u202e")
+        #expect(clean.trigger == trigger)
+        #expect(clean.id == 7 && clean.action == request.action && !clean.automatic)
+    }
+
     @Test("every decoder hands on inert text: Alertmanager, health, Prometheus API, Prometheus text")
     func decoders() throws {
         let am = """
