@@ -127,6 +127,11 @@ struct HostileTextEndToEndTests {
         #expect(out.output.contains("\(config):1:10: service: holds \\x1b (U+001B)"), "\(out.output)")
         #expect(out.output.contains("sources[0].name: holds \\u202e (U+202E)"), "\(out.output)")
         #expect(inertScalars(out.output).isEmpty)
+        // ArgumentParser's own messages (usage errors, thrown errors) are inert too.
+        let usage = try spawn(["/bin/sh", "-c", "'\(binary)' probe --header-env \"$(printf 'X\\033[2J\\302\\233')\" http://127.0.0.1:9/ 2>&1"])
+        #expect(usage.status == 64, "\(usage.output)")
+        #expect(usage.output.contains("got 'X\\x1b[2J\\x9b'"), "\(usage.output)")
+        #expect(inertScalars(usage.output).isEmpty)
     }
 }
 }
