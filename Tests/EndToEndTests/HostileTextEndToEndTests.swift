@@ -112,7 +112,19 @@ struct HostileTextEndToEndTests {
             #expect(inertScalars(out.output).isEmpty, "\(kind): \(inertScalars(out.output))")
             #expect(out.output.contains("\\x1b[2J"), "\(kind): shown as an escape: \(out.output)")
         }
-        let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        // A note typed with a bidi override and a zero-width space is refused on screen; the log line of its intent is inert.
+        try tmux.sendKeys("n")
+        try tmux.run(["send-keys", "-l", "typed\u{202E}evil\u{200B}"])
+        try tmux.sendKeys("Enter")
+        try await tmux.waitFor("the refusal", seconds: 10) { $0.contains("invisible formatting character (U+202E)") }
+        let deadline = Date().addingTimeInterval(10)
+        var logText = ""
+        while Date() < deadline {
+            logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if logText.contains("typed") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(logText.contains("typed\\u202eevil"), "the typed intent is logged as escapes (tmux does not pass the zero-width space on)")
         #expect(inertScalars(logText).isEmpty, "the log: \(inertScalars(logText))")
     }
 
