@@ -37,8 +37,15 @@ struct FileLogHandler: LogHandler {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
         let meta = all.isEmpty ? "" : " " + all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")
-        // URLs in a log line are masked (userinfo, secret query values), whatever logged them.
-        sink.write(Redact.text("\(time) \(event.level) \(label):\(meta) \(event.message)") + "\n")
+        sink.write(Self.line(time: time, level: event.level, label: label, meta: meta, message: "\(event.message)"))
+    }
+
+    /// One log line: whatever a message quotes (a server's answer, a
+    /// command's output) is made inert, newlines included, so a line cannot
+    /// forge another or drive the terminal of whoever reads the log; URLs in
+    /// it are masked (userinfo, secret query values), whatever logged them.
+    static func line(time: String, level: Logger.Level, label: String, meta: String, message: String) -> String {
+        Redact.text(InertText.clean("\(time) \(level) \(label):\(meta) \(message)")) + "\n"
     }
 }
 

@@ -117,7 +117,7 @@ struct Status: ParsableCommand {
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: report.json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            print(InertText.json(String(decoding: data, as: UTF8.self)))
         } else {
             print(report.text)
         }
@@ -144,7 +144,7 @@ struct Export: ParsableCommand {
         let pm = PostMortem(events: try j.events(), now: Date())
         switch format {
         case .markdown: print(pm.markdown(), terminator: "")
-        case .json: print(String(decoding: try pm.json(includeSamples: samples), as: UTF8.self))
+        case .json: print(InertText.json(String(decoding: try pm.json(includeSamples: samples), as: UTF8.self)))
         }
     }
 }
@@ -162,7 +162,7 @@ struct JournalStress: ParsableCommand {
         for i in 0 ..< count {
             let r = try j.append(.note(text: "stress \(i)", by: "stress"), at: Date())
             let line = "\(r.seq) \(i)\n"
-            try FileHandle.standardOutput.write(contentsOf: Data(line.utf8))
+            try FileHandle.standardOutput.write(contentsOf: Data(line.utf8))  // numbers only
         }
     }
 }

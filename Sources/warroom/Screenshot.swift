@@ -37,7 +37,7 @@ struct Screenshot: ParsableCommand {
         let grid = dashboard.render(Snapshot(state: state, publishedAt: now, viewTime: now), now: now, width: width, height: height)
         if ansi {
             let depth = setup.depth ?? .indexed256
-            print(ANSIText.render(grid, theme: setup.theme, depth: depth), terminator: "")
+            printRaw(ANSIText.render(grid, theme: setup.theme, depth: depth), terminator: "")
         } else {
             print(grid.text)
         }

@@ -8,6 +8,27 @@ struct WarRoomCommand: AsyncParsableCommand {
         abstract: "A full-screen terminal war room for risky launches: live metrics, canary stage, incident timeline, escalation roster.",
         subcommands: [Demo.self, Run.self, Wallboard.self, Replay.self, Note.self, Ack.self, Status.self, Export.self, Check.self, Probe.self, Simulate.self, Screenshot.self, JournalStress.self],
         defaultSubcommand: nil)
+
+    /// ArgumentParser's own `main`, except that its messages (usage errors,
+    /// thrown errors, which may quote a path or a server's answer) go out
+    /// through `print` and `warn`, inert like everything else.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let message = fullMessage(for: error)
+            let code = exitCode(for: error)
+            if !message.isEmpty {
+                if code == .success { print(message) } else { warn(message) }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// Options every dashboard command shares.
@@ -46,7 +67,4 @@ func currentUser() -> String {
     return NSUserName()
 }
 
-/// Print to stderr.
-func warn(_ message: String) {
-    try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))  // never trap: the terminal may be gone
-}
+// `warn` (stderr) and `print` (stdout) are in Output.swift: both make text inert.

@@ -203,7 +203,8 @@ struct FeedJSONTests {
     func clean() {
         #expect(FeedJSON.clean("  a\n\tb\u{1b}[0m  c\u{202E}d  ", limit: 100) == "a b [0m c d")
         #expect(FeedJSON.clean(String(repeating: "é", count: 10), limit: 3) == "ééé…")
-        #expect(FeedJSON.clean("👩‍👩‍👧 ok", limit: 10) == "👩‍👩‍👧 ok")
+        // Zero-width joiners are format characters (InertText): tmux 3.3a and ncurses disagree on a joined emoji's width.
+        #expect(FeedJSON.clean("👩‍👩‍👧 ok", limit: 10) == "👩 👩 👧 ok")
         #expect(FeedJSON.excerpt(Data([0xFF, 0xFE, 0x41])) == "\u{FFFD}\u{FFFD}A")
         #expect(FeedJSON.excerpt(Data("\n \n".utf8)) == "(empty body)")
     }

@@ -441,7 +441,7 @@ struct PrometheusQueryDecoderTests {
             PromSeries(labels: ["a": "2\n\u{1b}"], points: [PromPoint(time: 1, value: 2)]),
         ]))
         #expect(failureOfSingle(two)?.description
-            == #"expected one series, got 2: {a="1"}, {a="2\n�"}; aggregate the query to one number, e.g. with sum(…) or max(…)"#)
+            == #"expected one series, got 2: {a="1"}, {a="2\n\x1b"}; aggregate the query to one number, e.g. with sum(…) or max(…)"#)
     }
 
     @Test("single: a range result or a string is not one number")

@@ -29,6 +29,13 @@ struct ProgramRunnerTests {
         #expect(outcome.output == "starting\ndeploy tool: permission denied")
     }
 
+    @Test("a program's output tail is inert: ESC, C1, OSC 52 and bidi shown as escapes, its lines kept")
+    func hostileOutput() async {
+        let outcome = await ProgramRunner.run(["/usr/bin/printf", "ok\\033[2J\\r\\n\\302\\233x\\t\\033]52;c;eA==\\007\\n\\342\\200\\256rtl"], timeout: 5)
+        #expect(outcome.succeeded)
+        #expect(outcome.output == "ok\\x1b[2J\n\\x9bx\t\\x1b]52;c;eA==\\x07\n\\u202ertl")
+    }
+
     @Test("a program past its timeout is killed with its whole process group")
     func timeout() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-child-\(UUID().uuidString)").path

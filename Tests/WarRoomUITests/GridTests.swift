@@ -30,11 +30,11 @@ struct GridTests {
         #expect(grid.lines[0] == "  hello   ", "text wholly left of the grid draws nothing")
     }
 
-    @Test("control characters show as ?, wide characters take two cells")
+    @Test("control characters show as visible escapes (InertText), wide characters take two cells")
     func widths() {
         var grid = Grid(width: 8, height: 1)
         grid.put("a\u{1B}[2J", x: 0, y: 0, role: .normal)
-        #expect(grid.lines[0] == "a?[2J   ")
+        #expect(grid.lines[0] == "a\\x1b[2J")
         var wide = Grid(width: 5, height: 1)
         wide.put("日本語", x: 0, y: 0, role: .normal)
         #expect(wide.lines[0] == "日本 ")
@@ -131,8 +131,10 @@ struct ASCIIFallbackTests {
 @Suite("Text width, against the straightforward versions")
 struct TruncateEquivalenceTests {
     /// `truncate` as it was: the whole width first, then the cut.
+    /// Text is made inert first (hostile scalars become their escapes).
     static func reference(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
+        let text = InertText.clean(text)
         if TextWidth.of(text) <= width { return text }
         var out = String.UnicodeScalarView()
         var used = 0

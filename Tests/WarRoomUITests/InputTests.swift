@@ -74,7 +74,7 @@ struct InputTests {
     @Test("OSC 9 and 777 escapes, wrapped for tmux; detection by terminal")
     func notify() {
         #expect(NotifyProtocol.osc9.sequence(title: "api SEV-1", body: "errors", insideTmux: false) == "\u{1B}]9;api SEV-1: errors\u{07}")
-        #expect(NotifyProtocol.osc777.sequence(title: "t", body: "b;c\u{07}", insideTmux: false) == "\u{1B}]777;notify;t;bc\u{07}")
+        #expect(NotifyProtocol.osc777.sequence(title: "t", body: "b;c\u{07}", insideTmux: false) == "\u{1B}]777;notify;t;bc\\x07\u{07}")
         #expect(NotifyProtocol.osc9.sequence(title: "t", body: "b", insideTmux: true) == "\u{1B}Ptmux;\u{1B}\u{1B}]9;t: b\u{07}\u{1B}\\")
         #expect(NotifyProtocol.off.sequence(title: "t", body: "b", insideTmux: false) == nil)
         #expect(NotifyProtocol.detect(env: ["LC_TERMINAL": "iTerm2"]) == .osc9)

@@ -58,19 +58,19 @@ public struct PostMortem: Sendable {
     public func markdown() -> String {
         var md = ""
         let incident = state.incident
-        let title = incident?.title ?? "no incident declared"
+        let title = incident.map { Markdown.heading($0.title) } ?? "no incident declared"
         md += "# Incident Post-Mortem: \(incident.map { day($0.openedAt) } ?? day(now)) \(title)\n\n"
         md += "## Incident Summary\n"
-        md += "- **Service**: \(service)\n"
+        md += "- **Service**: \(Markdown.text(service))\n"
         if let incident {
-            md += "- **Date**: \(day(incident.openedAt)), opened \(Format.wallTime(incident.openedAt)) UTC by \(incident.openedBy)\n"
+            md += "- **Date**: \(day(incident.openedAt)), opened \(Format.wallTime(incident.openedAt)) UTC by \(Markdown.text(incident.openedBy))\n"
             let end = incident.resolvedAt.map { "resolved \(Format.wallTime($0)) UTC" } ?? "still open at \(Format.wallTime(now)) UTC"
             md += "- **Duration**: \(Format.age(incident.duration(at: now))) (\(end))\n"
             md += "- **Severity**: \(incident.severity.label) (peak \(incident.peak.label))\n"
             md += "- **Status**: \(incident.status.label)\n"
-            md += "- **Impact**: \(impact)\n"
+            md += "- **Impact**: \(Markdown.text(impact))\n"
             for role in IncidentRole.allCases {
-                md += "- **\(role.label)**: \(incident.roles[role] ?? "[NAME]")\n"
+                md += "- **\(role.label)**: \(incident.roles[role].map(Markdown.text) ?? "[NAME]")\n"
             }
         } else {
             md += "- **Date**: \(day(now))\n- **Duration**: no incident was opened\n- **Severity**: none\n- **Impact**: [DESCRIPTION]\n"
@@ -79,7 +79,7 @@ public struct PostMortem: Sendable {
         let epoch = incident?.openedAt ?? state.launchStartedAt
         for entry in state.timeline {
             let t = epoch.map { " (T" + (entry.time >= $0 ? "+" : "") + Format.clock(entry.time.timeIntervalSince($0)) + ")" } ?? ""
-            md += "- \(day(entry.time)) \(Format.wallTime(entry.time))\(t) - \(entry.text)\n"
+            md += "- \(day(entry.time)) \(Format.wallTime(entry.time))\(t) - \(Markdown.text(entry.text))\n"
         }
         md += "\n## Root Cause\n[DESCRIPTION: to be written by the team]\n"
         md += "\n## Actions Taken\n"
@@ -87,15 +87,16 @@ public struct PostMortem: Sendable {
         if acts.isEmpty { md += "No commands were issued.\n" }
         for (i, a) in acts.enumerated() {
             let who = a.request.automatic ? PostMortem.automatic : a.request.by
-            let result = a.outcome.map { "\($0.succeeded ? "succeeded" : "FAILED") (\($0.detail), \(String(format: "%.1fs", $0.duration)))" } ?? "no outcome recorded"
-            md += "\(i + 1). \(Format.wallTime(a.issued.time)) \(a.request.action) by \(who): \(a.request.reason) → \(result)\n"
+            let result = a.outcome.map { "\($0.succeeded ? "succeeded" : "FAILED") (\(Markdown.text($0.detail)), \(String(format: "%.1fs", $0.duration)))" } ?? "no outcome recorded"
+            md += "\(i + 1). \(Format.wallTime(a.issued.time)) \(Markdown.text(a.request.action.description)) by \(Markdown.text(who)): \(Markdown.text(a.request.reason)) → \(result)\n"
         }
         md += "\n## Time to Rollback (TTR)\n"
         md += ttrText + "\n"
         md += "\n## Lessons Learned\n- [WHAT WENT WELL]\n- [WHAT COULD BE BETTER]\n"
         md += "\n## Action Items\n- [ ] [ITEM] - [ASSIGNEE] - [DUE DATE]\n"
         md += "\n---\n\n## Communication\n\n"
-        md += "### Initial alert\n```\n\(initialAlert)\n```\n\n### Update\n```\n\(update)\n```\n\n### Resolution\n```\n\(resolution)\n```\n"
+        md += "### Initial alert\n" + Markdown.fence(initialAlert) + "\n### Update\n" + Markdown.fence(update) + "\n### Resolution\n"
+        if let resolution { md += Markdown.fence(resolution) } else { md += notResolved + "\n" }
         return md
     }
 
@@ -122,7 +123,7 @@ public struct PostMortem: Sendable {
         var lines: [String] = []
         for (n, rollback) in rollbacks.enumerated() {
             let label = rollbacks.count > 1 ? "Rollback \(n + 1)" : "Rollback"
-            let who = rollback.request.automatic ? "automatically" : "by \(rollback.request.by)"
+            let who = rollback.request.automatic ? "automatically" : "by \(Markdown.text(rollback.request.by))"
             guard let outcome = rollback.outcome else {
                 lines.append("\(label) issued \(Format.wallTime(rollback.issued.time)) UTC (\(who)); no outcome recorded.")
                 continue
@@ -146,7 +147,23 @@ public struct PostMortem: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    var lead: String { state.incident?.roles[.commander].map { "@\($0)" } ?? "[LEAD]" }
+    /// The commander's handle, written once: "@ana" whether the role holds
+    /// "ana", "@ana" or the roster name "Ana Ruiz"; a name not in the roster
+    /// as it was given.
+    var lead: String {
+        guard let who = state.incident?.roles[.commander]?.trimmingCharacters(in: .whitespaces), !who.isEmpty else { return "[LEAD]" }
+        let roster = state.session?.roster
+        let people = (roster?.people ?? []) + (roster?.tiers.map(\.person) ?? [])
+        if let person = Rotation.person(who, among: people), person.handle.hasPrefix("@") { return person.handle }
+        if who.hasPrefix("@") { return who }
+        return who.contains(" ") ? who : "@" + who
+    }
+
+    /// What the Resolution section says while the incident is open.
+    var notResolved: String {
+        guard let i = state.incident else { return "No incident declared." }
+        return "Not resolved yet: the incident is \(i.status.label) at \(Format.wallTime(now)) UTC. The resolution message is written once it is resolved."
+    }
 
     public var initialAlert: String {
         guard let i = state.incident else { return "No incident declared." }
@@ -176,9 +193,10 @@ public struct PostMortem: Sendable {
         """
     }
 
-    public var resolution: String {
-        guard let i = state.incident else { return "No incident declared." }
-        let end = i.resolvedAt.map { hm($0) } ?? "[NOT YET RESOLVED]"
+    /// The resolution message, only once the incident is resolved.
+    public var resolution: String? {
+        guard let i = state.incident, !i.isOpen, let resolvedAt = i.resolvedAt else { return nil }
+        let end = hm(resolvedAt)
         return """
         ✅ INCIDENT RESOLVED: \(i.title)
 
@@ -239,7 +257,7 @@ public struct PostMortem: Sendable {
             }
             return item
         }
-        root["messages"] = ["initial": initialAlert, "update": update, "resolution": resolution]
+        root["messages"] = ["initial": initialAlert, "update": update, "resolution": resolution as Any? ?? NSNull()] as [String: Any]
         return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 }

@@ -196,7 +196,7 @@ public enum AlertmanagerDecoder {
             }
             out[key] = s
         }
-        return out
+        return InertText.clean(out)
     }
 
     private static func string(_ value: Any?, _ path: String) throws(Failure) -> String? {
@@ -204,7 +204,7 @@ public enum AlertmanagerDecoder {
         guard let s = value as? String else {
             throw Failure(field: path, reason: "expected a string, got \(FeedJSON.typeName(value))")
         }
-        return s
+        return InertText.clean(s)
     }
 
     private static func strings(_ value: Any?, _ path: String) throws(Failure) -> [String] {
@@ -217,7 +217,7 @@ public enum AlertmanagerDecoder {
             guard let s = element as? String else {
                 throw Failure(field: "\(path)[\(i)]", reason: "expected a string, got \(FeedJSON.typeName(element))")
             }
-            out.append(s)
+            out.append(InertText.clean(s))
         }
         return out
     }

@@ -73,7 +73,8 @@ enum FeedJSON {
             case "\"": out += "\\\""
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            default: out.unicodeScalars.append(isUnsafe(scalar) ? "\u{FFFD}" : scalar)
+            default:
+                if isUnsafe(scalar) { out += InertText.escape(scalar) } else { out.unicodeScalars.append(scalar) }
             }
         }
         return "\"" + truncated(out, limit: limit) + "\""
@@ -81,15 +82,9 @@ enum FeedJSON {
 
     // MARK: Terminal safety
 
-    /// Control characters (including ESC) and bidirectional overrides would
-    /// garble or spoof a terminal.
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.properties.generalCategory == .control { return true }
-        switch scalar.value {
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
-        default: return false
-        }
-    }
+    /// What `InertText` calls hostile: controls, format characters (bidi,
+    /// zero-width), line and paragraph separators.
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool { InertText.isHostile(scalar) }
 
     /// Replaces unsafe characters with spaces, collapses runs of white space,
     /// trims, and cuts to `limit` characters with "…".

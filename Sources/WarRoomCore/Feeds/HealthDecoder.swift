@@ -91,7 +91,7 @@ public enum HealthDecoder {
     private static func string(_ value: Any?, _ field: String) throws(Failure) -> String? {
         guard let value, !(value is NSNull) else { return nil }
         guard let s = value as? String else { throw Failure(field: field, reason: "expected a string, got \(typeName(value))") }
-        return s
+        return InertText.clean(s)
     }
 
     private static func isBool(_ n: NSNumber) -> Bool { FeedJSON.isBool(n) }

@@ -182,7 +182,7 @@ public enum PrometheusQueryDecoder {
             guard let string = text as? String else {
                 throw .shape(field: "data.result[1]", reason: "expected a string, got \(FeedJSON.typeName(text))")
             }
-            result = .string(time: time, value: string)
+            result = .string(time: time, value: InertText.clean(string))
         default:
             throw .shape(field: "data.resultType",
                          reason: "unknown result type \(FeedJSON.quoted(resultType)) (expected vector, matrix, scalar or string)")
@@ -281,7 +281,7 @@ public enum PrometheusQueryDecoder {
             guard let s = element as? String else {
                 throw .shape(field: FeedJSON.index(field, i), reason: "expected a string, got \(FeedJSON.typeName(element))")
             }
-            out.append(s)
+            out.append(InertText.clean(s))
         }
         return out
     }
@@ -340,7 +340,7 @@ public enum PrometheusQueryDecoder {
             }
             labels[name] = s
         }
-        return labels
+        return InertText.clean(labels)
     }
 
     /// `[time, "value"]`.

@@ -66,15 +66,22 @@ public struct Incident: Sendable, Equatable {
 
 /// Limits on what people type into the journal.
 public enum NoteRules {
+    /// In Unicode scalars, not characters: 3,000 combining marks on one
+    /// letter are one character but 3,001 scalars, and would fill the journal.
     public static let maxLength = 500
+
+    /// The length that `maxLength` limits.
+    public static func length(of text: String) -> Int { text.unicodeScalars.count }
 
     /// Why this text cannot be recorded, or nil if it can.
     public static func problem(with text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return "the text is empty" }
-        if text.count > maxLength { return "the text is \(text.count) characters long; at most \(maxLength) fit on a timeline line" }
-        for (i, scalar) in text.unicodeScalars.enumerated() where scalar.value < 0x20 || (0x7F ..< 0xA0).contains(scalar.value) {
-            return "the text has a control character (U+\(String(format: "%04X", scalar.value))) at position \(i + 1)"
+        let n = length(of: text)
+        if n > maxLength { return "the text is \(n) characters (Unicode scalars) long; at most \(maxLength) fit on a timeline line" }
+        if let (scalar, i) = InertText.firstHostile(in: text) {
+            let what = scalar.value < 0x20 || (0x7F ... 0x9F).contains(scalar.value) ? "a control character" : "an invisible formatting character"
+            return "the text has \(what) (U+\(String(format: "%04X", scalar.value))) at position \(i)"
         }
         return nil
     }

@@ -83,11 +83,13 @@ public struct CommandOutcome: Sendable, Codable, Equatable {
     /// while it was in flight. Never counted as a success.
     public var unknown: Bool?
 
+    /// `detail` and `output` often quote what a program or server printed:
+    /// they are made inert here (`output` keeps its lines and tabs).
     public init(succeeded: Bool, detail: String, duration: TimeInterval, output: String = "", unknown: Bool? = nil) {
         self.succeeded = succeeded
-        self.detail = detail
+        self.detail = InertText.clean(detail)
         self.duration = duration
-        self.output = output
+        self.output = InertText.clean(output, allowing: .lines)
         self.unknown = unknown
     }
 

@@ -30,6 +30,7 @@ public enum ConfigLoader {
             throw ConfigErrors(errors: [ConfigError(file: file, line: 0, column: 0, field: "", message: "not valid YAML: \(error)")])
         }
         let reader = YAMLReader(file: file)
+        reader.refuseHostileText(root)
         let config = read(root, reader)
         if !reader.errors.isEmpty || config == nil {
             var errors = reader.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) }

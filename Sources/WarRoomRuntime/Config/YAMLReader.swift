@@ -1,4 +1,5 @@
 import Foundation
+import WarRoomCore
 import Yams
 
 /// Reads a YAML node tree strictly, collecting every problem with its line:
@@ -12,6 +13,30 @@ final class YAMLReader {
     func fail(_ node: Node?, _ field: String, _ message: String) {
         let mark = node?.mark
         errors.append(ConfigError(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: field, message: message))
+    }
+
+    /// Refuse text that would not be inert on a terminal (`InertText`):
+    /// controls, bidi overrides, zero-width and other format characters,
+    /// line separators, in any key or value. Newlines and tabs may stay (a
+    /// block scalar's body). Each one is an error naming line and field.
+    func refuseHostileText(_ node: Node, path: String = "") {
+        switch node {
+        case .scalar(let scalar):
+            if let (s, i) = InertText.firstHostile(in: scalar.string, allowing: .lines) {
+                fail(node, path, "holds \(InertText.escape(s)) (U+\(String(format: "%04X", s.value))) at character \(i): control and invisible formatting characters are not allowed in a config")
+            }
+        case .mapping(let mapping):
+            for (k, v) in mapping {
+                let key = k.scalar?.string ?? ""
+                let field = path.isEmpty ? InertText.clean(key) : "\(path).\(InertText.clean(key))"
+                refuseHostileText(k, path: field)
+                refuseHostileText(v, path: field)
+            }
+        case .sequence(let sequence):
+            for (i, v) in sequence.enumerated() { refuseHostileText(v, path: "\(path)[\(i)]") }
+        case .alias:
+            break
+        }
     }
 
     /// A mapping whose keys are checked off as they are read.

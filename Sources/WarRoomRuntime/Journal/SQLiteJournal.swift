@@ -130,7 +130,8 @@ public final class SQLiteJournal: JournalWriter {
             return try pool.write { db in
                 var out: [Recorded] = []
                 out.reserveCapacity(events.count)
-                for (time, event) in events {
+                for (time, given) in events {
+                    let event = given.inert  // text from outside is stored harmless (InertText)
                     let payload = String(decoding: try SQLiteJournalRows.encoder.encode(event), as: UTF8.self)
                     let stored = time.timeIntervalSince1970
                     try db.execute(

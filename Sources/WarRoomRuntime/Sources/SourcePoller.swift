@@ -135,7 +135,7 @@ public struct SourcePoller: Sendable {
                 }
                 if cut > 0 { notes.append("\(cut) label value\(cut == 1 ? "" : "s") longer than max_label_length \(cap) cut to \(cap) bytes") }
             }
-            return (families, format, notes)
+            return (families.map(\.inert), format, notes)
         } catch let error as ExpositionError {
             throw PollFailure(reason: "bad metrics (\(format == .openMetrics100 ? "OpenMetrics 1.0" : "text 0.0.4")): \(error)")
         } catch {
@@ -436,8 +436,9 @@ public struct SourcePoller: Sendable {
 
 public struct PollFailure: Error, CustomStringConvertible, Equatable {
     public var reason: String
-    /// URLs in the reason are masked (userinfo, secret query values).
-    public init(reason: String) { self.reason = Redact.text(reason) }
+    /// The reason often quotes what a server sent: it is made inert, and URLs
+    /// in it are masked (userinfo, secret query values).
+    public init(reason: String) { self.reason = Redact.text(InertText.clean(reason)) }
     public var description: String { reason }
 }
 

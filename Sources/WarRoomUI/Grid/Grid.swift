@@ -1,3 +1,5 @@
+import WarRoomCore
+
 /// One character cell. A wide character occupies its cell and a
 /// continuation cell to its right.
 public struct Cell: Sendable, Equatable {
@@ -105,13 +107,17 @@ public struct Grid: Sendable, Equatable {
     }
 
     /// Write text at (x, y), never past `limit` (an absolute column, default the
-    /// grid's width). Control characters become "?"; a wide character that
-    /// does not fit is replaced by a space. Returns the columns used.
+    /// grid's width). Text is made inert first (`InertText`: ESC shows as
+    /// `\x1b`, U+202E as `\u202e`); a scalar the terminal cannot print shows
+    /// as U+FFFD; zero-width scalars (combining marks, variation selectors)
+    /// are not drawn, so "⚠️" takes the one column ncurses and tmux give "⚠";
+    /// a wide character that does not fit is not drawn. Returns the columns used.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, role: Role, limit: Int? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
         let end = min(limit ?? width, width)
         let width = width
+        let text = InertText.clean(text)
         var col = x
         // col + w <= end <= width below, so every write is inside the row.
         cells.withUnsafeMutableBufferPointer { cells in
@@ -119,14 +125,14 @@ public struct Grid: Sendable, Equatable {
                 let w = TextWidth.of(scalar)
                 if w == 0 { continue }
                 if col + w > end { break }
-                let shown: Unicode.Scalar = w < 0 ? "?" : scalar
+                let shown: Unicode.Scalar = TextWidth.terminal(scalar) < 0 ? TextWidth.unprintable : scalar
                 if col >= 0 {
                     cells[y * width + col] = Cell(scalar: shown, role: role)
                     if w == 2, col + 1 < width {
                         cells[y * width + col + 1] = Cell(scalar: Cell.continuation, role: role)
                     }
                 }
-                col += max(w, 1)
+                col += w
             }
         }
         return max(0, col - x)
@@ -166,33 +172,60 @@ public struct Grid: Sendable, Equatable {
     }
 }
 
-/// Display width of a scalar in a terminal: 0 for combining marks, 2 for East
-/// Asian wide and emoji, -1 for control characters, otherwise 1.
+/// Display width of text in the terminal, in agreement with ncurses and tmux
+/// (both use glibc's wcwidth here; see `WidthTable`), for text as `Grid.put`
+/// draws it: hostile scalars as their `InertText` escapes, unprintable ones
+/// as U+FFFD.
 public enum TextWidth {
-    public static func of(_ s: Unicode.Scalar) -> Int {
+    /// What the grid draws for a scalar the terminal cannot print.
+    public static let unprintable: Unicode.Scalar = "\u{FFFD}"
+
+    /// The terminal's own width of a scalar, as wcwidth(3) gives it: -1 for
+    /// controls and unprintable scalars, 0 for combining marks and format
+    /// characters, 2 for wide ones, otherwise 1.
+    public static func terminal(_ s: Unicode.Scalar) -> Int {
         let v = s.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return -1 }
         if v < 0x300 { return 1 }
-        if (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || (0xFE00...0xFE0F).contains(v) { return 0 }
-        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
-            || (0x20000...0x3FFFD).contains(v) {
-            return 2
-        }
+        if contains(WidthTable.zero, v) { return 0 }
+        if contains(WidthTable.wide, v) { return 2 }
+        if contains(WidthTable.unprintable, v) { return -1 }
         return 1
     }
 
-    public static func of(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + max(of($1), $1.value < 0x20 ? 1 : 0) }
+    /// Binary search in a flat list of inclusive ranges.
+    @inline(__always)
+    static func contains(_ table: [UInt32], _ v: UInt32) -> Bool {
+        var lo = 0, hi = table.count / 2 - 1
+        if hi < 0 || v < table[0] || v > table[table.count - 1] { return false }
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if v < table[2 * mid] { hi = mid - 1 } else if v > table[2 * mid + 1] { lo = mid + 1 } else { return true }
+        }
+        return false
     }
 
-    /// Cut `text` to at most `width` columns, ending in "…" when cut.
+    /// Columns a scalar takes when the grid draws it: the length of its
+    /// escape when it is hostile, 1 when unprintable (U+FFFD), else its
+    /// terminal width.
+    public static func of(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if v >= 0x20, v < 0x7F { return 1 }
+        if InertText.isHostile(s) { return InertText.escape(s).unicodeScalars.count }
+        let w = terminal(s)
+        return w < 0 ? 1 : w
+    }
+
+    public static func of(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + of($1) }
+    }
+
+    /// Cut `text` to at most `width` columns, ending in "…" when cut. The
+    /// result is inert (hostile scalars replaced by their escapes).
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
-        // One pass that stops as soon as the text is known not to fit: the
-        // width as `of(text)` counts it, and where the cut before "…" falls
-        // (control characters count 1 in the first and 0 in the second).
+        let text = InertText.clean(text)
+        // One pass that stops as soon as the text is known not to fit.
         var total = 0
         var used = 0
         var cut: Int?  // in UTF-8 code units
@@ -200,9 +233,9 @@ public enum TextWidth {
         for s in text.unicodeScalars {
             let w = of(s)
             if cut == nil {
-                if used + max(w, 0) > width - 1 { cut = offset } else { used += max(w, 0) }
+                if used + w > width - 1 { cut = offset } else { used += w }
             }
-            total += max(w, s.value < 0x20 ? 1 : 0)
+            total += w
             if total > width, cut != nil { break }
             offset += UTF8.width(s)
         }
@@ -216,7 +249,7 @@ public enum TextWidth {
     public static func wrap(_ text: String, width: Int, lines: Int) -> [String] {
         guard width > 0, lines > 0 else { return [] }
         var out: [String] = []
-        var rest = Substring(text)
+        var rest = Substring(InertText.clean(text))
         while !rest.isEmpty, out.count < lines {
             if out.count == lines - 1 || of(String(rest)) <= width {
                 out.append(truncate(String(rest), to: width))
@@ -226,7 +259,7 @@ public enum TextWidth {
             var used = 0
             var lastSpace: Substring.Index?
             for i in rest.indices {
-                let w = max(of(String(rest[i])), 0)
+                let w = of(String(rest[i]))
                 if used + w > width { break }
                 used += w
                 if rest[i] == " " { lastSpace = i }

@@ -50,8 +50,13 @@ public enum NotifyProtocol: String, Sendable, CaseIterable {
     /// The bytes to write; inside tmux wrapped in its passthrough (tmux needs
     /// `set -g allow-passthrough on` to let them out).
     public func sequence(title: String, body: String, insideTmux: Bool) -> String? {
+        // Inert text (no C0, C1 or DEL: U+009C or BEL would end the sequence
+        // early, ESC would start another) without ";" (the field separator),
+        // at most 200 scalars.
         func clean(_ s: String) -> String {
-            String(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && $0 != ";" }.map(Character.init)).prefix(200).description
+            var out = String.UnicodeScalarView()
+            out.append(contentsOf: InertText.clean(s).unicodeScalars.lazy.filter { $0 != ";" }.prefix(200))
+            return String(out)
         }
         let raw: String
         switch self {

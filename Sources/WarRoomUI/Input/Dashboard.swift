@@ -226,7 +226,7 @@ public struct Dashboard: Sendable {
         guard a.firesAt == nil else { return nil }  // counting down: only Esc matters; repeats never fire twice
         switch key {
         case .char(let c):
-            if a.reason.count < NoteRules.maxLength { a.reason.append(c) }
+            if NoteRules.length(of: a.reason) + c.unicodeScalars.count <= NoteRules.maxLength { a.reason.append(c) }
         case .backspace:
             if !a.reason.isEmpty { a.reason.removeLast() }
         case .enter:
@@ -288,7 +288,7 @@ public struct Dashboard: Sendable {
         }
         switch key {
         case .char(let c):
-            if p.text.count < NoteRules.maxLength { p.text.append(c) }
+            if NoteRules.length(of: p.text) + c.unicodeScalars.count <= NoteRules.maxLength { p.text.append(c) }
             prompt = p
         case .backspace:
             if !p.text.isEmpty { p.text.removeLast() }
