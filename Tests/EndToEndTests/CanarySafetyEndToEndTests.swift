@@ -135,6 +135,76 @@ struct CanarySafetyEndToEndTests {
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
     }
 
+    @Test("an off-plan weight sits between steps on screen, and promote goes up from it, never down")
+    func offPlanThenPromote() async throws {
+        let binary = try warroomBinary()
+        let sim = try startSimulator(binary)
+        defer { kill(sim.pid, SIGTERM); close(sim.fd) }
+        var text = try String(contentsOfFile: try config(port: sim.port), encoding: .utf8)
+        text = text.replacingOccurrences(of: "hold: 4s}", with: "hold: 1h}")
+        let path = temporaryPath("offplan.yaml")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let journal = temporaryPath("offplan.sqlite")
+        let tmux = try run(binary, config: path, journal: journal, flags: "--start")
+        try await tmux.waitFor("the first step and a passing check", seconds: 30) { $0.contains("canary at 1% (stage 1/4)") && $0.contains("Checks ✓1") }
+        try tmux.sendKeys("t")
+        try tmux.run(["send-keys", "-l", "10"])
+        try tmux.sendKeys("Enter")
+        try await tmux.waitFor("the armed change", seconds: 5) { $0.contains("ARMED: set traffic 10%") && $0.contains(#""percent": 10"#) }
+        try tmux.run(["send-keys", "-l", "more signal"])
+        try tmux.sendKeys("Enter")
+        let screen = try await tmux.waitFor("the off-plan weight", seconds: 15) {
+            $0.contains("canary at 10% (off plan, between 5% and 25%)") && $0.contains("off plan, 5%▸25%")
+        }
+        #expect(screen.contains("PROGRESSING"))
+        #expect(try simulatorPercent(sim.port) == 10)
+        try await tmux.waitFor("a check at 10%", seconds: 15) { $0.contains("Checks ✓1") && $0.contains("Next 25% in") }
+        try tmux.sendKeys(">")
+        try await tmux.waitFor("promote upwards", seconds: 5) { $0.contains("ARMED: promote to 25%") }
+        try tmux.sendKeys("Escape")
+        try tmux.sendKeys("q")
+        try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
+    }
+
+    @Test("an acknowledged SEV-3 raised to SEV-1 pages the tiers SEV-1 adds, and the roster says so")
+    func ackThenRise() async throws {
+        let binary = try warroomBinary()
+        let sim = try startSimulator(binary)
+        defer { kill(sim.pid, SIGTERM); close(sim.fd) }
+        let path = temporaryPath("rise.yaml")
+        try """
+            service: checkout
+            sources:
+              - {name: health, kind: health, url: "http://127.0.0.1:\(sim.port)/health", interval: 1s, timeout: 800ms}
+            roster:
+              tiers:
+                - {tier: Primary, name: Ana Ruiz, handle: "@ana", escalate_after: 15m}
+                - {tier: Secondary, name: Ben Okafor, handle: "@ben", escalate_after: 30m}
+                - {tier: Eng lead, name: Chen Wei, handle: "@chen", escalate_after: 1h}
+            paging: {program: [/bin/echo, "PAGE {handle}"], timeout: 5s}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let journal = temporaryPath("rise.sqlite")
+        let tmux = try run(binary, config: path, journal: journal)
+        try await tmux.waitFor("the dashboard", seconds: 30) { $0.contains("✓ health") }
+        try tmux.sendKeys("D")
+        try tmux.run(["send-keys", "-l", "checkout slow"])
+        try tmux.sendKeys("Enter")
+        try tmux.sendKeys("3")
+        try await tmux.waitFor("the primary paged", seconds: 10) { $0.contains("page to Ana Ruiz delivered") }
+        try tmux.sendKeys("A")
+        try await tmux.waitFor("the ack", seconds: 5) { $0.contains("✓ Acknowledged by") }
+        try tmux.sendKeys("S")
+        try tmux.sendKeys("1")
+        let screen = try await tmux.waitFor("the secondary paged after the rise", seconds: 15) {
+            $0.contains("escalation widened for SEV-1 after the acknowledgement") && $0.contains("page to Ben Okafor delivered")
+        }
+        #expect(!screen.contains("not paged at SEV-3"), "the roster shows the current severity's policy")
+        let pages = try SQLiteJournalReader(path: journal).events().compactMap { if case .pageIssued(let p) = $0.event { p.person.name } else { nil } }
+        #expect(pages == ["Ana Ruiz", "Ben Okafor"], "the lead comes after the secondary's escalate_after, not at once")
+        try tmux.sendKeys("q", "q")
+        try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
+    }
+
     @Test("a hanging set_traffic never delays a rollback: sent within the abort window plus 1 s, the hung command recorded as unknown")
     func hangingCommandThenRollback() async throws {
         let binary = try warroomBinary()

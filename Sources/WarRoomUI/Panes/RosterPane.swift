@@ -63,7 +63,7 @@ public struct RosterPane {
             row += 1
             let text: String
             let role: Role
-            if let by = e.acknowledgedBy, let at = e.acknowledgedAt {
+            if !e.isActive, let by = e.acknowledgedBy, let at = e.acknowledgedAt {
                 (text, role) = ("✓ Acknowledged by \(by) at \(Format.wallTime(at)) after \(Format.age(at.timeIntervalSince(e.startedAt)))", .ok)
             } else if let stopped = e.stopped {
                 (text, role) = ("Escalation stopped: \(stopped.text)", .dim)
