@@ -78,7 +78,7 @@ struct IncidentTests {
     func pin() {
         var h = Harness()
         h.samples([(.canary, .errorRate, 0.012), (.stable, .latencyAvg, 0.2)])
-        h.send(.metricsPinned(samples: h.state.latestSamples, by: "ana"))
+        h.send(.metricsPinned(samples: h.state.latestValues(at: h.now).samples, by: "ana"))
         #expect(h.texts.last == "ana pinned: canary errors 1.20%, stable latency 200 ms")
     }
 }

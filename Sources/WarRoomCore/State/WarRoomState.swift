@@ -597,8 +597,6 @@ public struct WarRoomState: Sendable {
     /// Who automatic actions are recorded as.
     public static let automatic = "warroom (automatic)"
 
-    /// The latest value of every series, for pinning.
-    public var latestSamples: [Sample] { latestValues(at: lastEventTime ?? Date()).samples }
 
     /// The latest value of every series and its age at `now`: a pinned value keeps its age.
     public func latestValues(at now: Date) -> (samples: [Sample], ages: [TimeInterval]) {
