@@ -80,6 +80,6 @@ let package = Package(
             dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomTestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTestSupport"], swiftSettings: strict),
     ]
 )
