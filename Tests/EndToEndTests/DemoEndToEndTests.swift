@@ -43,7 +43,7 @@ struct DemoEndToEndTests {
         #expect(after.contains("journal: \(journal)"))
 
         // The journal holds what the screen showed.
-        let events = try SQLiteJournalReader(path: journal).events()
+        let events = try SQLiteJournalReader(path: journal).history()
         #expect(events.first.map { if case .sessionStarted = $0.event { true } else { false } } == true)
         #expect(events.contains { if case .samples = $0.event { true } else { false } })
         let mode = try FileManager.default.attributesOfItem(atPath: journal)[.posixPermissions] as? Int
@@ -110,7 +110,7 @@ struct DemoEndToEndTests {
             if alive { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(!alive, "warroom exits when its terminal goes away")
-        let events = try SQLiteJournalReader(path: journal).events()
+        let events = try SQLiteJournalReader(path: journal).history()
         #expect(events.contains { if case .samples = $0.event { true } else { false } })
     }
 }
