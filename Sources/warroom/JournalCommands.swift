@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import WarRoomCore
 import WarRoomRuntime
 
@@ -10,8 +11,20 @@ func openReader(_ path: String) throws -> any JournalReader {
 }
 
 /// Open an existing journal to append to (note, ack), or explain why not.
+/// A journal of an older format is migrated first, its progress on stderr.
 func openWriter(_ path: String) throws -> any JournalWriter {
-    try opening(path) { try SQLiteJournal(path: $0) }
+    try opening(path) { p in
+        let shown = Mutex(-1)
+        return try SQLiteJournal(path: p) { progress in
+            let tenth = Int(progress.fraction * 10)
+            let fresh = shown.withLock { last in
+                defer { last = max(last, tenth) }
+                return tenth > last
+            }
+            guard fresh else { return }
+            warn("warroom: migrating \(p) to journal format \(SQLiteJournal.formatVersion) (\(progress.step)): \(tenth * 10)%")
+        }
+    }
 }
 
 private func opening<J>(_ path: String, _ open: (String) throws -> J) throws -> J {
