@@ -134,6 +134,26 @@ struct SampleStoreTests {
         #expect(aged.count >= 60 && aged.count <= 61, "\(aged.count)")
     }
 
+    @Test("replay reads the samples at the resolution kept for their age, between the incident events")
+    func replayResolution() throws {
+        let path = temporaryJournalPath()
+        let journal = try SQLiteJournal(path: path)
+        let now = t0.addingTimeInterval(86_400)
+        _ = try journal.append(.note(text: "before", by: "ana"), at: now.addingTimeInterval(-7_300))
+        try fill(journal, sources: 1, from: now.addingTimeInterval(-7_200), seconds: 7_200)
+        _ = try journal.append(.note(text: "after", by: "ana"), at: now)
+        _ = try journal.compactSamples(now: now, retention: .standard)
+        let history = try SQLiteJournalReader(path: path).history()
+        #expect(history.first.map { if case .note(let t, _) = $0.event { t == "before" } else { false } } == true)
+        #expect(history.last.map { if case .note(let t, _) = $0.event { t == "after" } else { false } } == true)
+        let player = ReplayPlayer(events: history)
+        let old = player.state(at: now.addingTimeInterval(-3_700)).series[keys[0]]?.points.elements ?? []
+        #expect(old.count >= 349 && old.count <= 351, "two hours ago to one: 10 s buckets (\(old.count))")
+        #expect(zip(old, old.dropFirst()).allSatisfy { $1.time.timeIntervalSince($0.time) == 10 })
+        let recent = player.state(at: now).series[keys[0]]?.points.elements.suffix(600) ?? []
+        #expect(zip(recent, recent.dropFirst()).allSatisfy { $1.time.timeIntervalSince($0.time) == 1 }, "the last hour in full")
+    }
+
     @Test("a configured retention is what the compaction keeps")
     func configuredRetention() throws {
         let journal = try SQLiteJournal(path: temporaryJournalPath())
