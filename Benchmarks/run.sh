@@ -124,7 +124,7 @@ if [ -n "$MICRO" ]; then
     events_row "  same, a subscriber holds snapshots" actor_send_samples_subscribed_x100 100
 
     # 3. Durable journal appends.
-    for spec in "append_1_per_txn:1:journal append, 1 event/txn (FULL)" "append_100_per_txn:100:journal append, 100 events/txn"; do
+    for spec in "append_1_per_txn:1:samples store, 1 batch/txn (FULL)" "append_100_per_txn:100:samples store, 100 batches/txn (group commit)"; do
         name=${spec%%:*}; rest=${spec#*:}; batch=${rest%%:*}; label=${rest#*:}
         p50=$(value JournalAppend "$name" wallClock 50); p99=$(value JournalAppend "$name" wallClock 99)
         bytes=$(value JournalAppend "$name" mallocBytesCount 50)

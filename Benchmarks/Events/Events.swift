@@ -55,7 +55,16 @@ actor Room {
         directory = try Fixture.scratchDirectory("actor")
         let journal = try SQLiteJournal(path: directory.appendingPathComponent("journal.sqlite").path)
         let history = Fixture.launchEvents()
-        try journal.append(history.map { (time: $0.time, event: $0.event) })
+        // Incident events into the event log, samples into the samples store (journal format 2).
+        try journal.write { tx in
+            for r in history {
+                if case .samples(let source, let samples) = r.event {
+                    try tx.append(SampleBatch(milliseconds: SampleBatch.milliseconds(r.time), source: source, samples: samples))
+                } else {
+                    _ = try tx.append(r.event, at: r.time)
+                }
+            }
+        }
         second = Int(history.last!.time.timeIntervalSince(Fixture.start)) + 1
         warroom = try WarRoom(journal: journal, executor: nil)
         if subscribed {

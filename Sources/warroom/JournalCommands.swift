@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import WarRoomCore
 import WarRoomRuntime
 
@@ -10,8 +11,20 @@ func openReader(_ path: String) throws -> any JournalReader {
 }
 
 /// Open an existing journal to append to (note, ack), or explain why not.
+/// A journal of an older format is migrated first, its progress on stderr.
 func openWriter(_ path: String) throws -> any JournalWriter {
-    try opening(path) { try SQLiteJournal(path: $0) }
+    try opening(path) { p in
+        let shown = Mutex(-1)
+        return try SQLiteJournal(path: p) { progress in
+            let tenth = Int(progress.fraction * 10)
+            let fresh = shown.withLock { last in
+                defer { last = max(last, tenth) }
+                return tenth > last
+            }
+            guard fresh else { return }
+            warn("warroom: migrating \(p) to journal format \(SQLiteJournal.formatVersion) (\(progress.step)): \(tenth * 10)%")
+        }
+    }
 }
 
 private func opening<J>(_ path: String, _ open: (String) throws -> J) throws -> J {
@@ -27,11 +40,13 @@ private func opening<J>(_ path: String, _ open: (String) throws -> J) throws -> 
     }
 }
 
+/// The journal's state: every event, and the samples of the sparklines'
+/// span from the samples store. Returns the incident events too.
 func fold(_ journal: any JournalReader) throws -> (WarRoomState, [Recorded]) {
-    let events = try journal.events()
+    let changes = try journal.changes(afterSeq: 0, samplesAfter: nil, recent: 3600)
     var state = WarRoomState()
-    for e in events { state.apply(e) }
-    return (state, events)
+    for e in changes.merged { state.apply(e) }
+    return (state, changes.events.filter { if case .samples = $0.event { false } else { true } })
 }
 
 struct Note: ParsableCommand {
@@ -106,7 +121,7 @@ struct Status: ParsableCommand {
         let j = try openReader(journal)
         let (state, events) = try fold(j)
         let now = Date()
-        var report = StatusReport(state: state, eventCount: events.count, lastEvent: events.last?.time, now: now)
+        var report = StatusReport(state: state, eventCount: events.count, lastEvent: [events.last?.time, state.lastEventTime].compactMap { $0 }.max(), now: now)
         if let config {
             do {
                 report.breakGlass = try ConfigLoader.load(path: config).breakGlass(by: currentUser())
@@ -141,7 +156,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let j = try openReader(journal)
-        let pm = PostMortem(events: try j.events(), now: Date())
+        let pm = PostMortem(events: try j.history(), now: Date())
         switch format {
         case .markdown: print(pm.markdown(), terminator: "")
         case .json: print(InertText.json(String(decoding: try pm.json(includeSamples: samples), as: UTF8.self)))
@@ -164,5 +179,60 @@ struct JournalStress: ParsableCommand {
             let line = "\(r.seq) \(i)\n"
             try FileHandle.standardOutput.write(contentsOf: Data(line.utf8))  // numbers only
         }
+    }
+}
+
+/// Submits one sample batch from each of `sources` sources at once, `rounds`
+/// times, through the war room's group commit, printing a line as each is
+/// acknowledged: the group commit's fsync test counts syncs under strace.
+struct GroupCommitStress: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "group-commit-stress", shouldDisplay: false)
+
+    @Option var journal: String
+    @Option var sources = 50
+    @Option var rounds = 4
+
+    func run() async throws {
+        let room = try WarRoom(journal: try SQLiteJournal(path: journal), executor: nil, groupCommitWindow: .milliseconds(5))
+        let sources = self.sources
+        for round in 0 ..< rounds {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for s in 0 ..< sources {
+                    group.addTask {
+                        let value = 0.001 + Double((round * sources + s) % 10) / 10_000  // healthy: no crossing to record
+                        try await room.submit(.samples(source: "source-\(s)", samples: [Sample(SeriesKey(.stable, .errorRate), value)]))
+                        try FileHandle.standardOutput.write(contentsOf: Data("\(round) \(s)\n".utf8))
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// Writes a journal of format 1 (samples as events), `seconds` of a launch
+/// with one sample batch a second per source: for the migration benchmark.
+struct JournalLegacy: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "journal-legacy", shouldDisplay: false)
+
+    @Option var journal: String
+    @Option var seconds = 3600
+    @Option var sources = 4
+
+    func run() throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var events: [(time: Date, event: Event)] = [(start, .note(text: "legacy journal", by: "bench"))]
+        for s in 0 ..< seconds {
+            for source in 0 ..< sources {
+                let t = start.addingTimeInterval(Double(s) + 0.25 + Double(source) * 0.01)
+                let samples = [Sample(SeriesKey(.canary, .errorRate), 0.004 + Double(s % 7) / 10_000),
+                               Sample(SeriesKey(.stable, .errorRate), 0.003),
+                               Sample(SeriesKey(.canary, .latencyAvg), 0.12 + Double(s % 5) / 100),
+                               Sample(SeriesKey(.stable, .throughput), 1164)]
+                events.append((t, .samples(source: "source-\(source)", samples: samples)))
+            }
+            if s % 600 == 300 { events.append((start.addingTimeInterval(Double(s) + 0.9), .note(text: "checkpoint \(s)", by: "ana"))) }
+        }
+        try SQLiteJournal.writeFormat1(path: journal, events: events)
     }
 }

@@ -23,7 +23,7 @@ struct Replay: AsyncParsableCommand {
     func run() async throws {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be above 0") }
         let j = try openReader(journal)
-        let events = try j.events()
+        let events = try j.history()  // incident events and samples, at the resolution kept for their age
         guard let first = events.first, let last = events.last else {
             warn("warroom: \(journal) holds no events")
             throw ExitCode(1)

@@ -28,7 +28,8 @@ struct Screenshot: ParsableCommand {
     func run() throws {
         let j = try openReader(journal)
         var state = WarRoomState()
-        for e in try j.events() { state.apply(e) }
+        var position = JournalFollower()
+        try position.read(j, into: &state)
         let now = state.lastEventTime ?? Date()
         var dashboard = Dashboard(commands: nil, timeZone: TimeZone(identifier: "UTC")!)
         dashboard.readOnly = wallboard

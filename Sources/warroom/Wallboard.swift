@@ -41,6 +41,7 @@ struct Wallboard: AsyncParsableCommand {
             var failed = false
             var posted = false
             var watch = j.makeWatch()
+            var position = JournalFollower()  // events, and samples from the samples store
             var commander: CommanderPresence?
             var lookedAtLease = ContinuousClock.now - .seconds(10)
             while !Task.isCancelled {
@@ -55,12 +56,11 @@ struct Wallboard: AsyncParsableCommand {
                 }
                 do {
                     // Read only when the commander's journal changed (or every 750 ms), as the dashboard does.
-                    let fresh = watch.shouldRead() || failed ? try j.events(after: state.lastSeq) : []
-                    for e in fresh { state.apply(e) }
+                    let fresh = watch.shouldRead() || failed ? try position.read(j, into: &state) : 0
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false
                     // Only new events (or news of the commander) wake the screen; its clock ticks on its own.
-                    if !fresh.isEmpty || !posted || presenceChanged {
+                    if fresh > 0 || !posted || presenceChanged {
                         mailbox.post(Snapshot(state: state, publishedAt: Date(), label: "READ-ONLY", commander: commander))
                         posted = true
                     }

@@ -63,7 +63,7 @@ struct CanarySafetyEndToEndTests {
         try await tmux.waitFor("the start prompt", seconds: 30) { $0.contains("Not started: press L to start") && $0.contains("✓ health") }
         // Several holds' worth of time: still nothing sent.
         try await tmux.waitFor("a few analysis intervals", seconds: 30) { _ in
-            ((try? SQLiteJournalReader(path: journal).events().filter { $0.event.kind == "samples" }.count) ?? 0) >= 6
+            ((try? SQLiteJournalReader(path: journal).history().filter { $0.event.kind == "samples" }.count) ?? 0) >= 6
         }
         #expect(try commands(journal).isEmpty, "opening the war room changes no traffic")
         #expect(try simulatorPercent(sim.port) == 0)
@@ -334,7 +334,7 @@ struct CanarySafetyEndToEndTests {
                 - {tier: Primary, name: Ana Ruiz, handle: "@ana", escalate_after: 15m}
             paging: {program: [/bin/echo, "PAGE {handle}"], timeout: 5s}
             """.write(toFile: path, atomically: true, encoding: .utf8)
-        func samples() -> Int { ((try? SQLiteJournalReader(path: journal).events().filter { $0.event.kind == "samples" }.count) ?? 0) }
+        func samples() -> Int { ((try? SQLiteJournalReader(path: journal).history().filter { $0.event.kind == "samples" }.count) ?? 0) }
         let tmux = try run(binary, config: path, journal: journal)
         try await tmux.waitFor("twelve polls", seconds: 60) { _ in samples() >= 12 }
         var events = try SQLiteJournalReader(path: journal).events()

@@ -84,7 +84,7 @@ struct FeedsEndToEndTests {
         try tmux.sendKeys("q")
         try await tmux.waitFor("the shell", seconds: 15) { $0.contains("EXIT=0") }
 
-        let events = try SQLiteJournalReader(path: journal).events()
+        let events = try SQLiteJournalReader(path: journal).history()  // events and the samples store
         var sources: Set<String> = []
         for case .samples(let source, _) in events.map(\.event) { sources.insert(source) }
         #expect(sources == ["health", "scrape", "prometheus"])

@@ -192,6 +192,8 @@ public struct WarRoomConfig: Sendable, Equatable {
     public var dryRun = false
     /// At most this many sources are fetched at once.
     public var maxConcurrentPolls = 32
+    /// `retention:` how long samples are kept, and at what resolution.
+    public var retention = SampleRetention.standard
     /// `keys:` rebinding actions to keys, as written; the screen validates the
     /// names and reports problems at `line`/`column` of `file`.
     public var keyBindings: [KeyBindingSpec] = []

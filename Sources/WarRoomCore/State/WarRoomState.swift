@@ -117,6 +117,15 @@ public struct WarRoomState: Sendable {
         return effects
     }
 
+    /// Fold one source's readings, stored in the samples store (not the
+    /// event log), exactly as a journal's `samples` event was folded: values,
+    /// severity evaluation (crossings come back as events to record), the
+    /// time to rollback, the dead-man's switch reset. Returns the effects.
+    @discardableResult
+    public mutating func apply(_ batch: SampleBatch) -> [Effect] {
+        apply(batch.recorded)
+    }
+
     private mutating func fold(_ recorded: Recorded) -> [Effect] {
         let time = recorded.time
         var effects: [Effect] = []

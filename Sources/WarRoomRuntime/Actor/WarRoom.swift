@@ -5,6 +5,12 @@ import WarRoomCore
 /// Serialises every change: an event is appended to the journal first, then
 /// folded into the state, then the newest snapshot is published. Effects the
 /// reducer asks for (commands) run outside and report back as events.
+///
+/// Samples are not incident events: a batch goes to the journal's samples
+/// store, then is folded (`WarRoomState.apply(_: SampleBatch)`); what it
+/// implies (a crossing, a time to rollback) is recorded as events. What the
+/// pollers `submit` within `groupCommitWindow` is committed together: one
+/// transaction, one fsync, and nothing shown before it.
 public actor WarRoom {
     private var state: WarRoomState
     private let journal: any JournalWriter
@@ -17,13 +23,24 @@ public actor WarRoom {
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
     private var commandTasks: [Int: Task<Void, Never>] = [:]
+    private let retention: SampleRetention
+    private let groupCommitWindow: Duration
+    /// What pollers submitted and is waiting for the next group commit.
+    private var pending: [(event: Event, done: CheckedContinuation<Void, any Error>)] = []
+    private var flushScheduled = false
+    /// The newest sample time stored, so each commit's batches are later than the one before.
+    private var lastSampleMS: Int64 = .min
+    private var lastCompaction: Date?
+    /// How often the samples store is downsampled and expired.
+    public static let compactionInterval: TimeInterval = 60
 
     /// Open a war room on a journal, folding what it already holds.
     /// With no executor the war room cannot send commands at all.
     public init(
         journal: any JournalWriter, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
         pager: (any Pager)? = nil, trafficReader: (any TrafficReader)? = nil,
-        seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
+        seriesCapacity: Int = 3600, retention: SampleRetention = .standard,
+        groupCommitWindow: Duration = .milliseconds(3), logger: Logger = Logger(label: "warroom")
     ) throws {
         self.journal = journal
         self.clock = clock
@@ -31,8 +48,13 @@ public actor WarRoom {
         self.pager = pager
         self.trafficReader = trafficReader
         self.logger = logger
+        self.retention = retention
+        self.groupCommitWindow = groupCommitWindow
         var state = WarRoomState(seriesCapacity: seriesCapacity)
-        for recorded in try journal.events() { state.apply(recorded) }
+        // Events, and the samples of the sparklines' span (not every sample kept).
+        var follower = JournalFollower(history: TimeInterval(seriesCapacity))
+        try follower.read(journal, into: &state)
+        lastSampleMS = follower.samplesAfter ?? .min
         self.state = state
     }
 
@@ -53,10 +75,78 @@ public actor WarRoom {
 
     private func unsubscribe(_ id: Int) { subscribers[id] = nil }
 
-    /// Record an event and everything it implies.
+    /// Record an event (or store a sample batch) and everything it implies, now.
     public func send(_ event: Event) throws {
-        try process([.record(event)])
+        try commit([event])
         publish()
+    }
+
+    /// Record what a poller read, committed with everything else that arrives
+    /// within `groupCommitWindow` (one transaction, one fsync). Returns once
+    /// it is committed and folded; nothing is shown before.
+    public func submit(_ event: Event) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            pending.append((event, done))
+            guard !flushScheduled else { return }
+            flushScheduled = true
+            let window = groupCommitWindow
+            Task {
+                try? await Task.sleep(for: window)
+                await self.flush()
+            }
+        }
+    }
+
+    private func flush() {
+        flushScheduled = false
+        let group = pending
+        pending = []
+        guard !group.isEmpty else { return }
+        do {
+            try commit(group.map(\.event))
+            publish()
+            for item in group { item.done.resume() }
+        } catch {
+            for item in group { item.done.resume(throwing: error) }
+        }
+    }
+
+    /// Commit events and sample batches in one transaction, then fold them in
+    /// order and record what they imply.
+    private func commit(_ events: [Event]) throws {
+        let now = clock.now()
+        let ms = max(SampleBatch.milliseconds(now), lastSampleMS == .min ? .min : lastSampleMS + 1)
+        enum Item { case batch(SampleBatch), event(Recorded) }
+        let items: [Item] = try journal.write { tx in
+            try events.map { event in
+                if case .samples(let source, let samples) = event {
+                    let batch = SampleBatch(milliseconds: ms, source: source, samples: samples)
+                    try tx.append(batch)
+                    return .batch(batch)
+                }
+                return .event(try tx.append(event, at: now))
+            }
+        }
+        if items.contains(where: { if case .batch = $0 { true } else { false } }) { lastSampleMS = ms }
+        var effects: [Effect] = []
+        for item in items {
+            switch item {
+            case .batch(let batch):
+                effects += state.apply(batch)
+            case .event(let recorded):
+                try foldForeign(before: recorded)
+                effects += state.apply(recorded)
+            }
+        }
+        try process(effects)
+    }
+
+    /// Another process appended in between: fold its events first, in order.
+    private func foldForeign(before recorded: Recorded) throws {
+        guard recorded.seq > state.lastSeq + 1 else { return }
+        for foreign in try journal.events(after: state.lastSeq) where foreign.seq < recorded.seq {
+            state.apply(foreign)
+        }
     }
 
     /// Record a person's event if the state allows it; otherwise record nothing
@@ -111,10 +201,20 @@ public actor WarRoom {
 
     /// Let time-driven decisions happen (canary holds). Call once a second.
     public func tick() throws {
+        try compactIfDue()
         let effects = state.tick(at: clock.now())
         guard !effects.isEmpty else { return }
         try process(effects)
         publish()
+    }
+
+    /// Downsample and expire the samples store, at most once a `compactionInterval`.
+    private func compactIfDue() throws {
+        let now = clock.now()
+        if let last = lastCompaction, now.timeIntervalSince(last) < Self.compactionInterval, now >= last { return }
+        lastCompaction = now
+        let done = try journal.compactSamples(now: now, retention: retention)
+        if done.before > 0 { logger.debug("samples compacted: \(done.before) points into \(done.after)") }
     }
 
     /// Commands still running, for a clean shutdown.
@@ -126,14 +226,11 @@ public actor WarRoom {
         var queue = initial[...]
         while let effect = queue.popFirst() {
             switch effect {
+            case .record(.samples(let source, let samples)):
+                try commit([.samples(source: source, samples: samples)])
             case .record(let event):
                 let recorded = try journal.append(event, at: clock.now())
-                if recorded.seq > state.lastSeq + 1 {
-                    // Another process appended in between: fold its events first, in order.
-                    for foreign in try journal.events(after: state.lastSeq) where foreign.seq < recorded.seq {
-                        state.apply(foreign)
-                    }
-                }
+                try foldForeign(before: recorded)
                 let more = state.apply(recorded)
                 queue.append(contentsOf: more)
             case .execute(let request):

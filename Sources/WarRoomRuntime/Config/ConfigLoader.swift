@@ -75,7 +75,7 @@ public enum ConfigLoader {
         return ConfigError(file: file, line: line, column: column, field: "", message: message)
     }
 
-    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme"]
+    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme", "retention"]
 
     private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
         guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
@@ -100,6 +100,7 @@ public enum ConfigLoader {
             if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.kind(node))") }
         }
         let theme = top.string("theme")
+        let retention = top.map("retention", what: "how long samples are kept: full: 1h, downsample: [{every: 10s, until: 24h}, …]").map { readRetention($0, r) }
         var keyBindings: [KeyBindingSpec] = []
         if let k = top.map("keys", what: "actions mapped to keys, e.g. rollback: R or scroll_down: [down, j]") {
             for (keyNode, valueNode) in k.node.mapping ?? [:] {
@@ -128,7 +129,36 @@ public enum ConfigLoader {
         config.keyBindings = keyBindings
         config.file = r.file
         config.dryRun = dryRun
+        if let retention { config.retention = retention }
         return config
+    }
+
+    /// `retention:` full resolution for `full`, then each `downsample` tier
+    /// (`every` a bucket, `until` an age) in turn.
+    private static func readRetention(_ m: YAMLReader.Map, _ r: YAMLReader) -> SampleRetention {
+        var retention = SampleRetention.standard
+        if let full = m.duration("full") { retention.full = full }
+        var nodes: [Node] = []
+        if let list = m.sequence("downsample", what: "tiers such as {every: 10s, until: 24h}") {
+            nodes = list
+            var tiers: [SampleRetention.Tier] = []
+            for (i, node) in list.enumerated() {
+                guard let t = YAMLReader.Map(r, node, path: m.field("downsample[\(i)]")) else { continue }
+                let every = t.duration("every", required: true), until = t.duration("until", required: true)
+                t.finish(valid: ["every", "until"])
+                if let every, let until { tiers.append(SampleRetention.Tier(every: every, until: until)) }
+            }
+            if tiers.count == list.count { retention.tiers = tiers }
+        }
+        m.finish(valid: ["full", "downsample"])
+        for p in retention.problems {
+            if let i = p.tier, i < nodes.count, let t = YAMLReader.Map(r, nodes[i], path: m.field("downsample[\(i)]")) {
+                r.fail(t.node(p.field), t.field(p.field), p.message)
+            } else {
+                r.fail(m.node("full"), m.field("full"), p.message)
+            }
+        }
+        return retention
     }
 
     private static func readSources(_ top: YAMLReader.Map, _ r: YAMLReader) -> [SourceConfig] {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import WarRoomCore
 #if canImport(Glibc)
 import Glibc
@@ -11,14 +12,21 @@ import Glibc
 public final class SQLiteJournal: JournalWriter {
     /// The on-disk format this build writes. Older formats are migrated;
     /// newer ones are refused, never touched.
-    public static let formatVersion = 1
+    ///
+    /// - 1: the event log (`events`), samples as events.
+    /// - 2: samples in their own store (`SampleStore`), out of the event log.
+    public static let formatVersion = 2
 
     public let path: String
     public var location: String { path }
     private let pool: DatabasePool
+    /// Series ids the writer connection knows (committed ones only).
+    private let seriesIDs = Mutex(SampleStore.SeriesIDs())
 
     /// Open (creating if needed: its folder 0700, the file 0600) the journal at `path`.
-    public init(path: String) throws {
+    /// A journal of an older format is migrated first, in one transaction;
+    /// `migrationProgress` hears how far it has got.
+    public init(path: String, migrationProgress: ((JournalMigrationProgress) -> Void)? = nil) throws {
         self.path = path
         let fm = FileManager.default
         if !fm.fileExists(atPath: path) {
@@ -57,7 +65,7 @@ public final class SQLiteJournal: JournalWriter {
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
-        try migrate()
+        try migrate(progress: migrationProgress)
     }
 
     /// `PRAGMA synchronous` as the writer connection has it (2 is FULL).
@@ -86,7 +94,27 @@ public final class SQLiteJournal: JournalWriter {
         }
     }
 
-    private func migrate() throws {
+    /// The steps from each format to the next, in order; each runs in the
+    /// one transaction that also sets the new `user_version`.
+    private static let migrations: [(to: Int, step: @Sendable (Database, String, ((JournalMigrationProgress) -> Void)?) throws -> Void)] = [
+        (1, { db, _, _ in try createEventLog(db) }),
+        (2, { db, path, progress in try SampleStore.migrateFrom1(db, path: path, progress: progress) }),
+    ]
+
+    /// Format 1: the event log.
+    private static func createEventLog(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                time REAL NOT NULL,
+                kind TEXT NOT NULL,
+                payload TEXT NOT NULL
+            );
+            CREATE INDEX events_kind ON events(kind);
+            """)
+    }
+
+    private func migrate(progress: ((JournalMigrationProgress) -> Void)?) throws {
         do {
             try pool.write { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -102,16 +130,13 @@ public final class SQLiteJournal: JournalWriter {
                     if !tables.isEmpty {
                         throw JournalError(path: path, reason: "is an SQLite database that is not a warroom journal (tables: \(tables.joined(separator: ", ")))")
                     }
-                    try db.execute(sql: """
-                        CREATE TABLE events (
-                            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                            time REAL NOT NULL,
-                            kind TEXT NOT NULL,
-                            payload TEXT NOT NULL
-                        );
-                        CREATE INDEX events_kind ON events(kind);
-                        PRAGMA user_version = \(Self.formatVersion);
-                        """)
+                }
+                // All steps in this one transaction: a failure (or a kill) leaves the journal as it was.
+                for (to, step) in Self.migrations where to > version {
+                    try step(db, path, progress)
+                }
+                if version < Self.formatVersion {
+                    try db.execute(sql: "PRAGMA user_version = \(Self.formatVersion)")
                 }
             }
         } catch let error as JournalError {
@@ -126,25 +151,47 @@ public final class SQLiteJournal: JournalWriter {
     @discardableResult
     public func append(_ events: [(time: Date, event: Event)]) throws -> [Recorded] {
         guard !events.isEmpty else { return [] }
+        return try write { tx in try events.map { try tx.append($0.event, at: $0.time) } }
+    }
+
+    /// Everything `body` appends (events and sample batches) in one
+    /// transaction: one commit, one fsync, before this returns.
+    public func write<T>(_ body: (any JournalTransaction) throws -> T) throws -> T {
         do {
-            return try pool.write { db in
-                var out: [Recorded] = []
-                out.reserveCapacity(events.count)
-                for (time, given) in events {
-                    let event = given.inert  // text from outside is stored harmless (InertText)
-                    let payload = String(decoding: try SQLiteJournalRows.encoder.encode(event), as: UTF8.self)
-                    let stored = time.timeIntervalSince1970
-                    try db.execute(
-                        sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)",
-                        arguments: [stored, event.kind, payload])
-                    // The time as any reader will decode it, so live state and replay agree to the bit.
-                    out.append(Recorded(seq: db.lastInsertedRowID, time: Date(timeIntervalSince1970: stored), event: event))
-                }
-                return out
+            let known = seriesIDs.withLock { $0 }
+            let (result, ids) = try pool.write { db in
+                let tx = SQLiteJournalTransaction(db: db, path: path, ids: known)
+                let result = try body(tx)
+                return (result, tx.ids)
             }
+            seriesIDs.withLock { $0 = ids }  // only ids that were committed
+            return result
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
+    }
+
+    /// Downsample and expire samples by their age at `now` (see `SampleStore.compact`), in one transaction.
+    @discardableResult
+    public func compactSamples(now: Date, retention: SampleRetention) throws -> SampleCompaction {
+        do {
+            return try pool.write { db in try SampleStore.compact(db, now: now, retention: retention) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges {
+        do {
+            return try pool.read { db in try SQLiteJournalRows.changes(db, afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent, path: path) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    /// How many sample points the store holds.
+    public func samplePointCount() throws -> Int {
+        try pool.read { db in try SampleStore.pointCount(db) }
     }
 
     public func events(after: Int64, limit: Int?) throws -> [Recorded] {
@@ -206,6 +253,17 @@ enum SQLiteJournalRows {
         }
     }
 
+    /// Events after `afterSeq` and sample batches after `samplesAfter` (ms),
+    /// read in one transaction so they agree; with `recent`, only batches
+    /// within `recent` seconds of the newest.
+    static func changes(_ db: Database, afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?, path: String) throws -> JournalChanges {
+        let events = try Self.events(db, after: afterSeq, limit: nil, path: path)
+        var from: Int64?
+        if let recent, let newest = try SampleStore.newest(db) { from = newest - Int64((recent * 1000).rounded()) }
+        let batches = try SampleStore.batches(db, after: samplesAfter, from: from)
+        return JournalChanges(events: events, batches: batches)
+    }
+
     static func lastSeq(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
     }
@@ -221,5 +279,70 @@ enum SQLiteJournalRows {
         case .SQLITE_PERM, .SQLITE_AUTH: "permission denied"
         default: error.message ?? "\(error)"
         }
+    }
+}
+
+/// One write transaction of an SQLite journal.
+final class SQLiteJournalTransaction: JournalTransaction {
+    let db: Database
+    let path: String
+    var ids: SampleStore.SeriesIDs
+
+    init(db: Database, path: String, ids: SampleStore.SeriesIDs) {
+        self.db = db
+        self.path = path
+        self.ids = ids
+    }
+
+    func append(_ given: Event, at time: Date) throws -> Recorded {
+        if case .samples(let source, let samples) = given {
+            // Never into the event log: samples have their own store.
+            throw JournalError(path: path, reason: "samples from \(source) (\(samples.count)) belong in the samples store, not the event log")
+        }
+        let event = given.inert  // text from outside is stored harmless (InertText)
+        let payload = String(decoding: try SQLiteJournalRows.encoder.encode(event), as: UTF8.self)
+        let stored = time.timeIntervalSince1970
+        try db.execute(sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)", arguments: [stored, event.kind, payload])
+        // The time as any reader will decode it, so live state and replay agree to the bit.
+        return Recorded(seq: db.lastInsertedRowID, time: Date(timeIntervalSince1970: stored), event: event)
+    }
+
+    func append(_ batch: SampleBatch) throws {
+        try SampleStore.insert(db, batch, ids: &ids)
+    }
+
+    func events(after: Int64) throws -> [Recorded] {
+        try SQLiteJournalRows.events(db, after: after, limit: nil, path: path)
+    }
+}
+
+extension SQLiteJournal {
+    /// Write a journal of format 1, as warroom wrote them before the samples
+    /// store (samples as events), through the same schema and row encoding:
+    /// for the migration's tests and benchmark only. `path` must not exist.
+    public static func writeFormat1(path: String, events: [(time: Date, event: Event)]) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw JournalError(path: path, reason: "already exists; a format 1 journal is only written fresh")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? PrivateDirectory.create(dir) }
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try queue.write { db in
+            try createEventLog(db)
+            try db.execute(sql: "PRAGMA user_version = 1")
+            let statement = try db.makeStatement(sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)")
+            for (time, event) in events {
+                let payload = String(decoding: try SQLiteJournalRows.encoder.encode(event.inert), as: UTF8.self)
+                try statement.execute(arguments: [time.timeIntervalSince1970, event.kind, payload])
+            }
+        }
+        try queue.close()
+        _ = chmod(path, 0o600)
+    }
+
+    /// Fold the log into the database file (tests measure the file's bytes).
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 }

@@ -48,8 +48,9 @@ public final class SQLiteJournalReader: JournalReader {
         do {
             let queue = try DatabaseQueue(path: target, configuration: config)
             let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
-            if version != SQLiteJournal.formatVersion {
-                throw JournalError(path: path, reason: "format \(version) is not one this build reads (\(SQLiteJournal.formatVersion))")
+            // Format 1 (samples among the events) is read as it is: a reader never migrates.
+            if !(1 ... SQLiteJournal.formatVersion).contains(version) {
+                throw JournalError(path: path, reason: "format \(version) is not one this build reads (1 to \(SQLiteJournal.formatVersion))")
             }
             return (queue, mode)
         } catch let error as DatabaseError {
@@ -110,6 +111,14 @@ public final class SQLiteJournalReader: JournalReader {
     public func lastSeq() throws -> Int64 {
         do {
             return try current().read { db in try SQLiteJournalRows.lastSeq(db) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges {
+        do {
+            return try current().read { db in try SQLiteJournalRows.changes(db, afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent, path: path) }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }

@@ -1,0 +1,244 @@
+import Foundation
+import GRDB
+import WarRoomCore
+
+/// Metric samples in their own tables beside the event log (journal format 2):
+/// samples are not incident events.
+///
+/// - `series(id, source, cohort, metric)`: one row per series a source feeds;
+/// - `samples(t, series, v)`: one row per point, `WITHOUT ROWID` with the
+///   primary key `(t, series)`, so points are stored in time order and an
+///   insert appends at the end of the tree; `t` is whole milliseconds since
+///   1970, `v` the value (SQLite stores NaN as NULL, read back as NaN);
+/// - `sample_commits(t, after_seq)`: for each time batches were stored at, the
+///   newest event's seq then, so readers fold batches and events in the order
+///   the war room did (about 10 bytes a commit, not a point); dropped once
+///   the points are downsampled;
+/// - `samples_compacted(tier, before)`: how far each downsampling tier has got.
+enum SampleStore {
+    /// Migration step 1 → 2: the tables, and every `samples` event of a
+    /// format 1 journal moved into them (incident events untouched). Runs in
+    /// the caller's transaction.
+    static func migrateFrom1(_ db: Database, path: String, progress: ((JournalMigrationProgress) -> Void)?) throws {
+        try db.execute(sql: """
+            CREATE TABLE series (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL,
+                cohort TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                UNIQUE (source, cohort, metric)
+            );
+            CREATE TABLE samples (
+                t INTEGER NOT NULL,
+                series INTEGER NOT NULL,
+                v REAL,
+                PRIMARY KEY (t, series)
+            ) WITHOUT ROWID;
+            CREATE TABLE sample_commits (
+                t INTEGER PRIMARY KEY,
+                after_seq INTEGER NOT NULL
+            );
+            CREATE TABLE samples_compacted (
+                tier INTEGER PRIMARY KEY,
+                before INTEGER NOT NULL
+            );
+            """)
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE kind = 'samples'") ?? 0
+        guard total > 0 else { return }
+        progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: 0, total: total))
+        var ids = SeriesIDs()
+        var done = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT seq, time, payload FROM events WHERE kind = 'samples' ORDER BY seq")
+        // Inserting into other tables while the cursor reads `events` is fine; the delete comes after the last read.
+        var batches: [SampleBatch] = []
+        batches.reserveCapacity(min(total, 65_536))
+        func flush() throws {
+            for b in batches { try insert(db, b, ids: &ids) }
+            batches.removeAll(keepingCapacity: true)
+        }
+        while let row = try rows.next() {
+            let seq: Int64 = row["seq"]
+            let payload: String = row["payload"]
+            let event: Event
+            do {
+                event = try SQLiteJournalRows.decoder.decode(Event.self, from: Data(payload.utf8))
+            } catch {
+                throw JournalError(path: path, reason: "cannot migrate: event \(seq) cannot be read: \(error); nothing was changed")
+            }
+            guard case .samples(let source, let samples) = event else { continue }
+            batches.append(SampleBatch(milliseconds: SampleBatch.milliseconds(Date(timeIntervalSince1970: row["time"])), source: source,
+                                       samples: samples, afterSeq: seq - 1))
+            done += 1
+            if batches.count >= 4096 {
+                try flush()
+                progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: done, total: total))
+            }
+        }
+        try flush()
+        try db.execute(sql: "DELETE FROM events WHERE kind = 'samples'")
+        progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: total, total: total))
+    }
+
+    /// Series ids by name, as this connection knows them.
+    struct SeriesIDs {
+        struct Name: Hashable {
+            var source: String
+            var key: SeriesKey
+        }
+        var ids: [Name: Int64] = [:]
+    }
+
+    /// Store a batch; it folds after the newest event in the log now (or
+    /// after its own `afterSeq`, when migrating).
+    static func insert(_ db: Database, _ batch: SampleBatch, ids: inout SeriesIDs) throws {
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples (t, series, v) VALUES (?, ?, ?)")
+        for sample in batch.samples {
+            let id = try seriesID(db, SeriesIDs.Name(source: batch.source, key: sample.key), ids: &ids)
+            let value: Double? = sample.value.isNaN ? nil : sample.value
+            try statement.execute(arguments: [batch.milliseconds, id, value])
+        }
+        if let after = batch.afterSeq {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sample_commits (t, after_seq) VALUES (?, ?)")
+                .execute(arguments: [batch.milliseconds, after])
+        } else {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sample_commits (t, after_seq) SELECT ?, COALESCE(MAX(seq), 0) FROM events")
+                .execute(arguments: [batch.milliseconds])
+        }
+    }
+
+    private static func seriesID(_ db: Database, _ name: SeriesIDs.Name, ids: inout SeriesIDs) throws -> Int64 {
+        if let id = ids.ids[name] { return id }
+        let args: StatementArguments = [name.source, name.key.cohort.rawValue, name.key.metric.rawValue]
+        try db.execute(sql: "INSERT OR IGNORE INTO series (source, cohort, metric) VALUES (?, ?, ?)", arguments: args)
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM series WHERE source = ? AND cohort = ? AND metric = ?", arguments: args) else {
+            throw DatabaseError(resultCode: .SQLITE_ERROR, message: "series \(name.source) \(name.key) was not stored")
+        }
+        ids.ids[name] = id
+        return id
+    }
+
+    /// Whether this journal has the samples store (format 2), or keeps its
+    /// samples as events (format 1, opened read-only and not migrated).
+    static func present(_ db: Database) throws -> Bool {
+        try db.tableExists("samples")
+    }
+
+    /// The newest point's time, if any.
+    static func newest(_ db: Database) throws -> Int64? {
+        guard try present(db) else { return nil }
+        return try Int64.fetchOne(db, sql: "SELECT MAX(t) FROM samples")
+    }
+
+    /// Sample batches with `t > after` (and `t >= from`), oldest first; the
+    /// points of one source at one millisecond are one batch.
+    static func batches(_ db: Database, after: Int64?, from: Int64?) throws -> [SampleBatch] {
+        guard try present(db) else { return [] }
+        var names: [Int64: SeriesIDs.Name] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, source, cohort, metric FROM series") {
+            guard let cohort = Cohort(rawValue: row["cohort"]), let metric = MetricKind(rawValue: row["metric"]) else { continue }
+            names[row["id"]] = SeriesIDs.Name(source: row["source"], key: SeriesKey(cohort, metric))
+        }
+        let low = max(after.map { $0 + 1 } ?? Int64.min, from ?? Int64.min)
+        var anchors: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT t, after_seq FROM sample_commits WHERE t >= ?", arguments: [low]) {
+            anchors[row[0]] = row[1]
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT t, series, v FROM samples WHERE t >= ? ORDER BY t, series", arguments: [low])
+        var out: [SampleBatch] = []
+        var currentT: Int64?
+        var open: [String: Int] = [:]  // source -> index in `out`, for the current t
+        while let row = try rows.next() {
+            let t: Int64 = row[0]
+            guard let name = names[row[1]] else { continue }
+            let value: Double = (row[2] as Double?) ?? .nan
+            if t != currentT {
+                currentT = t
+                open.removeAll(keepingCapacity: true)
+            }
+            if let i = open[name.source] {
+                out[i].samples.append(Sample(name.key, value))
+            } else {
+                open[name.source] = out.count
+                out.append(SampleBatch(milliseconds: t, source: name.source, samples: [Sample(name.key, value)], afterSeq: anchors[t]))
+            }
+        }
+        return out
+    }
+
+    /// Points stored now (for tests and benchmarks).
+    static func pointCount(_ db: Database) throws -> Int {
+        guard try present(db) else { return 0 }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM samples") ?? 0
+    }
+
+    /// Downsample and expire points by their age at `now`: points older than
+    /// `retention.full` become one point per bucket of the first tier (the
+    /// bucket's mean, at its start), older than its `until` one per bucket of
+    /// the next, and so on; points older than the last `until` are deleted.
+    /// Each tier remembers how far it got, so a run only touches what aged
+    /// since the last one.
+    static func compact(_ db: Database, now: Date, retention: SampleRetention, budget: Int = 500_000) throws -> SampleCompaction {
+        guard try present(db) else { return SampleCompaction(before: 0, after: 0) }
+        let nowMS = SampleBatch.milliseconds(now)
+        // Expire first: nothing is downsampled only to be deleted.
+        let expiry = nowMS - Int64((retention.keep * 1000).rounded())
+        try db.execute(sql: "DELETE FROM samples WHERE t < ?", arguments: [expiry])
+        var removed = db.changesCount
+        try db.execute(sql: "DELETE FROM sample_commits WHERE t < ?", arguments: [expiry])
+        var added = 0
+        var left = budget  // points one run may rewrite: a long backlog (a migrated journal) is worked off over several runs
+        var startAge = retention.full
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS compacting (t INTEGER, series INTEGER, v REAL)")
+        for (i, tier) in retention.tiers.enumerated() {
+            let width = max(1, Int64((tier.every * 1000).rounded()))
+            let boundary = floorDiv(nowMS - Int64((startAge * 1000).rounded()), width) * width
+            startAge = tier.until
+            var low = try Int64.fetchOne(db, sql: "SELECT before FROM samples_compacted WHERE tier = ?", arguments: [i]) ?? Int64.min
+            while low < boundary, left > 0 {
+                // Skip to the first point not yet in this tier's buckets; an hour at a time.
+                guard let first = try Int64.fetchOne(db, sql: "SELECT MIN(t) FROM samples WHERE t >= ? AND t < ?", arguments: [low, boundary]) else {
+                    low = boundary
+                    break
+                }
+                let from = floorDiv(first, width) * width
+                let to = min(boundary, from + max(width, 3_600_000 / width * width))
+                try db.execute(sql: "DELETE FROM temp.compacting")
+                try db.execute(sql: """
+                    INSERT INTO temp.compacting
+                    SELECT (t / ?1) * ?1, series, avg(v) FROM samples WHERE t >= ?2 AND t < ?3 GROUP BY t / ?1, series
+                    """, arguments: [width, from, to])
+                try db.execute(sql: "DELETE FROM samples WHERE t >= ? AND t < ?", arguments: [from, to])
+                removed += db.changesCount
+                left -= db.changesCount
+                try db.execute(sql: "INSERT INTO samples (t, series, v) SELECT t, series, v FROM temp.compacting")
+                added += db.changesCount
+                // A bucket folds by its time: the commits it merged are gone.
+                try db.execute(sql: "DELETE FROM sample_commits WHERE t >= ? AND t < ?", arguments: [from, to])
+                low = to
+            }
+            if low > Int64.min {
+                try db.execute(sql: "INSERT OR REPLACE INTO samples_compacted (tier, before) VALUES (?, ?)", arguments: [i, min(low, boundary)])
+            }
+        }
+        return SampleCompaction(before: removed, after: added)
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+}
+
+/// What one compaction did: points it removed, and bucket points it wrote in their place.
+public struct SampleCompaction: Sendable, Equatable {
+    public var before: Int
+    public var after: Int
+}
+
+/// How far a journal's one-time migration has got, for a progress bar.
+public struct JournalMigrationProgress: Sendable, Equatable {
+    public var step: String
+    public var done: Int
+    public var total: Int
+    public var fraction: Double { total == 0 ? 1 : Double(done) / Double(total) }
+}

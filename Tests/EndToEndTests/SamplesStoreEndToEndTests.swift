@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import WarRoomTestSupport
+import WarRoomCore
+import WarRoomRuntime
+
+extension SyscallTrace {
+    /// Acknowledgements that came while written data was not yet synced, or
+    /// before any sync at all: with group commit many acknowledgements share
+    /// one fsync, but none may come before it.
+    var acknowledgedUnsynced: [String] {
+        var dirty = false
+        var synced = false
+        var out: [String] = []
+        for step in steps {
+            switch step {
+            case .data: dirty = true
+            case .sync:
+                dirty = false
+                synced = true
+            case .ack(let line):
+                if dirty || !synced { out.append(line) }
+            }
+        }
+        return out
+    }
+}
+
+/// The JSON export without what depends on when it was made.
+private func exportJSON(_ binary: String, _ path: String, samples: Bool = false) throws -> NSDictionary {
+    let run = try spawn([binary, "export", "--journal", path, "--format", "json"] + (samples ? ["--samples"] : []))
+    #expect(run.status == 0, "\(run.output.prefix(400))")
+    let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8))
+    guard let root = (object as? NSDictionary)?.mutableCopy() as? NSMutableDictionary else { return [:] }
+    root.removeObject(forKey: "exported_at")
+    return root
+}
+
+extension EndToEnd {
+@Suite("Samples store end to end", .serialized)
+struct SamplesStoreEndToEndTests {
+    @Test("group commit: 50 sources' batches arriving together take far fewer fsyncs than batches, and none is acknowledged before its fsync (strace)",
+          .enabled(if: haveStrace || ServerProcess.requireServers, "needs strace"))
+    func groupCommitFsyncs() throws {
+        let binary = try warroomBinary()
+        let path = temporaryPath("group.sqlite")
+        // Create the journal first, so the trace holds the group commits only.
+        #expect(try spawn([binary, "journal-stress", "--journal", path, "--count", "1"]).status == 0)
+        let trace = path + ".strace"
+        let run = try spawn(["strace", "-f", "-qq", "-e", "trace=fsync,fdatasync,write,pwrite64", "-o", trace,
+                             binary, "group-commit-stress", "--journal", path, "--sources", "50", "--rounds", "4"])
+        #expect(run.status == 0, "\(run.output.prefix(400))")
+        #expect(run.output.split(separator: "\n").count == 200)
+        let t = try SyscallTrace(file: trace)
+        #expect(t.acks == 200, "strace saw \(t.acks) acknowledgements")
+        #expect(t.syncs >= 4, "\(t.syncs) fsyncs: each round needs at least one")
+        #expect(t.syncs <= 40, "\(t.syncs) fsyncs for 200 batches in 4 rounds of 50: not grouped")
+        #expect(t.acknowledgedUnsynced.isEmpty, "acknowledged before its fsync: \(t.acknowledgedUnsynced.prefix(3))")
+        print("group commit: \(t.syncs) fsyncs for 200 batches")
+        // All 200 batches are stored.
+        let reader = try SQLiteJournalReader(path: path)
+        #expect(try reader.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches.count == 200)
+    }
+
+    @Test("a journal written by the format 1 code path migrates: `export --format json` is the same before and after, and `export --samples` keeps every sample")
+    func migrationKeepsExport() throws {
+        let binary = try warroomBinary()
+        let path = temporaryPath("legacy.sqlite")
+        #expect(try spawn([binary, "journal-legacy", "--journal", path, "--seconds", "900", "--sources", "3"]).status == 0)
+        let before = try exportJSON(binary, path)
+        let beforeSamples = try exportJSON(binary, path, samples: true)
+        let beforeStatus = try spawn([binary, "status", "--journal", path])
+        #expect(beforeStatus.status == 0)
+        // The first writer to open it migrates it (`note` is one).
+        let note = try spawn([binary, "note", "--journal", path, "--by", "ana", "after the migration"])
+        #expect(note.status == 0, "\(note.output)")
+        let after = try exportJSON(binary, path)
+        var afterEvents = (after["events"] as? [NSDictionary]) ?? []
+        #expect(afterEvents.last?["kind"] as? String == "note")
+        afterEvents.removeLast()
+        let trimmed = after.mutableCopy() as! NSMutableDictionary
+        trimmed["events"] = afterEvents
+        #expect(trimmed == before, "the incident events export as before")
+        let beforeList = (beforeSamples["events"] as? [NSDictionary]) ?? []
+        let afterList = ((try exportJSON(binary, path, samples: true))["events"] as? [NSDictionary]) ?? []
+        let count = { (list: [NSDictionary]) in list.filter { $0["kind"] as? String == "samples" }.count }
+        #expect(count(beforeList) == 900 * 3)
+        #expect(count(afterList) == count(beforeList))
+        let values = { (list: [NSDictionary]) in list.filter { $0["kind"] as? String == "samples" }.map { $0["event"] as? NSDictionary } }
+        #expect(values(afterList) == values(beforeList), "every sample's source, series and value")
+        let afterStatus = try spawn([binary, "status", "--journal", path])
+        #expect(afterStatus.status == 0)
+        // The same values on the status screen (its ages are counted from now).
+        let valueLines = { (text: String) in
+            text.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.hasSuffix(" ago)") }.map { String($0.prefix { $0 != "(" }) }
+        }
+        #expect(valueLines(beforeStatus.output).count == 4, "\(beforeStatus.output)")
+        #expect(valueLines(afterStatus.output) == valueLines(beforeStatus.output), "\(afterStatus.output)")
+    }
+}
+}

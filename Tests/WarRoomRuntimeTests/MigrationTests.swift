@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+import Testing
+import WarRoomCore
+@testable import WarRoomRuntime
+
+/// A launch as warroom recorded it in format 1: samples as events among the incident's.
+func legacyLaunch(start: Date, seconds: Int = 300) -> [(time: Date, event: Event)] {
+    var out: [(time: Date, event: Event)] = []
+    var info = SessionInfo(service: "checkout", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+                           sources: [SessionInfo.SourceInfo(name: "health", interval: 1), SessionInfo.SourceInfo(name: "prom", interval: 1)],
+                           mode: "run", startedBy: "ana")
+    info.sources[1].alwaysReporting = true
+    out.append((start, .sessionStarted(info)))
+    for s in 0 ..< seconds {
+        let t = start.addingTimeInterval(Double(s) + 0.25)
+        let error = s >= 100 && s < 160 ? 0.07 : 0.004
+        out.append((t, .samples(source: "health", samples: [Sample(SeriesKey(.canary, .errorRate), error), Sample(SeriesKey(.canary, .latencyAvg), 0.12),
+                                                           Sample(SeriesKey(.stable, .errorRate), 0.003)])))
+        if s < 50 || s > 80 {
+            out.append((t.addingTimeInterval(0.125), .samples(source: "prom", samples: [Sample(SeriesKey(.stable, .throughput), Double(1100 + s)), Sample(SeriesKey(.stable, .latencyP95), .infinity)])))
+        }
+        if s == 60 { out.append((t.addingTimeInterval(0.5), .deadManSwitch(source: "prom", silentFor: 10))) }
+        if s == 100 {
+            out.append((t.addingTimeInterval(0.001), .thresholdCrossed(Crossing(rule: RuleKey(.canary, .errorRate), from: .none, to: .sev3, value: 0.07, threshold: 0.05))))
+            out.append((t.addingTimeInterval(2), .incidentOpened(severity: .sev3, title: "canary errors", by: "ana")))
+        }
+        if s == 120 { out.append((t.addingTimeInterval(0.5), .note(text: "looking at the canary", by: "ben"))) }
+        if s == 160 {
+            out.append((t.addingTimeInterval(0.001), .thresholdCrossed(Crossing(rule: RuleKey(.canary, .errorRate), from: .sev3, to: .none, value: 0.004, threshold: 0.05))))
+            out.append((t.addingTimeInterval(5), .statusChanged(to: .resolved, by: "ana")))
+        }
+    }
+    return out
+}
+
+@Suite("Journal migration 1 → 2")
+struct MigrationTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a format 1 journal is migrated in one transaction: samples moved to the store, incident events untouched (seq, time, payload), progress reported")
+    func migrates() throws {
+        let path = temporaryJournalPath()
+        let written = legacyLaunch(start: start)
+        try SQLiteJournal.writeFormat1(path: path, events: written)
+        let old = try SQLiteJournalReader(path: path)  // a reader reads format 1 as it is
+        let before = try old.events()
+        #expect(before.count == written.count)
+        let oldIncident = before.filter { if case .samples = $0.event { false } else { true } }
+        let oldSamples = before.filter { if case .samples = $0.event { true } else { false } }
+        var oldState = WarRoomState()
+        for e in before { oldState.apply(e) }
+
+        let reports = Mutex<[JournalMigrationProgress]>([])
+        let journal = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }
+        let progress = reports.withLock { $0 }
+        #expect(progress.first?.done == 0 && progress.first?.total == oldSamples.count)
+        #expect(progress.last?.done == oldSamples.count)
+        #expect(zip(progress, progress.dropFirst()).allSatisfy { $0.done <= $1.done })
+
+        let after = try journal.events()
+        #expect(after == oldIncident, "incident events are untouched")
+        let batches = try journal.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches
+        #expect(batches.count == oldSamples.count)
+        #expect(batches.map(\.samples) == oldSamples.map { if case .samples(_, let s) = $0.event { s } else { [] } })
+        // Folded again from the new store, the state is the old one.
+        var newState = WarRoomState()
+        for e in try journal.history() { newState.apply(e) }
+        #expect(newState.ruleLevels == oldState.ruleLevels)
+        #expect(newState.incident == oldState.incident)
+        #expect(newState.timeline.map(\.text) == oldState.timeline.map(\.text))
+        #expect(newState.series[SeriesKey(.canary, .errorRate)]?.points.elements == oldState.series[SeriesKey(.canary, .errorRate)]?.points.elements)
+        // Opening again does nothing more.
+        reports.withLock { $0 = [] }
+        _ = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }
+        #expect(reports.withLock { $0.isEmpty })
+    }
+
+    @Test("a journal that cannot be migrated (an unreadable samples event) is refused and left as it was")
+    func failedMigrationChangesNothing() throws {
+        let path = temporaryJournalPath()
+        try SQLiteJournal.writeFormat1(path: path, events: legacyLaunch(start: start, seconds: 20))
+        try sqlite(path, "UPDATE events SET payload = '{\"samples\": 42}' WHERE seq = 10;")
+        let query = "PRAGMA user_version; SELECT COUNT(*), SUM(length(payload)) FROM events; SELECT name FROM sqlite_master ORDER BY name;"
+        let before = try sqliteOutput(path, query)
+        #expect(before.hasPrefix("1\n"))
+        do {
+            _ = try SQLiteJournal(path: path)
+            Issue.record("migrated a journal it could not read")
+        } catch {
+            #expect("\(error)".contains("cannot migrate: event 10"), "\(error)")
+        }
+        #expect(try sqliteOutput(path, query) == before, "format, events and tables as they were")
+    }
+}
+
+/// What the sqlite3 command-line tool prints for `sql`.
+func sqliteOutput(_ path: String, _ sql: String) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    p.arguments = [path, sql]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
