@@ -5,6 +5,11 @@ import WarRoomRuntime
 import WarRoomTerminal
 import WarRoomUI
 
+/// Why a follower woke: its journal changed, or a second began.
+enum Wake: Sendable, Equatable {
+    case changed, second
+}
+
 /// A read-only screen that follows a journal another warroom writes. It has no
 /// command executor, no pager and no writable journal: no key can change anything.
 struct Wallboard: AsyncParsableCommand {
@@ -37,16 +42,51 @@ struct Wallboard: AsyncParsableCommand {
         let mailbox = try SnapshotMailbox()
         let watchingSince = Date()
         let follower = Task {
-            var state = WarRoomState()
+            // First the journal up to its end as of opening, saying how far on
+            // screen: the state folded so far is the past and says nothing
+            // about now. A read that fails is shown and tried again.
+            var loaded: WarRoomState?
+            while loaded == nil, !Task.isCancelled {
+                do {
+                    loaded = try JournalLoader.load(j, progress: { mailbox.post(loading: $0) })
+                } catch {
+                    await OneSecondClock.sleep()
+                }
+            }
+            guard var state = loaded else { return }
+
+            // Then follow: woken when the journal's files change (inotify), and
+            // at each second for who commands and the safety read; never else.
+            let (wakes, wake) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(4))
+            let changes = JournalChanges(path: journal)
+            let relay = Task {
+                for await _ in changes.stream() { wake.yield(.changed) }
+            }
+            let clock = Task {
+                while !Task.isCancelled {
+                    await OneSecondClock.sleep()
+                    wake.yield(.second)
+                }
+            }
+            defer {
+                relay.cancel()
+                clock.cancel()
+            }
             var failed = false
             var posted = false
-            var watch = j.makeWatch()
+            var recheck = false
+            // An unchanged stamp is only a hint: read anyway every 5 s.
+            var watch = JournalWatch(path: journal, maximumGap: .seconds(5))
             var commander: CommanderPresence?
             var lookedAtLease = ContinuousClock.now - .seconds(10)
-            while !Task.isCancelled {
+            var iterator = wakes.makeAsyncIterator()
+            var next: Wake? = .second
+            while let why = next, !Task.isCancelled {
+                // The log's write comes just before its commit (an fsync): let it land.
+                if why == .changed { try? await Task.sleep(for: .milliseconds(20)) }
                 // Who commands: a held lease with a fresh heartbeat, looked at every second.
                 var presenceChanged = false
-                if ContinuousClock.now - lookedAtLease >= .seconds(1) {
+                if ContinuousClock.now - lookedAtLease >= .milliseconds(900) {
                     lookedAtLease = ContinuousClock.now
                     var seen = SQLiteCommanderLease.presence(journal: journal)
                     if case .absent(let last, .none) = seen { seen = .absent(last: last, since: watchingSince) }
@@ -54,8 +94,13 @@ struct Wallboard: AsyncParsableCommand {
                     commander = seen
                 }
                 do {
-                    // Read only when the commander's journal changed (or every 750 ms), as the dashboard does.
-                    let fresh = watch.shouldRead() || failed ? try j.events(after: state.lastSeq) : []
+                    // A change seen by the kernel is read at once; the stamp check
+                    // at each second catches what it cannot see. The log is written
+                    // before its commit shows: a read that found nothing after a
+                    // change looks again at the next second.
+                    let changed = watch.shouldRead() || why == .changed
+                    let fresh = changed || recheck || failed ? try j.events(after: state.lastSeq) : []
+                    recheck = changed && fresh.isEmpty
                     for e in fresh { state.apply(e) }
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false
@@ -69,7 +114,7 @@ struct Wallboard: AsyncParsableCommand {
                     if !failed { mailbox.flash("cannot read the journal: \(error)", isError: true, seconds: 3600) }
                     failed = true
                 }
-                try? await Task.sleep(for: .milliseconds(250))
+                next = await iterator.next()
             }
         }
         var dashboard = Dashboard(commands: nil)

@@ -18,10 +18,12 @@ public actor WarRoom {
     private var nextSubscriber = 0
     private var commandTasks: [Int: Task<Void, Never>] = [:]
 
-    /// Open a war room on a journal, folding what it already holds.
+    /// Open a war room on a journal, folding what it already holds after
+    /// `loaded` (a state the caller folded already, with its progress on
+    /// screen: `JournalLoader`), or all of it.
     /// With no executor the war room cannot send commands at all.
     public init(
-        journal: any JournalWriter, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
+        journal: any JournalWriter, loaded: WarRoomState? = nil, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
         pager: (any Pager)? = nil, trafficReader: (any TrafficReader)? = nil,
         seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
     ) throws {
@@ -31,8 +33,8 @@ public actor WarRoom {
         self.pager = pager
         self.trafficReader = trafficReader
         self.logger = logger
-        var state = WarRoomState(seriesCapacity: seriesCapacity)
-        for recorded in try journal.events() { state.apply(recorded) }
+        var state = loaded ?? WarRoomState(seriesCapacity: seriesCapacity)
+        for recorded in try journal.events(after: state.lastSeq) { state.apply(recorded) }
         self.state = state
     }
 
@@ -216,11 +218,13 @@ public actor WarRoom {
         for continuation in subscribers.values { continuation.yield(snap) }
     }
 
-    /// Fold events another process appended to the same journal.
-    public func catchUp() throws {
+    /// Fold events another process appended to the same journal; returns how many.
+    @discardableResult
+    public func catchUp() throws -> Int {
         let fresh = try journal.events(after: state.lastSeq)
-        guard !fresh.isEmpty else { return }
+        guard !fresh.isEmpty else { return 0 }
         for recorded in fresh { state.apply(recorded) }
         publish()
+        return fresh.count
     }
 }
