@@ -84,6 +84,19 @@ struct DashboardSession {
             }
         })
 
+        // What other processes append (`note`, `ack`, a take-over) shows at once:
+        // the kernel says when the journal's files change (its own commits too,
+        // so at most once per source poll); the clock above is the safety net.
+        let changes = JournalChanges(path: journalPath)
+        tasks.append(Task {
+            for await _ in changes.stream() {
+                // The log's write comes just before its commit (an fsync): let it land.
+                try? await Task.sleep(for: .milliseconds(20))
+                guard let warroom = room.warroom else { continue }
+                do { try await warroom.catchUp() } catch { logger.error("catching up: \(error)") }
+            }
+        })
+
         let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
         if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
         let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
