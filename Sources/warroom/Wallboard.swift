@@ -5,11 +5,6 @@ import WarRoomRuntime
 import WarRoomTerminal
 import WarRoomUI
 
-/// Why a follower woke: its journal changed, or a second began.
-enum Wake: Sendable, Equatable {
-    case changed, second
-}
-
 /// A read-only screen that follows a journal another warroom writes. It has no
 /// command executor, no pager and no writable journal: no key can change anything.
 struct Wallboard: AsyncParsableCommand {
@@ -41,37 +36,23 @@ struct Wallboard: AsyncParsableCommand {
         try DashboardSession.requireTerminal()
         let mailbox = try SnapshotMailbox()
         let watchingSince = Date()
-        let follower = Task {
+        // The follower has a thread of its own, asleep in poll() until the
+        // journal changes or the next second starts: an idle wallboard wakes for
+        // nothing else (async sleeps cost a hop through the runtime's threads each).
+        let changes = JournalChanges(path: journal)
+        let follower = Thread {
             // First the journal up to its end as of opening, saying how far on
             // screen: the state folded so far is the past and says nothing
             // about now. A read that fails is shown and tried again.
             var loaded: WarRoomState?
-            while loaded == nil, !Task.isCancelled {
+            while loaded == nil {
                 do {
                     loaded = try JournalLoader.load(j, progress: { mailbox.post(loading: $0) })
                 } catch {
-                    await OneSecondClock.sleep()
+                    if changes.wait(milliseconds: 1000) == .stopped { return }
                 }
             }
             guard var state = loaded else { return }
-
-            // Then follow: woken when the journal's files change (inotify), and
-            // at each second for who commands and the safety read; never else.
-            let (wakes, wake) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(4))
-            let changes = JournalChanges(path: journal)
-            let relay = Task {
-                for await _ in changes.stream() { wake.yield(.changed) }
-            }
-            let clock = Task {
-                while !Task.isCancelled {
-                    await OneSecondClock.sleep()
-                    wake.yield(.second)
-                }
-            }
-            defer {
-                relay.cancel()
-                clock.cancel()
-            }
             var failed = false
             var posted = false
             var recheck = false
@@ -79,11 +60,10 @@ struct Wallboard: AsyncParsableCommand {
             var watch = JournalWatch(path: journal, maximumGap: .seconds(5))
             var commander: CommanderPresence?
             var lookedAtLease = ContinuousClock.now - .seconds(10)
-            var iterator = wakes.makeAsyncIterator()
-            var next: Wake? = .second
-            while let why = next, !Task.isCancelled {
+            var why = JournalChanges.Wait.timedOut
+            while why != .stopped {
                 // The log's write comes just before its commit (an fsync): let it land.
-                if why == .changed { try? await Task.sleep(for: .milliseconds(20)) }
+                if why == .changed { usleep(20_000) }
                 // Who commands: a held lease with a fresh heartbeat, looked at every second.
                 var presenceChanged = false
                 if ContinuousClock.now - lookedAtLease >= .milliseconds(900) {
@@ -95,8 +75,8 @@ struct Wallboard: AsyncParsableCommand {
                 }
                 do {
                     // A change seen by the kernel is read at once; the stamp check
-                    // at each second catches what it cannot see. The log is written
-                    // before its commit shows: a read that found nothing after a
+                    // at each second catches what it cannot see. The commit itself
+                    // is invisible to inotify: a read that found nothing after a
                     // change looks again at the next second.
                     let changed = watch.shouldRead() || why == .changed
                     let fresh = changed || recheck || failed ? try j.events(after: state.lastSeq) : []
@@ -114,9 +94,12 @@ struct Wallboard: AsyncParsableCommand {
                     if !failed { mailbox.flash("cannot read the journal: \(error)", isError: true, seconds: 3600) }
                     failed = true
                 }
-                next = await iterator.next()
+                let toNextSecond = OneSecondClock.untilNextSecond()
+                why = changes.wait(milliseconds: Int32(toNextSecond.components.seconds * 1000 + toNextSecond.components.attoseconds / 1_000_000_000_000_000))
             }
         }
+        follower.name = "warroom-follower"
+        follower.start()
         var dashboard = Dashboard(commands: nil)
         dashboard.readOnly = true
         dashboard.distance = true
@@ -126,7 +109,7 @@ struct Wallboard: AsyncParsableCommand {
         let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
             if intent != .quit { mailbox.flash("read-only wallboard: nothing is recorded or sent", isError: true) }
         }
-        follower.cancel()
+        changes.stop()
         viewers?.cancel()
         if reason.status != 0 { throw ExitCode(reason.status) }
     }

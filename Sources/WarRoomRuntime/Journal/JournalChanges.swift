@@ -65,7 +65,44 @@ public final class JournalChanges: Sendable {
         return stream
     }
 
-    private func stop() {
+    /// What a blocking `wait` saw.
+    public enum Wait: Sendable, Equatable {
+        case changed, timedOut, stopped
+    }
+
+    /// Block the calling thread until the journal changes, `milliseconds`
+    /// pass, or `stop()` is called. For a follower on a thread of its own,
+    /// which then wakes for nothing else. Without inotify it only times out.
+    public func wait(milliseconds: Int32) -> Wait {
+        var fds = [pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .milliseconds(Int(milliseconds))
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return .timedOut }
+            let ms = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            for i in fds.indices { fds[i].revents = 0 }
+            let ready = poll(&fds, 2, ms)
+            if ready < 0 { if errno == EINTR { continue } else { return .timedOut } }
+            if ready == 0 { return .timedOut }
+            if fds[1].revents != 0 { return .stopped }
+            if fds[0].revents & Int16(POLLIN) != 0 {
+                var relevant = false
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(notifyFD, $0.baseAddress, $0.count) }
+                    guard n > 0 else { break }
+                    relevant = relevant || Self.mentions(buffer[0 ..< n], names: names)
+                }
+                if relevant { return .changed }
+            } else if fds[0].revents != 0 {
+                fds[0].fd = -1  // error: only the timeout and stop are left
+            }
+        }
+    }
+
+    /// Ends a blocking `wait` (and the thread of `stream`), now and for good.
+    public func stop() {
         var byte: UInt8 = 1
         _ = write(stopWrite, &byte, 1)
     }
