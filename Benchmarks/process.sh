@@ -12,6 +12,7 @@
 #   bash Benchmarks/process.sh                 # build, measure, print a table
 #   DURATION=20 RUNS=3 TTFF_TRIALS=3 bash Benchmarks/process.sh
 #   SKIP_BUILD=1 bash Benchmarks/process.sh    # reuse .build-release
+#   BIN=path/to/warroom bash Benchmarks/process.sh   # any binary (say which in the table)
 #
 # Builds with --scratch-path <repo>/.build-release (gitignored), never .build.
 # Cleans up its tmux server, processes and temporary files on any exit.
@@ -90,12 +91,12 @@ if ! command -v btop >/dev/null; then
 fi
 
 # ---------------------------------------------------------------- build
-if [ -z "${SKIP_BUILD:-}" ]; then
+if [ -z "${SKIP_BUILD:-}" ] && [ -z "${BIN:-}" ]; then
     say "building warroom (release, scratch $SCRATCH)..."
     run_child swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product warroom >"$WORK/build.log" 2>&1 \
         || { tail -40 "$WORK/build.log" >&2; die "release build failed"; }
 fi
-BIN="$(swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --show-bin-path)/warroom"
+BIN=${BIN:-"$(swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --show-bin-path)/warroom"}
 [ -x "$BIN" ] || die "no binary at $BIN"
 
 # A stale server from an interrupted run of this script goes first.
