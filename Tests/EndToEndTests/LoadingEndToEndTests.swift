@@ -31,9 +31,18 @@ struct LoadingEndToEndTests {
 
     @Test("a wallboard on a long journal says it is loading (with a bar once it takes long) and never OK before the open SEV-1 shows")
     func wallboardLoading() async throws {
+        try await loads(subcommand: "wallboard")
+    }
+
+    @Test("the demo opening a long journal says it is loading and never OK before the open SEV-1 shows")
+    func demoLoading() async throws {
+        try await loads(subcommand: "demo --scenario calm")
+    }
+
+    func loads(subcommand: String) async throws {
         let binary = try warroomBinary()
         let journal = try Self.longJournal()
-        let wall = try Tmux(command: "'\(binary)' wallboard --journal '\(journal)'; echo EXIT=$?; sleep 600", width: 160, height: 48)
+        let wall = try Tmux(command: "'\(binary)' \(subcommand) --journal '\(journal)'; echo EXIT=$?; sleep 600", width: 160, height: 48)
         var sawLoading: Date?
         var sawBar = false
         var loadingCaptures = 0
@@ -72,7 +81,12 @@ struct LoadingEndToEndTests {
         print("loading captures: \(loadingCaptures), bar seen: \(sawBar); last loading screen:\n\(lastLoading)")
         #expect(live.contains("checkout down") || live.contains("INCIDENT #1"))
         try wall.sendKeys("q")
-        try await wall.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
+        if subcommand.hasPrefix("demo") {
+            // A commander asks first while an incident is open.
+            try await wall.waitFor("the quit confirmation", seconds: 5) { $0.contains("press q or Ctrl-C again") }
+            try wall.sendKeys("q")
+        }
+        try await wall.waitFor("the shell", seconds: 15) { $0.contains("EXIT=0") }
     }
 
     @Test("status that cannot read its journal to the end prints no state, no OK line, and fails")
