@@ -271,7 +271,7 @@ describe() {
 
 median_of() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 range_of() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f to %.2f", lo, hi }'; }
-printf '\nWhole process (release %s, %s runs of %s s side by side, %s cores, load %s)\n' \
+printf '\nWhole process (%s, %s runs of %s s side by side, %s cores, load %s)\n' \
     "$BIN" "$RUNS" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %-30s %-14s %-30s %s\n' "process" "CPU %core median (range)" "RSS MB (max)" "target" "status"
 BTOP_CPU=
