@@ -42,7 +42,8 @@ public final class Wakeup: Sendable {
 /// the screen: an unread snapshot is simply replaced by a newer one.
 public final class SnapshotMailbox: Sendable {
     private struct Slot {
-        var snapshot: Snapshot?
+        /// Nothing yet (loading, as far as the screen knows), how far loading has got, or the live state.
+        var showing: Showing?
         var stopRequest: String??
         var flash: Flash?
         var viewers: Viewers?
@@ -55,12 +56,23 @@ public final class SnapshotMailbox: Sendable {
         wakeup = try Wakeup()
     }
 
+    /// The live state: from here on the screen shows it.
     public func post(_ snapshot: Snapshot) {
-        slot.withLock { $0.snapshot = snapshot }
+        slot.withLock { $0.showing = .live(snapshot) }
         wakeup.wake()
     }
 
-    public var latest: Snapshot? { slot.withLock { $0.snapshot } }
+    /// How far reading the journal has got; the screen says it is loading.
+    public func post(loading: Loading) {
+        slot.withLock { $0.showing = .loading(loading) }
+        wakeup.wake()
+    }
+
+    /// What the screen shows now.
+    public var showing: Showing? { slot.withLock { $0.showing } }
+
+    /// The newest live snapshot (nil while loading).
+    public var latest: Snapshot? { showing?.snapshot }
 
     /// Show a short message in the footer (what happened, or why not).
     public func flash(_ text: String, isError: Bool, seconds: TimeInterval = 5) {

@@ -117,8 +117,9 @@ private final class TerminalLoop {
             dashboard.takeOverRequest = mailbox.takeOverRequest
             let now = Date()
             if let intent = dashboard.tick(now: now) { onIntent(intent) }
-            let snapshot = mailbox.latest
-            dashboard.render(snapshot, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows, into: &frame)
+            let showing = mailbox.showing
+            let snapshot = showing?.snapshot
+            dashboard.render(showing, now: snapshot?.viewTime ?? now, width: screen.columns, height: screen.rows, into: &frame)
             if screen.unicode {
                 screen.draw(&frame)
             } else {
@@ -168,7 +169,7 @@ private final class TerminalLoop {
                         screen.invalidate()
                         continue
                     }
-                    if let intent = dashboard.handle(key, state: mailbox.latest?.state, now: Date()) {
+                    if let intent = dashboard.handle(key, showing: mailbox.showing, now: Date()) {
                         onIntent(intent)
                         if intent == .quit { return .quit }
                     }

@@ -6,6 +6,7 @@ import WarRoomCore
 import WarRoomRuntime
 import WarRoomTerminal
 import WarRoomUI
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,56 +33,150 @@ struct DashboardSession {
     }
 
     /// Runs until the operator quits; returns the exit status.
+    ///
+    /// The screen comes first and says that it is loading while the journal
+    /// is folded to its end (`JournalLoader`); only then does the war room
+    /// exist, record this session and show its state.
     func run() async throws -> Int32 {
         let logger = Logger(label: "warroom")
         signal(SIGPIPE, SIG_IGN)
         defer { self.lease.release() }
         let journal = try SQLiteJournal(path: journalPath)
         let client = WarRoomHTTPClient()
-        let executor: any CommandExecutor = config.dryRun
-            ? DryRunExecutor(specs: config.commands)
-            : ConfiguredExecutor(specs: config.commands, client: client)
-        let pager = ConfiguredPager(spec: config.dryRun ? nil : config.commands[WarRoomConfig.pagingKey], client: client)
-        let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
-        let warroom = try WarRoom(journal: journal, executor: executor, pager: pager, trafficReader: reader,
-                                  retention: config.retention, logger: logger)
-        try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
-        if let reason = takeOver, let previous = lease.previous, previous != lease.holder {
-            // The holder records the handoff it grants; one that was gone could not.
-            let recorded = try journal.events().contains {
-                if case .commandHandedOver(_, let to, _, _) = $0.event { to == lease.holder } else { false }
-            }
-            if !recorded {
-                try await warroom.send(.commandHandedOver(from: previous, to: lease.holder, reason: reason, granted: false))
-            }
-        }
-        if autoStart {
-            // Refused only when it already started: a restart resumes what was running.
-            if let refusal = try await warroom.startLaunch(by: currentUser(), reason: mode == "demo" ? "the demo starts by itself" : "started with --start") {
-                logger.info("start: \(refusal.text)")
-            }
-        }
-
         let mailbox = try SnapshotMailbox()
         let failures = FailureBox()
         var tasks: [Task<Void, Never>] = []
+        let room = RoomBox()
 
-        // Followers tell a live commander from a dead one by this heartbeat;
-        // a request for command shows on this screen while its asker waits.
+        // The one-second clock: the lease's heartbeat (followers tell a live
+        // commander from a dead one by it), a request for command, and once
+        // loaded the war room's time-driven decisions and what other processes
+        // (`note`, `ack`) appended. Nothing else here wakes on time.
         let held = lease
         tasks.append(Task {
             var beat = ContinuousClock.now
+            // An unchanged stamp is only a hint: read anyway every 5 s.
+            var watch = JournalWatch(path: journalPath, maximumGap: .seconds(5))
+            var recheck = false
             while !Task.isCancelled {
                 if ContinuousClock.now >= beat {
                     do { try held.heartbeat() } catch { logger.error("\(error)") }
                     beat = ContinuousClock.now + heartbeatInterval
                 }
                 mailbox.setTakeOverRequest(held.pendingRequest())
-                try? await Task.sleep(for: .milliseconds(250))
+                if let warroom = room.warroom {
+                    do {
+                        // The log is written before its commit shows: a read that found
+                        // nothing after a change looks again at the next second.
+                        let changed = watch.shouldRead()
+                        if changed || recheck {
+                            let fresh = try await warroom.catchUp()
+                            recheck = changed && fresh == 0
+                        }
+                        try await warroom.tick()
+                    } catch {
+                        logger.critical("cannot record: \(error)")
+                        failures.record("\(error)")
+                        mailbox.requestStop(message: "\(error)")
+                    }
+                }
+                await OneSecondClock.sleep()
             }
         })
 
+        // What other processes append (`note`, `ack`, a take-over) shows at once:
+        // the kernel says when the journal's files change (its own commits too,
+        // so at most once per source poll); the clock above is the safety net.
+        let changes = JournalWakeup(path: journalPath)
         tasks.append(Task {
+            for await _ in changes.stream() {
+                // The log's write comes just before its commit (an fsync): let it land.
+                try? await Task.sleep(for: .milliseconds(20))
+                guard let warroom = room.warroom else { continue }
+                do { try await warroom.catchUp() } catch { logger.error("catching up: \(error)") }
+            }
+        })
+
+        let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
+        if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
+        let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
+                                 abortWindow: config.abortWindow, dryRun: config.dryRun)
+        var dashboard = Dashboard(commands: panel)
+        dashboard.keyMap = screen.keyMap
+        for w in screen.warnings { logger.warning("\(w)") }
+        if let first = screen.warnings.first {
+            mailbox.flash(first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
+        }
+        let setup = screen
+        let closed = Task {
+            await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
+                logger.info("intent \(intent)")
+                intentSink.yield(intent)
+            }
+        }
+        // Everything after this returns through the screen: stop it, then say why.
+        func stop(_ message: String) async -> Int32 {
+            mailbox.requestStop(message: message)
+            _ = await closed.value
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
+            try? await client.shutdown()
+            warn("warroom: \(message)")
+            return 1
+        }
+
+        let loading = Task { try JournalLoader.load(journal, progress: { mailbox.post(loading: $0) }) }
+        let quitWhileLoading = Task {
+            _ = await closed.value
+            loading.cancel()
+        }
+        let loaded: JournalLoader.Loaded
+        do {
+            loaded = try await loading.value
+        } catch is JournalLoader.Stopped {
+            // The screen closed (q, a signal) before the journal was read: nothing was recorded.
+            let reason = await closed.value
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
+            try? await client.shutdown()
+            return reason.status
+        } catch {
+            return await stop("\(error)")
+        }
+        quitWhileLoading.cancel()
+
+        let warroom: WarRoom
+        do {
+            let executor: any CommandExecutor = config.dryRun
+                ? DryRunExecutor(specs: config.commands)
+                : ConfiguredExecutor(specs: config.commands, client: client)
+            let pager = ConfiguredPager(spec: config.dryRun ? nil : config.commands[WarRoomConfig.pagingKey], client: client)
+            let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
+            warroom = try WarRoom(journal: journal, loaded: loaded, executor: executor, pager: pager, trafficReader: reader,
+                                  retention: config.retention, logger: logger)
+            try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
+            if let reason = takeOver, let previous = lease.previous, previous != lease.holder {
+                // The holder records the handoff it grants; one that was gone could not.
+                let recorded = try journal.events().contains {
+                    if case .commandHandedOver(_, let to, _, _) = $0.event { to == lease.holder } else { false }
+                }
+                if !recorded {
+                    try await warroom.send(.commandHandedOver(from: previous, to: lease.holder, reason: reason, granted: false))
+                }
+            }
+            if autoStart {
+                // Refused only when it already started: a restart resumes what was running.
+                if let refusal = try await warroom.startLaunch(by: currentUser(), reason: mode == "demo" ? "the demo starts by itself" : "started with --start") {
+                    logger.info("start: \(refusal.text)")
+                }
+            }
+        } catch {
+            return await stop("\(error)")
+        }
+        room.set(warroom)
+
+        tasks.append(Task {
+            // The first snapshot is the state as loaded: from here on the screen is live.
             for await snapshot in await warroom.snapshots() { mailbox.post(snapshot) }
         })
         let limiter = PollLimiter(limit: config.maxConcurrentPolls)
@@ -99,45 +194,15 @@ struct DashboardSession {
                 }
             })
         }
-        tasks.append(Task {
-            // Catching up (a hop onto the actor and an SQLite read) four times a
-            // second is a fair part of what an idle dashboard does: only when the
-            // journal's files changed, or every 750 ms.
-            var watch = journal.makeWatch()
-            while !Task.isCancelled {
-                do {
-                    if watch.shouldRead() { try await warroom.catchUp() }
-                    try await warroom.tick()
-                } catch {
-                    logger.critical("cannot record: \(error)")
-                    failures.record("\(error)")
-                    mailbox.requestStop(message: "\(error)")
-                }
-                try? await Task.sleep(for: .milliseconds(250))  // notes from other processes show within a second
-            }
-        })
 
         let handedOver = HandOverBox()
         let intents = IntentHandler(warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger,
                                     lease: lease, handedOver: handedOver)
-        let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
         tasks.append(Task {
             // One at a time, in the order typed.
             for await intent in intentStream { await intents.handle(intent) }
         })
-        if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
-        let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
-                                 abortWindow: config.abortWindow, dryRun: config.dryRun)
-        var dashboard = Dashboard(commands: panel)
-        dashboard.keyMap = screen.keyMap
-        for w in screen.warnings { logger.warning("\(w)") }
-        if let first = screen.warnings.first {
-            mailbox.flash(first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
-        }
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: screen.theme, depth: screen.depth, mouse: screen.mouse) { intent in
-            logger.info("intent \(intent)")
-            intentSink.yield(intent)
-        }
+        let reason = await closed.value
         intentSink.finish()
         logger.info("screen closed: \(reason)")
         for task in tasks { task.cancel() }
@@ -166,7 +231,12 @@ struct DashboardSession {
 }
 
 
-import Synchronization
+/// The war room, once the journal is loaded (the clock runs before it exists).
+final class RoomBox: Sendable {
+    private let value = Mutex<WarRoom?>(nil)
+    func set(_ warroom: WarRoom) { value.withLock { $0 = warroom } }
+    var warroom: WarRoom? { value.withLock { $0 } }
+}
 
 /// Whom this commander handed command to, once it has.
 final class HandOverBox: Sendable {

@@ -119,9 +119,19 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let j = try openReader(journal)
-        let (state, events) = try fold(j)
+        // Read to the journal's end as of now, or print no state at all: a
+        // state folded part way is the past, and its "OK" could be a lie.
+        var reached = Loading(journal: journal, startedAt: Date())
+        let state: WarRoomState
+        do {
+            state = try JournalLoader.load(j, progress: { reached = $0 }).state
+        } catch {
+            warn("warroom: journal \(journal) could not be read to its end (read \(reached.read) of \(reached.total.map(String.init) ?? "?") events): \(error)")
+            warn("warroom: no state printed: severity, incident and canary are unknown")
+            throw ExitCode(1)
+        }
         let now = Date()
-        var report = StatusReport(state: state, eventCount: events.count, lastEvent: [events.last?.time, state.lastEventTime].compactMap { $0 }.max(), now: now)
+        var report = StatusReport(state: state, eventCount: Int(state.lastSeq), lastEvent: state.lastEventTime, now: now)
         if let config {
             do {
                 report.breakGlass = try ConfigLoader.load(path: config).breakGlass(by: currentUser())

@@ -35,12 +35,20 @@ struct Replay: AsyncParsableCommand {
         let feeder = Task {
             let player = ReplayPlayer(events: events)
             let started = Date()
+            var upcoming = 0  // the first event after the moment shown
             while !Task.isCancelled {
                 let t = first.time.addingTimeInterval(Date().timeIntervalSince(started) * speed)
                 let at = min(t, last.time)
                 mailbox.post(Snapshot(state: player.state(at: at), publishedAt: Date(), viewTime: at,
                                       label: at >= last.time ? "\(label) · END" : label))
-                try? await Task.sleep(for: .milliseconds(250))
+                if at >= last.time { return }  // the end stays on screen; nothing changes any more
+                // Wake when the picture changes: the next event, or the next second
+                // of the replayed clock; at most 20 frames a second of real time.
+                while upcoming < events.count, events[upcoming].time <= at { upcoming += 1 }
+                let nextSecond = Date(timeIntervalSince1970: at.timeIntervalSince1970.rounded(.down) + 1)
+                let target = upcoming < events.count ? min(events[upcoming].time, nextSecond) : nextSecond
+                let wait = max(target.timeIntervalSince(at) / speed, 0.05)
+                try? await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
             }
         }
         let setup = try screen.resolve(config: nil)

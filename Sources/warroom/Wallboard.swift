@@ -36,18 +36,39 @@ struct Wallboard: AsyncParsableCommand {
         try DashboardSession.requireTerminal()
         let mailbox = try SnapshotMailbox()
         let watchingSince = Date()
-        let follower = Task {
-            var state = WarRoomState()
+        // The follower has a thread of its own, asleep in poll() until the
+        // journal changes or the next second starts: an idle wallboard wakes for
+        // nothing else (async sleeps cost a hop through the runtime's threads each).
+        let changes = JournalWakeup(path: journal)
+        let follower = Thread {
+            // First the journal up to its end as of opening, saying how far on
+            // screen: the state folded so far is the past and says nothing
+            // about now. A read that fails is shown and tried again.
+            var loaded: JournalLoader.Loaded?
+            while loaded == nil {
+                do {
+                    loaded = try JournalLoader.load(j, progress: { mailbox.post(loading: $0) })
+                } catch {
+                    if changes.wait(milliseconds: 1000) == .stopped { return }
+                }
+            }
+            guard let loaded else { return }
+            var state = loaded.state
+            var position = loaded.follower  // events, and samples from the samples store
             var failed = false
             var posted = false
-            var watch = j.makeWatch()
-            var position = JournalFollower()  // events, and samples from the samples store
+            var recheck = false
+            // An unchanged stamp is only a hint: read anyway every 5 s.
+            var watch = JournalWatch(path: journal, maximumGap: .seconds(5))
             var commander: CommanderPresence?
             var lookedAtLease = ContinuousClock.now - .seconds(10)
-            while !Task.isCancelled {
+            var why = JournalWakeup.Wait.timedOut
+            while why != .stopped {
+                // The log's write comes just before its commit (an fsync): let it land.
+                if why == .changed { usleep(20_000) }
                 // Who commands: a held lease with a fresh heartbeat, looked at every second.
                 var presenceChanged = false
-                if ContinuousClock.now - lookedAtLease >= .seconds(1) {
+                if ContinuousClock.now - lookedAtLease >= .milliseconds(900) {
                     lookedAtLease = ContinuousClock.now
                     var seen = SQLiteCommanderLease.presence(journal: journal)
                     if case .absent(let last, .none) = seen { seen = .absent(last: last, since: watchingSince) }
@@ -55,8 +76,13 @@ struct Wallboard: AsyncParsableCommand {
                     commander = seen
                 }
                 do {
-                    // Read only when the commander's journal changed (or every 750 ms), as the dashboard does.
-                    let fresh = watch.shouldRead() || failed ? try position.read(j, into: &state) : 0
+                    // A change seen by the kernel is read at once; the stamp check
+                    // at each second catches what it cannot see. The commit itself
+                    // is invisible to inotify: a read that found nothing after a
+                    // change looks again at the next second.
+                    let changed = watch.shouldRead() || why == .changed
+                    let fresh = changed || recheck || failed ? try position.read(j, into: &state) : 0
+                    recheck = changed && fresh == 0
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false
                     // Only new events (or news of the commander) wake the screen; its clock ticks on its own.
@@ -69,9 +95,12 @@ struct Wallboard: AsyncParsableCommand {
                     if !failed { mailbox.flash("cannot read the journal: \(error)", isError: true, seconds: 3600) }
                     failed = true
                 }
-                try? await Task.sleep(for: .milliseconds(250))
+                let toNextSecond = OneSecondClock.untilNextSecond()
+                why = changes.wait(milliseconds: Int32(toNextSecond.components.seconds * 1000 + toNextSecond.components.attoseconds / 1_000_000_000_000_000))
             }
         }
+        follower.name = "warroom-follower"
+        follower.start()
         var dashboard = Dashboard(commands: nil)
         dashboard.readOnly = true
         dashboard.distance = true
@@ -81,7 +110,7 @@ struct Wallboard: AsyncParsableCommand {
         let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
             if intent != .quit { mailbox.flash("read-only wallboard: nothing is recorded or sent", isError: true) }
         }
-        follower.cancel()
+        changes.stop()
         viewers?.cancel()
         if reason.status != 0 { throw ExitCode(reason.status) }
     }

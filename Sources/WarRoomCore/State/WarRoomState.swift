@@ -126,6 +126,24 @@ public struct WarRoomState: Sendable {
         apply(batch.recorded)
     }
 
+    /// Only the sparklines' points of batches the state has folded already
+    /// (they came before a checkpoint), or of downsampled buckets: values for
+    /// the history, older than what the series holds; no decision, no
+    /// timeline entry, no newer `latest`. One merge per series.
+    public mutating func fillHistory(_ batches: [SampleBatch]) {
+        var points: [SeriesKey: (source: String, points: [Series.Point])] = [:]
+        for batch in batches {
+            for sample in batch.samples {
+                points[sample.key, default: (batch.source, [])].points.append(Series.Point(time: batch.time, value: sample.value))
+            }
+        }
+        for (key, past) in points {
+            var s = series[key] ?? Series(capacity: seriesCapacity, source: past.source)
+            s.merge(past.points, from: past.source)
+            series[key] = s
+        }
+    }
+
     private mutating func fold(_ recorded: Recorded) -> [Effect] {
         let time = recorded.time
         var effects: [Effect] = []

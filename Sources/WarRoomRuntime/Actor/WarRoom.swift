@@ -34,10 +34,12 @@ public actor WarRoom {
     /// How often the samples store is downsampled and expired.
     public static let compactionInterval: TimeInterval = 60
 
-    /// Open a war room on a journal, folding what it already holds.
+    /// Open a war room on a journal, folding what it already holds after
+    /// `loaded` (a state the caller folded already, with its progress on
+    /// screen: `JournalLoader`), or all of it.
     /// With no executor the war room cannot send commands at all.
     public init(
-        journal: any JournalWriter, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
+        journal: any JournalWriter, loaded: JournalLoader.Loaded? = nil, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
         pager: (any Pager)? = nil, trafficReader: (any TrafficReader)? = nil,
         seriesCapacity: Int = 3600, retention: SampleRetention = .standard,
         groupCommitWindow: Duration = .milliseconds(3), logger: Logger = Logger(label: "warroom")
@@ -50,9 +52,10 @@ public actor WarRoom {
         self.logger = logger
         self.retention = retention
         self.groupCommitWindow = groupCommitWindow
-        var state = WarRoomState(seriesCapacity: seriesCapacity)
-        // Events, and the samples of the sparklines' span (not every sample kept).
-        var follower = JournalFollower(history: TimeInterval(seriesCapacity))
+        // Events, and the samples of the sparklines' span (not every sample kept);
+        // after a load, only what came since.
+        var state = loaded?.state ?? WarRoomState(seriesCapacity: seriesCapacity)
+        var follower = loaded?.follower ?? JournalFollower(history: TimeInterval(seriesCapacity))
         try follower.read(journal, into: &state)
         lastSampleMS = follower.samplesAfter ?? .min
         self.state = state
@@ -313,11 +316,13 @@ public actor WarRoom {
         for continuation in subscribers.values { continuation.yield(snap) }
     }
 
-    /// Fold events another process appended to the same journal.
-    public func catchUp() throws {
+    /// Fold events another process appended to the same journal; returns how many.
+    @discardableResult
+    public func catchUp() throws -> Int {
         let fresh = try journal.events(after: state.lastSeq)
-        guard !fresh.isEmpty else { return }
+        guard !fresh.isEmpty else { return 0 }
         for recorded in fresh { state.apply(recorded) }
         publish()
+        return fresh.count
     }
 }

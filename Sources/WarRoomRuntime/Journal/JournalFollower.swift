@@ -16,6 +16,14 @@ public struct JournalFollower: Sendable {
         self.history = history
     }
 
+    /// A follower whose first reads are done (`JournalLoader`): from here it
+    /// folds only what is new, samples after `samplesAfter`.
+    public init(history: TimeInterval, resumingAfter samplesAfter: Int64?) {
+        self.history = history
+        self.samplesAfter = samplesAfter
+        started = true
+    }
+
     /// Fold what is new into `state`; returns how many events and batches that was.
     @discardableResult
     public mutating func read(_ journal: any JournalReader, into state: inout WarRoomState) throws -> Int {

@@ -108,6 +108,19 @@ public struct Dashboard: Sendable {
         return nil
     }
 
+    /// Apply a key to the screen as it shows `showing`. Until the journal has
+    /// been read to its end only keys that change nothing work (quit, help,
+    /// scrolling): a decision needs the state that is still being read.
+    public mutating func handle(_ key: Key, showing: Showing?, now: Date = Date()) -> Intent? {
+        if case .live(let snapshot) = showing { return handle(key, state: snapshot.state, now: now) }
+        if key != .ctrl("c"), let action = keyMap.action(for: key), !action.isViewOnly {
+            flash = Flash(text: "still reading the journal: nothing can be recorded or sent until it is read to its end",
+                          isError: true, until: now + 4)
+            return nil
+        }
+        return handle(key, state: nil, now: now)
+    }
+
     /// Apply a key; returns the intent it carries for the app, if any.
     /// `state` and `now` let command keys check what is possible.
     public mutating func handle(_ key: Key, state: WarRoomState? = nil, now: Date = Date()) -> Intent? {
@@ -315,15 +328,28 @@ public struct Dashboard: Sendable {
     }
 
     /// Render the whole screen for a snapshot at a moment.
-    public func render(_ snapshot: Snapshot?, now: Date, width: Int, height: Int) -> Grid {
+    public func render(_ snapshot: Snapshot, now: Date, width: Int, height: Int) -> Grid {
+        render(.live(snapshot), now: now, width: width, height: height)
+    }
+
+    /// Render what the screen shows: the live state, or how far loading has got
+    /// (nil: nothing read yet, which is loading too).
+    public func render(_ showing: Showing?, now: Date, width: Int, height: Int) -> Grid {
         var grid = Grid(width: 0, height: 0)
-        render(snapshot, now: now, width: width, height: height, into: &grid)
+        render(showing, now: now, width: width, height: height, into: &grid)
         return grid
+    }
+
+    public func render(_ snapshot: Snapshot, now: Date, width: Int, height: Int, into grid: inout Grid) {
+        render(.live(snapshot), now: now, width: width, height: height, into: &grid)
     }
 
     /// The same frame drawn into `grid`, reusing its cells when its size is
     /// right: the terminal keeps two grids and allocates none per frame.
-    public func render(_ snapshot: Snapshot?, now: Date, width: Int, height: Int, into grid: inout Grid) {
+    /// Until the journal has been read to its end (`.loading`, or nothing
+    /// posted yet) the screen shows only that it is loading: no severity, no
+    /// incident, no panes, since what is folded so far is not the present.
+    public func render(_ showing: Showing?, now: Date, width: Int, height: Int, into grid: inout Grid) {
         if grid.width == max(0, width), grid.height == max(0, height) {
             grid.clear()
         } else {
@@ -333,31 +359,28 @@ public struct Dashboard: Sendable {
             TooSmall(width: width, height: height).render(into: &grid)
             return
         }
-        let context = ViewContext(state: snapshot?.state ?? WarRoomState(), now: now, glyphs: glyphs, timeZone: timeZone)
         let (headerRow, rest) = grid.bounds.splitTop(1)
         let body = Rect(x: rest.x, y: rest.y, width: rest.width, height: rest.height - 1)
         let footerRow = Rect(x: 0, y: height - 1, width: width, height: 1)
-        Header(context: context, waiting: snapshot == nil, label: snapshot?.label ?? (readOnly ? "READ-ONLY" : nil), viewers: viewers,
-               noCommanderSince: snapshot?.commander?.noCommanderSince(now: now, watchingSince: snapshot?.publishedAt ?? now))
-            .render(in: headerRow, into: &grid)
-        if let prompt {
-            PromptLine(prompt: prompt).render(in: footerRow, into: &grid)
-        } else if let flash, flash.until > now {
-            grid.fill(footerRow, role: flash.isError ? .danger : .footer)
-            grid.put(" " + flash.text, in: footerRow, role: flash.isError ? .danger : .footerKey)
-        } else if let request = takeOverRequest, !readOnly {
-            grid.fill(footerRow, role: .danger)
-            grid.put(" ⚑ \(request.by.name) asks for command: \(request.reason) · \(keyMap.label(.handOver).split(separator: " ").first ?? "H") hands it over and closes this screen",
-                     in: footerRow, role: .danger)
-        } else if readOnly, let since = snapshot?.commander?.noCommanderSince(now: now, watchingSince: snapshot?.publishedAt ?? now) {
-            grid.fill(footerRow, role: .danger)
-            grid.put(" ✖ NO COMMANDER since \(Format.wallTime(since)) UTC: no warroom runs this war room; nothing is stepped, sent or paged", in: footerRow, role: .danger)
-        } else if readOnly {
-            grid.fill(footerRow, role: .footer)
-            grid.put(" READ-ONLY: following the journal; no key changes anything", in: footerRow, role: .footer)
-        } else {
-            Footer(keyMap: keyMap).render(in: footerRow, into: &grid)
+        guard case .live(let snapshot) = showing else {
+            let loading = showing?.loading
+            let screen = LoadingScreen(loading: loading, label: readOnly ? "READ-ONLY" : nil, now: now, glyphs: glyphs,
+                                       timeZone: timeZone, viewers: viewers)
+            screen.renderHeader(in: headerRow, into: &grid)
+            screen.renderBody(in: body, into: &grid)
+            renderFooter(nil, now: now, in: footerRow, into: &grid)
+            if showHelp {
+                HelpOverlay(glyphs: glyphs, keyMap: keyMap, readOnly: readOnly,
+                            breakGlass: commands.map { CommandSpec.breakGlass(in: $0.specs, service: $0.service, by: $0.user) })
+                    .render(in: body, into: &grid)
+            }
+            return
         }
+        let context = ViewContext(state: snapshot.state, now: now, glyphs: glyphs, timeZone: timeZone)
+        Header(context: context, waiting: false, label: snapshot.label ?? (readOnly ? "READ-ONLY" : nil), viewers: viewers,
+               noCommanderSince: snapshot.commander?.noCommanderSince(now: now, watchingSince: snapshot.publishedAt))
+            .render(in: headerRow, into: &grid)
+        renderFooter(snapshot, now: now, in: footerRow, into: &grid)
 
         var panes = body
         if distance, body.height >= Dashboard.minimumHeight - 2 + Banner.height {
@@ -377,6 +400,27 @@ public struct Dashboard: Sendable {
         }
         if let armed, let commands {
             ArmedOverlay(armed: armed, panel: commands, state: context.state, now: now, glyphs: glyphs).render(in: body, into: &grid)
+        }
+    }
+
+    private func renderFooter(_ snapshot: Snapshot?, now: Date, in footerRow: Rect, into grid: inout Grid) {
+        if let prompt {
+            PromptLine(prompt: prompt).render(in: footerRow, into: &grid)
+        } else if let flash, flash.until > now {
+            grid.fill(footerRow, role: flash.isError ? .danger : .footer)
+            grid.put(" " + flash.text, in: footerRow, role: flash.isError ? .danger : .footerKey)
+        } else if let request = takeOverRequest, !readOnly {
+            grid.fill(footerRow, role: .danger)
+            grid.put(" ⚑ \(request.by.name) asks for command: \(request.reason) · \(keyMap.label(.handOver).split(separator: " ").first ?? "H") hands it over and closes this screen",
+                     in: footerRow, role: .danger)
+        } else if readOnly, let since = snapshot?.commander?.noCommanderSince(now: now, watchingSince: snapshot?.publishedAt ?? now) {
+            grid.fill(footerRow, role: .danger)
+            grid.put(" ✖ NO COMMANDER since \(Format.wallTime(since)) UTC: no warroom runs this war room; nothing is stepped, sent or paged", in: footerRow, role: .danger)
+        } else if readOnly {
+            grid.fill(footerRow, role: .footer)
+            grid.put(" READ-ONLY: following the journal; no key changes anything", in: footerRow, role: .footer)
+        } else {
+            Footer(keyMap: keyMap).render(in: footerRow, into: &grid)
         }
     }
 }

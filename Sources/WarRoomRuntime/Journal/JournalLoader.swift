@@ -1,0 +1,91 @@
+import Foundation
+import WarRoomCore
+
+/// Folds a journal up to its end as of opening, in batches, saying how far it
+/// has got after each. Every reader that shows or prints the state starts
+/// here (the dashboard, the wallboard, `status`): until `load` returns, the
+/// state is not the journal's, and nothing may say "OK" from it.
+///
+/// It starts from `state` (empty, or a checkpoint) and folds what comes after
+/// its `lastSeq`, so a faster start only changes where it starts.
+public enum JournalLoader {
+    public struct Stopped: Error, CustomStringConvertible {
+        public var loading: Loading
+        public var description: String { "stopped after \(loading.read) of \(loading.total.map(String.init) ?? "?") events" }
+    }
+
+    /// Events read per batch: each batch is one read transaction and one progress report.
+    public static let batchSize = 5_000
+
+    /// What a load ends with: the state as of the journal's end, and the
+    /// follower's place in it (events and samples), to read on from.
+    public struct Loaded: Sendable {
+        public var state: WarRoomState
+        public var follower: JournalFollower
+    }
+
+    /// Fold `journal` into `state` until the end it had when this started.
+    /// `progress` is called before the first batch and after each one.
+    /// A cancelled task stops between batches (`Stopped`); a read error is
+    /// thrown as it is, after a last `progress` that carries it.
+    ///
+    /// Samples come from the samples store, only those of the sparklines'
+    /// span (`history` seconds before the newest), each in its place among
+    /// the events: the events before the span's first batch are folded in
+    /// batches with progress, then the rest of the events merged with the
+    /// span's batches, as a follower reads them. A batch the start state
+    /// already holds (committed before its `lastSeq`, or a downsampled bucket
+    /// with no place among the events) only fills the sparklines.
+    public static func load(
+        _ journal: any JournalReader, into start: WarRoomState = WarRoomState(),
+        history: TimeInterval = 3600,
+        batchSize: Int = batchSize, now: () -> Date = Date.init,
+        progress: (Loading) -> Void = { _ in }
+    ) throws -> Loaded {
+        var state = start
+        let from = state.lastSeq
+        var loading = Loading(journal: journal.location, startedAt: now())
+        progress(loading)
+        do {
+            let end = try journal.lastSeq()
+            loading.total = max(0, end - from)
+            progress(loading)
+            // The sparklines' span, read first: its batches say where among the events they go.
+            let span = try journal.changes(afterSeq: end, samplesAfter: nil, recent: history).batches
+            let inPlace = span.filter { ($0.afterSeq ?? -1) >= from }
+            state.fillHistory(span.filter { ($0.afterSeq ?? -1) < from })
+            let split = min(end, inPlace.first?.afterSeq ?? end)
+            while state.lastSeq < split {
+                if Task.isCancelled { throw Stopped(loading: loading) }
+                let batch = try journal.events(after: state.lastSeq, limit: batchSize)
+                guard !batch.isEmpty else { break }  // fewer than announced (cannot happen with AUTOINCREMENT)
+                for recorded in batch where recorded.seq <= split { state.apply(recorded) }
+                loading.read = min(loading.total ?? 0, max(0, state.lastSeq - from))
+                progress(loading)
+                if batch.last.map({ $0.seq >= split }) ?? true { break }
+            }
+            // The span: its events and batches in the order they happened.
+            var rest: [Recorded] = []
+            while state.lastSeq < end {
+                if Task.isCancelled { throw Stopped(loading: loading) }
+                let batch = try journal.events(after: rest.last?.seq ?? state.lastSeq, limit: batchSize).filter { $0.seq <= end }
+                guard !batch.isEmpty else { break }
+                rest += batch
+                loading.read = min(loading.total ?? 0, max(0, (rest.last?.seq ?? from) - from))
+                progress(loading)
+                if rest.last.map({ $0.seq >= end }) ?? true { break }
+            }
+            for recorded in SampleBatch.merged(events: rest, batches: inPlace) { state.apply(recorded) }
+            loading.read = loading.total ?? 0
+            progress(loading)
+            let follower = JournalFollower(history: history, resumingAfter: span.last?.milliseconds)
+            return Loaded(state: state, follower: follower)
+        } catch let error as Stopped {
+            throw error
+        } catch {
+            loading.failure = "\(error)"
+            progress(loading)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wakes a follower when its SQLite journal's files change, instead of
+/// polling: inotify on the journal's folder, for the database and its
+/// write-ahead log only (a commit by any process writes the log). One thread
+/// sleeps in `poll()` until the kernel says so; nothing wakes while nothing
+/// is written.
+///
+/// A change is a hint, never the whole truth: the log is written before the
+/// commit is visible (its index is shared memory, which inotify cannot see),
+/// and a file system may not report changes at all (NFS, or no inotify). So
+/// followers keep `JournalWatch`'s stamp check on their one-second clock as
+/// the safety net. Where inotify cannot be set up, `isEventDriven` is false
+/// and the stream stays silent.
+public final class JournalWakeup: Sendable {
+    public let path: String
+    /// Whether the kernel reports changes (false: only the safety check sees them).
+    public let isEventDriven: Bool
+    private let notifyFD: Int32
+    private let stopRead: Int32
+    private let stopWrite: Int32
+    private let names: [String]
+
+    public init(path: String) {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
+        names = [base, base + "-wal"]
+        var fds: [Int32] = [-1, -1]
+        let piped = pipe(&fds) == 0
+        stopRead = fds[0]
+        stopWrite = fds[1]
+        if piped { for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
+        #if os(Linux)
+        let fd = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
+        var ok = fd >= 0 && piped
+        if ok {
+            let mask = UInt32(IN_MODIFY) | UInt32(IN_CREATE) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE)
+            ok = inotify_add_watch(fd, dir.isEmpty ? "." : dir, mask) >= 0
+        }
+        if !ok, fd >= 0 { close(fd) }
+        notifyFD = ok ? fd : -1
+        isEventDriven = ok
+        #else
+        notifyFD = -1
+        isEventDriven = false
+        #endif
+    }
+
+    /// One element per burst of changes (a slow reader gets one for many).
+    /// Ends when the consuming task is cancelled.
+    public func stream() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        guard isEventDriven else { return stream }  // silent: the safety check does the work
+        let thread = Thread { [self] in
+            self.watch { continuation.yield() }
+            continuation.finish()
+        }
+        thread.name = "warroom-journal-changes"
+        continuation.onTermination = { [self] _ in self.stop() }
+        thread.start()
+        return stream
+    }
+
+    /// What a blocking `wait` saw.
+    public enum Wait: Sendable, Equatable {
+        case changed, timedOut, stopped
+    }
+
+    /// Block the calling thread until the journal changes, `milliseconds`
+    /// pass, or `stop()` is called. For a follower on a thread of its own,
+    /// which then wakes for nothing else. Without inotify it only times out.
+    public func wait(milliseconds: Int32) -> Wait {
+        var fds = [pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .milliseconds(Int(milliseconds))
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return .timedOut }
+            let ms = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            for i in fds.indices { fds[i].revents = 0 }
+            let ready = poll(&fds, 2, ms)
+            if ready < 0 { if errno == EINTR { continue } else { return .timedOut } }
+            if ready == 0 { return .timedOut }
+            if fds[1].revents != 0 { return .stopped }
+            if fds[0].revents & Int16(POLLIN) != 0 {
+                var relevant = false
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(notifyFD, $0.baseAddress, $0.count) }
+                    guard n > 0 else { break }
+                    relevant = relevant || Self.mentions(buffer[0 ..< n], names: names)
+                }
+                if relevant { return .changed }
+            } else if fds[0].revents != 0 {
+                fds[0].fd = -1  // error: only the timeout and stop are left
+            }
+        }
+    }
+
+    /// Ends a blocking `wait` (and the thread of `stream`), now and for good.
+    public func stop() {
+        var byte: UInt8 = 1
+        _ = write(stopWrite, &byte, 1)
+    }
+
+    /// Sleep in poll() on the inotify descriptor and the stop pipe.
+    private func watch(_ changed: () -> Void) {
+        var fds = [pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            for i in fds.indices { fds[i].revents = 0 }
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if fds[1].revents != 0 { return }
+            guard fds[0].revents & Int16(POLLIN) != 0 else {
+                if fds[0].revents != 0 { return }  // error or hang-up: nothing more will come
+                continue
+            }
+            var relevant = false
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(notifyFD, $0.baseAddress, $0.count) }
+                guard n > 0 else { break }
+                relevant = relevant || Self.mentions(buffer[0 ..< n], names: names)
+            }
+            if relevant { changed() }
+        }
+    }
+
+    /// Whether a read of inotify events names one of `names` (or overflowed).
+    static func mentions(_ bytes: ArraySlice<UInt8>, names: [String]) -> Bool {
+        var offset = bytes.startIndex
+        let header = 16  // wd, mask, cookie, len
+        while offset + header <= bytes.endIndex {
+            func u32(_ at: Int) -> UInt32 {
+                UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+            }
+            let mask = u32(offset + 4), length = Int(u32(offset + 12))
+            #if os(Linux)
+            if mask & UInt32(IN_Q_OVERFLOW) != 0 { return true }
+            #endif
+            let nameBytes = bytes[(offset + header) ..< min(bytes.endIndex, offset + header + length)].prefix { $0 != 0 }
+            if names.contains(String(decoding: nameBytes, as: UTF8.self)) { return true }
+            offset += header + length
+        }
+        return false
+    }
+
+    deinit {
+        if notifyFD >= 0 { close(notifyFD) }
+        if stopRead >= 0 { close(stopRead) }
+        if stopWrite >= 0 { close(stopWrite) }
+    }
+}

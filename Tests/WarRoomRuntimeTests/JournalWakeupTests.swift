@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import WarRoomCore
+@testable import WarRoomRuntime
+
+@Suite("Journal changes (inotify)")
+struct JournalWakeupTests {
+    func journalPath() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-changes-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("j.sqlite").path
+    }
+
+    @Test("a commit by another connection wakes a waiting follower; other files in the folder do not; stop ends the wait")
+    func wakesOnCommitOnly() throws {
+        let path = journalPath()
+        let writer = try SQLiteJournal(path: path)
+        try writer.append(.note(text: "first", by: "ana"), at: Date())
+        let changes = JournalWakeup(path: path)
+        try #require(changes.isEventDriven, "inotify is not available here")
+        // Nothing written: the wait times out.
+        #expect(changes.wait(milliseconds: 200) == .timedOut)
+        // A log file beside the journal (as warroom writes) is not a change of the journal.
+        try "a log line\n".write(toFile: path + ".log", atomically: false, encoding: .utf8)
+        #expect(changes.wait(milliseconds: 200) == .timedOut)
+        // A commit by another process's connection is.
+        let other = try SQLiteJournal(path: path)
+        try other.append(.note(text: "from another shell", by: "scribe"), at: Date())
+        #expect(changes.wait(milliseconds: 5000) == .changed)
+        changes.stop()
+        #expect(changes.wait(milliseconds: 5000) == .stopped)
+    }
+
+    @Test("inotify event records are parsed by name, and an overflow counts as a change")
+    func parsing() {
+        func record(mask: UInt32, name: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            func u32(_ v: UInt32) { bytes += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)] }
+            let padded = name.isEmpty ? 0 : (name.utf8.count / 16 + 1) * 16
+            u32(1); u32(mask); u32(0); u32(UInt32(padded))
+            bytes += Array(name.utf8) + [UInt8](repeating: 0, count: padded - name.utf8.count)
+            return bytes
+        }
+        let names = ["j.sqlite", "j.sqlite-wal"]
+        #expect(!JournalWakeup.mentions(ArraySlice(record(mask: 2, name: "j.sqlite.lock") + record(mask: 2, name: "warroom.log")), names: names))
+        #expect(JournalWakeup.mentions(ArraySlice(record(mask: 2, name: "warroom.log") + record(mask: 2, name: "j.sqlite-wal")), names: names))
+        #expect(JournalWakeup.mentions(ArraySlice(record(mask: 0x4000, name: "")), names: names))
+    }
+}
