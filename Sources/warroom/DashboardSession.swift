@@ -43,7 +43,7 @@ struct DashboardSession {
             : ConfiguredExecutor(specs: config.commands, client: client)
         let pager = ConfiguredPager(spec: config.dryRun ? nil : config.commands[WarRoomConfig.pagingKey], client: client)
         let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
-        let warroom = try WarRoom(journal: journal, executor: executor, pager: pager, trafficReader: reader, logger: logger)
+        let warroom = try WarRoom(journal: journal, executor: executor, pager: pager, trafficReader: reader, checkpoints: config.checkpoints, logger: logger)
         try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
         if let reason = takeOver, let previous = lease.previous, previous != lease.holder {
             // The holder records the handoff it grants; one that was gone could not.

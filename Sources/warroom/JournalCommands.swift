@@ -27,12 +27,11 @@ private func opening<J>(_ path: String, _ open: (String) throws -> J) throws -> 
     }
 }
 
-func fold(_ journal: any JournalReader) throws -> (WarRoomState, [Recorded]) {
-    let events = try journal.events()
-    var state = WarRoomState()
-    for e in events { state.apply(e) }
-    return (state, events)
+/// The journal's state now: its newest checkpoint plus the events after it.
+func fold(_ journal: any JournalReader) throws -> WarRoomState {
+    try journal.loadState().state
 }
+
 
 struct Note: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,10 +48,10 @@ struct Note: ParsableCommand {
 
     func run() throws {
         let j = try openWriter(journal)
-        let (state, _) = try fold(j)
         let note = text.joined(separator: " ")
         let event = Event.note(text: note, by: by ?? currentUser())
-        if let refusal = state.refusal(of: event) {
+        // A note's refusal reads its text alone: no fold at all.
+        if let refusal = WarRoomState.noteRefusal(note) {
             warn("warroom: \(refusal)")
             throw ExitCode(1)
         }
@@ -78,7 +77,8 @@ struct Ack: ParsableCommand {
 
     func run() throws {
         let j = try openWriter(journal)
-        let (state, _) = try fold(j)
+        // The refusal reads the escalation only: no fold of the samples.
+        let state = try j.incidentState()
         let event = Event.acknowledged(by: by ?? currentUser())
         if let refusal = state.refusal(of: event) {
             warn("warroom: \(refusal)")
@@ -104,9 +104,10 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let j = try openReader(journal)
-        let (state, events) = try fold(j)
+        let state = try fold(j)
         let now = Date()
-        var report = StatusReport(state: state, eventCount: events.count, lastEvent: events.last?.time, now: now)
+        // Sequence numbers are dense (append-only, AUTOINCREMENT): the last one is the count.
+        var report = StatusReport(state: state, eventCount: Int(state.lastSeq), lastEvent: state.lastEventTime, now: now)
         if let config {
             do {
                 report.breakGlass = try ConfigLoader.load(path: config).breakGlass(by: currentUser())
@@ -141,7 +142,13 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let j = try openReader(journal)
-        let pm = PostMortem(events: try j.events(), now: Date())
+        let now = Date()
+        let state = try fold(j)
+        // The post-mortem reads every incident fact, and samples only for the
+        // incident's peaks (or all of them with --samples).
+        let window = state.incident.flatMap { i in i.openedAt <= (i.resolvedAt ?? now) ? i.openedAt ... (i.resolvedAt ?? now) : nil }
+        let events = samples ? try j.events() : try j.events(after: 0, samplesWithin: window)
+        let pm = PostMortem(state: state, events: events, now: now)
         switch format {
         case .markdown: print(pm.markdown(), terminator: "")
         case .json: print(InertText.json(String(decoding: try pm.json(includeSamples: samples), as: UTF8.self)))

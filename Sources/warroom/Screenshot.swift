@@ -27,8 +27,7 @@ struct Screenshot: ParsableCommand {
 
     func run() throws {
         let j = try openReader(journal)
-        var state = WarRoomState()
-        for e in try j.events() { state.apply(e) }
+        let state = try fold(j)
         let now = state.lastEventTime ?? Date()
         var dashboard = Dashboard(commands: nil, timeZone: TimeZone(identifier: "UTC")!)
         dashboard.readOnly = wallboard

@@ -37,7 +37,8 @@ struct Wallboard: AsyncParsableCommand {
         let mailbox = try SnapshotMailbox()
         let watchingSince = Date()
         let follower = Task {
-            var state = WarRoomState()
+            // The newest checkpoint plus the tail; the loop below follows from there.
+            var state = (try? j.loadState().state) ?? WarRoomState()
             var failed = false
             var posted = false
             var watch = j.makeWatch()

@@ -17,13 +17,19 @@ public actor WarRoom {
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
     private var commandTasks: [Int: Task<Void, Never>] = [:]
+    private let checkpoints: CheckpointPolicy?
+    /// The newest checkpoint in the journal (its seq), and when this war room last wrote one or opened.
+    private var checkpointSeq: Int64
+    private var checkpointAt: Date
 
-    /// Open a war room on a journal, folding what it already holds.
-    /// With no executor the war room cannot send commands at all.
+    /// Open a war room on a journal: its newest checkpoint plus the events
+    /// after it. With no executor the war room cannot send commands at all.
+    /// With a checkpoint policy (the commander's) it writes checkpoints as it
+    /// goes; nil writes none.
     public init(
         journal: any JournalWriter, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
         pager: (any Pager)? = nil, trafficReader: (any TrafficReader)? = nil,
-        seriesCapacity: Int = 3600, logger: Logger = Logger(label: "warroom")
+        seriesCapacity: Int = 3600, checkpoints: CheckpointPolicy? = .standard, logger: Logger = Logger(label: "warroom")
     ) throws {
         self.journal = journal
         self.clock = clock
@@ -31,9 +37,27 @@ public actor WarRoom {
         self.pager = pager
         self.trafficReader = trafficReader
         self.logger = logger
-        var state = WarRoomState(seriesCapacity: seriesCapacity)
-        for recorded in try journal.events() { state.apply(recorded) }
-        self.state = state
+        let loaded = try journal.loadState(seriesCapacity: seriesCapacity)
+        self.state = loaded.state
+        self.checkpoints = checkpoints
+        self.checkpointSeq = loaded.checkpointSeq ?? 0
+        self.checkpointAt = clock.now()
+    }
+
+    /// Write a checkpoint when the policy says one is due. A checkpoint is a
+    /// cache: failing to write one is logged, never a failure of the event.
+    private func checkpointIfDue() {
+        guard let policy = checkpoints else { return }
+        let now = clock.now()
+        guard policy.isDue(events: state.lastSeq - checkpointSeq, elapsed: now.timeIntervalSince(checkpointAt)) else { return }
+        do {
+            try journal.writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now,
+                                                         payload: try state.checkpointPayload()), keep: policy.keep)
+            checkpointSeq = state.lastSeq
+        } catch {
+            logger.error("cannot write a checkpoint at event \(state.lastSeq): \(error)")
+        }
+        checkpointAt = now
     }
 
     public var snapshot: Snapshot { Snapshot(state: state, publishedAt: clock.now()) }
@@ -111,6 +135,7 @@ public actor WarRoom {
 
     /// Let time-driven decisions happen (canary holds). Call once a second.
     public func tick() throws {
+        checkpointIfDue()
         let effects = state.tick(at: clock.now())
         guard !effects.isEmpty else { return }
         try process(effects)
@@ -148,6 +173,7 @@ public actor WarRoom {
                 readTraffic()
             }
         }
+        checkpointIfDue()
     }
 
     private func execute(_ request: CommandRequest) {
@@ -221,6 +247,7 @@ public actor WarRoom {
         let fresh = try journal.events(after: state.lastSeq)
         guard !fresh.isEmpty else { return }
         for recorded in fresh { state.apply(recorded) }
+        checkpointIfDue()
         publish()
     }
 }

@@ -75,7 +75,7 @@ public enum ConfigLoader {
         return ConfigError(file: file, line: line, column: column, field: "", message: message)
     }
 
-    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme"]
+    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme", "journal"]
 
     private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
         guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
@@ -100,6 +100,7 @@ public enum ConfigLoader {
             if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.kind(node))") }
         }
         let theme = top.string("theme")
+        let checkpoints = top.map("journal", what: "journal settings: checkpoint_events, checkpoint_every").map { readJournal($0, r) } ?? .standard
         var keyBindings: [KeyBindingSpec] = []
         if let k = top.map("keys", what: "actions mapped to keys, e.g. rollback: R or scroll_down: [down, j]") {
             for (keyNode, valueNode) in k.node.mapping ?? [:] {
@@ -128,7 +129,21 @@ public enum ConfigLoader {
         config.keyBindings = keyBindings
         config.file = r.file
         config.dryRun = dryRun
+        config.checkpoints = checkpoints
         return config
+    }
+
+    /// `journal:` when the commander checkpoints its folded state.
+    private static func readJournal(_ m: YAMLReader.Map, _ r: YAMLReader) -> CheckpointPolicy {
+        var policy = CheckpointPolicy.standard
+        if let node = m.node("checkpoint_events") {
+            if let n = node.int, n >= 1 { policy.everyEvents = n } else {
+                r.fail(node, m.field("checkpoint_events"), "expected a whole number of events of at least 1, got \(YAMLReader.kind(node))")
+            }
+        }
+        if let every = m.duration("checkpoint_every") { policy.every = every }
+        m.finish(valid: ["checkpoint_events", "checkpoint_every"])
+        return policy
     }
 
     private static func readSources(_ top: YAMLReader.Map, _ r: YAMLReader) -> [SourceConfig] {

@@ -11,7 +11,10 @@ import Glibc
 public final class SQLiteJournal: JournalWriter {
     /// The on-disk format this build writes. Older formats are migrated;
     /// newer ones are refused, never touched.
-    public static let formatVersion = 1
+    /// 1: the events table. 2: adds the checkpoints table (a cache of the fold).
+    public static let formatVersion = 2
+    /// The oldest format this build reads (readers never migrate; writers do).
+    public static let oldestReadable = 1
 
     public let path: String
     public var location: String { path }
@@ -89,7 +92,7 @@ public final class SQLiteJournal: JournalWriter {
     private func migrate() throws {
         do {
             try pool.write { db in
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                var version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 let hasEvents = try db.tableExists("events")
                 if version > Self.formatVersion {
                     throw JournalError(path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(Self.formatVersion)); refusing to touch it")
@@ -110,8 +113,24 @@ public final class SQLiteJournal: JournalWriter {
                             payload TEXT NOT NULL
                         );
                         CREATE INDEX events_kind ON events(kind);
-                        PRAGMA user_version = \(Self.formatVersion);
+                        PRAGMA user_version = 1;
                         """)
+                    version = 1
+                }
+                // Format 2, checkpoints: the folded state after event `seq`, so
+                // readers fold only the events after the newest one. A cache:
+                // dropping the table loses nothing recorded.
+                if version == 1 {
+                    try db.execute(sql: """
+                        CREATE TABLE IF NOT EXISTS checkpoints (
+                            seq INTEGER PRIMARY KEY,
+                            version INTEGER NOT NULL,
+                            time REAL NOT NULL,
+                            payload BLOB NOT NULL
+                        );
+                        PRAGMA user_version = 2;
+                        """)
+                    version = 2
                 }
             }
         } catch let error as JournalError {
@@ -163,6 +182,46 @@ public final class SQLiteJournal: JournalWriter {
         }
     }
 
+    public func events(after: Int64, samplesWithin: ClosedRange<Date>?) throws -> [Recorded] {
+        do {
+            return try pool.read { db in try SQLiteJournalRows.events(db, after: after, samplesWithin: samplesWithin, path: path) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint] {
+        do {
+            return try pool.read { db in try SQLiteJournalRows.checkpoints(db, version: version, limit: limit) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func writeCheckpoint(_ checkpoint: StoredCheckpoint, keep: Int) throws {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO checkpoints (seq, version, time, payload) VALUES (?, ?, ?, ?)",
+                    arguments: [checkpoint.seq, checkpoint.version, checkpoint.time.timeIntervalSince1970, checkpoint.payload])
+                try db.execute(
+                    sql: "DELETE FROM checkpoints WHERE seq NOT IN (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?)",
+                    arguments: [max(1, keep)])
+            }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    /// Every checkpoint stored, newest first, whatever its version (for tests and inspection).
+    public func allCheckpoints() throws -> [StoredCheckpoint] {
+        try checkpoints(version: nil)
+    }
+
+    func checkpoints(version: Int?) throws -> [StoredCheckpoint] {
+        try pool.read { db in try SQLiteJournalRows.checkpoints(db, version: version, limit: -1) }
+    }
+
     public func fileStamp() -> SQLiteFileStamp { SQLiteFileStamp(path: path) }
 
     public func makeWatch() -> any JournalWatching { JournalWatch(path: path) }
@@ -191,10 +250,13 @@ enum SQLiteJournalRows {
     }()
 
     static func events(_ db: Database, after: Int64, limit: Int?, path: String) throws -> [Recorded] {
-        let rows = try Row.fetchAll(
+        try decode(Row.fetchAll(
             db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-            arguments: [after, limit ?? -1])
-        return try rows.map { row in
+            arguments: [after, limit ?? -1]), path: path)
+    }
+
+    static func decode(_ rows: [Row], path: String) throws -> [Recorded] {
+        try rows.map { row in
             let seq: Int64 = row["seq"]
             let payload: String = row["payload"]
             do {
@@ -203,6 +265,37 @@ enum SQLiteJournalRows {
             } catch {
                 throw JournalError(path: path, reason: "event \(seq) cannot be read: \(error)")
             }
+        }
+    }
+
+    static func events(_ db: Database, after: Int64, samplesWithin: ClosedRange<Date>?, path: String) throws -> [Recorded] {
+        guard let window = samplesWithin else {
+            return try decode(Row.fetchAll(
+                db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND kind != 'samples' ORDER BY seq",
+                arguments: [after]), path: path)
+        }
+        // Stored times are unix seconds; a second either side, then the exact
+        // test in Swift, so a rounding in the conversion never drops a sample.
+        let low = window.lowerBound.timeIntervalSince1970 - 1, high = window.upperBound.timeIntervalSince1970 + 1
+        return try decode(Row.fetchAll(
+            db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND (kind != 'samples' OR (time >= ? AND time <= ?)) ORDER BY seq",
+            arguments: [after, low, high]), path: path).filter { r in
+            if case .samples = r.event { return window.contains(r.time) }
+            return true
+        }
+    }
+
+    static func checkpoints(_ db: Database, version: Int?, limit: Int) throws -> [StoredCheckpoint] {
+        guard try db.tableExists("checkpoints") else { return [] }  // format 1, read without migrating
+        let rows = try Row.fetchAll(
+            db, sql: """
+                SELECT seq, version, time, payload FROM checkpoints
+                WHERE (?1 IS NULL OR version = ?1) AND seq <= (SELECT IFNULL(MAX(seq), 0) FROM events)
+                ORDER BY seq DESC LIMIT ?2
+                """,
+            arguments: [version, limit])
+        return rows.map { row in
+            StoredCheckpoint(seq: row["seq"], version: row["version"], time: Date(timeIntervalSince1970: row["time"]), payload: row["payload"])
         }
     }
 
