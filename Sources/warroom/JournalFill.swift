@@ -25,7 +25,8 @@ struct JournalFill: ParsableCommand {
     func run() throws {
         let j = try SQLiteJournal(path: journal)
         guard try j.lastSeq() == 0 else { throw ValidationError("\(journal) is not empty") }
-        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        // Ending about now, so ages on screen are what a live war room shows.
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - Double(events / max(1, sources))).rounded())
         let names = (1 ... sources).map { "health-\($0)" }
         var info = SessionInfo(
             service: "benchmark-web", rules: .runbookDefaults, plan: .runbookDefault,
