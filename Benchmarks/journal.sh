@@ -16,6 +16,7 @@
 #   bash Benchmarks/journal.sh                 # build, fill, measure, print a table
 #   EVENTS=2500000 bash Benchmarks/journal.sh  # a week
 #   SKIP_BUILD=1 RUNS=5 bash Benchmarks/journal.sh
+#   BIN=.build/debug/warroom bash Benchmarks/journal.sh   # another binary
 #
 # Builds with --scratch-path <repo>/.build-release (gitignored), never .build.
 set -euo pipefail
@@ -31,12 +32,15 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/warroom-journal-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 say() { echo "journal.sh: $*" >&2; }
 
+if [ -n "${BIN:-}" ]; then
+    SKIP_BUILD=1   # BIN=path/to/warroom measures that binary (say which build it is)
+fi
 if [ -z "${SKIP_BUILD:-}" ]; then
     say "building warroom (release, scratch $SCRATCH)..."
     swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product warroom >"$WORK/build.log" 2>&1 \
         || { tail -30 "$WORK/build.log" >&2; exit 1; }
 fi
-BIN="$(swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --show-bin-path)/warroom"
+BIN=${BIN:-"$(swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --show-bin-path)/warroom"}
 [ -x "$BIN" ] || { say "no binary at $BIN"; exit 1; }
 
 # median of the numbers on stdin
@@ -95,8 +99,9 @@ fill "$OLD" --format-1
 sqlite3 "$OLD" "DROP TABLE checkpoints; PRAGMA user_version = 1;"
 run_all "format 1" "$OLD"
 
-printf '\nJournal readers on %s events (%s sources at 1 s; newest checkpoint %s events behind); release; %s cores, load %s\n' \
-    "$EVENTS" "$SOURCES" "$TAIL" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+BEHIND=$(sqlite3 "$NEW" "SELECT (SELECT MAX(seq) FROM events) - (SELECT MAX(seq) FROM checkpoints);")
+printf '\nJournal readers on %s events (%s sources at 1 s; newest checkpoint %s events behind the end); %s; %s cores, load %s\n' \
+    "$EVENTS" "$SOURCES" "$BEHIND" "$BIN" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %-44s %-8s %s\n' "command" "median wall time" "max RSS" "vs 300 ms"
 for r in "${ROWS[@]}"; do
     IFS='|' read -r a b c d <<<"$r"
