@@ -49,7 +49,9 @@ struct JournalFill: ParsableCommand {
             let recorded = try j.append(pending)
             guard recorded.last?.seq ?? seq == seq else { throw ValidationError("another process wrote to \(journal)") }
             pending.removeAll(keepingCapacity: true)
-            if !formatOne, seq - lastCheckpoint >= Int64(checkpointEvents), seq <= Int64(events - tail) {
+            // Every `checkpointEvents`, and once more where the last `tail` events begin.
+            let lastOne = seq >= Int64(events - tail) && lastCheckpoint < Int64(events - tail)
+            if !formatOne, (seq - lastCheckpoint >= Int64(checkpointEvents) && seq <= Int64(events - tail)) || lastOne {
                 try j.writeCheckpoint(StoredCheckpoint(seq: seq, version: WarRoomState.checkpointVersion, time: now,
                                                        payload: try state.checkpointPayload()), keep: 3)
                 lastCheckpoint = seq
@@ -94,7 +96,7 @@ struct JournalFill: ParsableCommand {
             }
             if second % 600 == 0 { try process([.record(.note(text: "still watching, hour \(second / 3600)", by: "scribe"))]) }
             try process(state.tick(at: now))
-            if pending.count >= 5_000 { try flush() }
+            if pending.count >= 5_000 || (!formatOne && Int(seq) >= events - tail && lastCheckpoint < Int64(events - tail)) { try flush() }
         }
         try flush()
         print("\(seq) events, \(polls) polls over \(Format.age(Double(second))); last checkpoint at \(lastCheckpoint)\(formatOne ? " (format 1: none)" : "")")
