@@ -153,7 +153,7 @@ struct DashboardSession {
             let pager = ConfiguredPager(spec: config.dryRun ? nil : config.commands[WarRoomConfig.pagingKey], client: client)
             let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
             warroom = try WarRoom(journal: journal, loaded: loaded, executor: executor, pager: pager, trafficReader: reader,
-                                  retention: config.retention, logger: logger)
+                                  retention: config.retention, checkpoints: config.checkpoints, logger: logger)
             try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
             if let reason = takeOver, let previous = lease.previous, previous != lease.holder {
                 // The holder records the handoff it grants; one that was gone could not.

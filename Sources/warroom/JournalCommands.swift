@@ -40,14 +40,11 @@ private func opening<J>(_ path: String, _ open: (String) throws -> J) throws -> 
     }
 }
 
-/// The journal's state: every event, and the samples of the sparklines'
-/// span from the samples store. Returns the incident events too.
-func fold(_ journal: any JournalReader) throws -> (WarRoomState, [Recorded]) {
-    let changes = try journal.changes(afterSeq: 0, samplesAfter: nil, recent: 3600)
-    var state = WarRoomState()
-    for e in changes.merged { state.apply(e) }
-    return (state, changes.events.filter { if case .samples = $0.event { false } else { true } })
+/// The journal's state now: its newest checkpoint plus the events after it.
+func fold(_ journal: any JournalReader) throws -> WarRoomState {
+    try journal.loadState().state
 }
+
 
 struct Note: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,10 +61,10 @@ struct Note: ParsableCommand {
 
     func run() throws {
         let j = try openWriter(journal)
-        let (state, _) = try fold(j)
         let note = text.joined(separator: " ")
         let event = Event.note(text: note, by: by ?? currentUser())
-        if let refusal = state.refusal(of: event) {
+        // A note's refusal reads its text alone: no fold at all.
+        if let refusal = WarRoomState.noteRefusal(note) {
             warn("warroom: \(refusal)")
             throw ExitCode(1)
         }
@@ -93,7 +90,8 @@ struct Ack: ParsableCommand {
 
     func run() throws {
         let j = try openWriter(journal)
-        let (state, _) = try fold(j)
+        // The refusal reads the escalation only: no fold of the samples.
+        let state = try j.incidentState()
         let event = Event.acknowledged(by: by ?? currentUser())
         if let refusal = state.refusal(of: event) {
             warn("warroom: \(refusal)")
@@ -166,12 +164,19 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let j = try openReader(journal)
-        let pm = PostMortem(events: try j.history(), now: Date())
+        let now = Date()
+        let state = try fold(j)
+        // The post-mortem reads every incident fact, and samples only for the
+        // incident's peaks (or all of them with --samples).
+        let window = state.incident.flatMap { i in i.openedAt <= (i.resolvedAt ?? now) ? i.openedAt ... (i.resolvedAt ?? now) : nil }
+        let events = samples ? try j.history() : try j.incidentFacts(samplesWithin: window)
+        let pm = PostMortem(state: state, events: events, now: now)
         switch format {
         case .markdown: print(pm.markdown(), terminator: "")
         case .json: print(InertText.json(String(decoding: try pm.json(includeSamples: samples), as: UTF8.self)))
         }
     }
+
 }
 
 /// Appends notes as fast as it can, printing each acknowledged sequence

@@ -27,9 +27,7 @@ struct Screenshot: ParsableCommand {
 
     func run() throws {
         let j = try openReader(journal)
-        var state = WarRoomState()
-        var position = JournalFollower()
-        try position.read(j, into: &state)
+        let state = try fold(j)
         let now = state.lastEventTime ?? Date()
         var dashboard = Dashboard(commands: nil, timeZone: TimeZone(identifier: "UTC")!)
         dashboard.readOnly = wallboard

@@ -83,7 +83,7 @@ struct ConfigLoaderTests {
             "w.yaml:12:16: canary.steps[1].weight: weights must rise step by step (5% came before)",
             "w.yaml:13:16: canary.steps[2].weight: the last step must be 100% (full promotion)",
             "w.yaml:16:7: roster.tiers[0].escalate_after: is required: a duration such as 30s, 15m, 1h or 1h30m",
-            "w.yaml:17:1: extra: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention",
+            "w.yaml:17:1: extra: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention, journal",
         ])
     }
 

@@ -87,7 +87,7 @@ struct SourceConfigTests {
         ])
         // Unknown top-level keys are still errors, also beside theme and keys.
         #expect(errors("  - {name: h, kind: health, url: \"http://h/x\"}\ntheme: light\nthemes: dark\n")
-            == ["s.yaml:5:1: themes: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention"])
+            == ["s.yaml:5:1: themes: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention, journal"])
     }
 
     /// Serve a health JSON only to requests with the right credentials.

@@ -120,7 +120,7 @@ public struct HoldOverride: Sendable, Codable, Equatable {
 }
 
 /// The canary's state, folded from events.
-public struct CanaryState: Sendable, Equatable {
+public struct CanaryState: Sendable, Equatable, Codable {
     public var phase: CanaryPhase = .pending
     /// Index into the plan of the step in force, nil before the first.
     public var stepIndex: Int?

@@ -201,6 +201,8 @@ public struct WarRoomConfig: Sendable, Equatable {
     public var theme: String?
     /// The config file this came from, for error messages.
     public var file: String?
+    /// `journal:` when the commander checkpoints its folded state.
+    public var checkpoints = CheckpointPolicy.standard
 
     public init(
         service: String, sources: [SourceConfig], rules: SeverityRules = .runbookDefaults,

@@ -11,6 +11,14 @@ public struct PostMortem: Sendable {
     public init(events: [Recorded], now: Date) {
         var state = WarRoomState()
         for e in events { state.apply(e) }
+        self.init(state: state, events: events, now: now)
+    }
+
+    /// From a state already folded (a checkpoint plus the tail) and the
+    /// events the text quotes: every event but samples, and the samples
+    /// recorded while the incident was open (its peaks). Gives the same text
+    /// as `init(events:now:)` with every event.
+    public init(state: WarRoomState, events: [Recorded], now: Date) {
         self.state = state
         self.events = events
         self.now = now

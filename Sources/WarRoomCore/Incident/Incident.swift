@@ -8,7 +8,7 @@ public enum IncidentStatus: String, Sendable, Codable, CaseIterable, Hashable {
 }
 
 /// The runbooks' incident roles.
-public enum IncidentRole: String, Sendable, Codable, CaseIterable, Hashable {
+public enum IncidentRole: String, Sendable, Codable, CodingKeyRepresentable, CaseIterable, Hashable {
     case commander
     case techLead = "tech_lead"
     case comms
@@ -34,7 +34,7 @@ public enum IncidentRole: String, Sendable, Codable, CaseIterable, Hashable {
 }
 
 /// An incident: declared by a person or opened when a severity rule fires.
-public struct Incident: Sendable, Equatable {
+public struct Incident: Sendable, Equatable, Codable {
     /// 1 for the journal's first incident, then 2, …
     public var number: Int
     public var title: String

@@ -55,7 +55,7 @@ public struct PageRequest: Sendable, Codable, Equatable {
 }
 
 /// Why an escalation stopped paging.
-public enum EscalationStop: Sendable, Equatable {
+public enum EscalationStop: Sendable, Equatable, Codable {
     case acknowledged(by: String)
     case resolved
 
@@ -68,7 +68,7 @@ public enum EscalationStop: Sendable, Equatable {
 }
 
 /// One page as sent, and how it went.
-public struct SentPage: Sendable, Equatable {
+public struct SentPage: Sendable, Equatable, Codable {
     public var request: PageRequest
     public var sentAt: Date
     public var outcome: CommandOutcome?
@@ -80,7 +80,7 @@ public struct SentPage: Sendable, Equatable {
 }
 
 /// A running escalation, folded from events.
-public struct EscalationState: Sendable, Equatable {
+public struct EscalationState: Sendable, Equatable, Codable {
     public var startedAt: Date
     public var policy: EscalationPolicy
     public var severity: Severity
@@ -134,4 +134,23 @@ public struct EscalationState: Sendable, Equatable {
 
     /// Is this tier paged at the current severity (now or later in the chain)?
     public func pages(tier: Int) -> Bool { policy.tiers.contains(tier) }
+}
+
+extension EscalationState {
+    /// As synthesised, but `answered` in order, so that equal states encode to
+    /// equal bytes (a checkpoint is compared by its encoding).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(policy, forKey: .policy)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(pages, forKey: .pages)
+        try c.encodeIfPresent(acknowledgedBy, forKey: .acknowledgedBy)
+        try c.encodeIfPresent(acknowledgedAt, forKey: .acknowledgedAt)
+        try c.encodeIfPresent(stopped, forKey: .stopped)
+        try c.encode(answered.sorted(), forKey: .answered)
+        try c.encode(chainStartedAt, forKey: .chainStartedAt)
+        try c.encodeIfPresent(acknowledgedTier, forKey: .acknowledgedTier)
+        try c.encodeIfPresent(lastRepageAt, forKey: .lastRepageAt)
+    }
 }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// One line of the incident timeline.
-public struct TimelineEntry: Sendable, Equatable {
+public struct TimelineEntry: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case session, threshold, source, alert, canary, command, incident, note
     }
     /// How the entry should stand out; the UI maps it to a role.
-    public enum Tone: Sendable, Equatable {
+    public enum Tone: Sendable, Equatable, Codable {
         case info, good, warning(Severity), bad
     }
 

@@ -17,20 +17,22 @@ public enum Effect: Sendable, Equatable {
 }
 
 /// The last command issued, and how it ended once it has.
-public struct LastCommand: Sendable, Equatable {
+public struct LastCommand: Sendable, Equatable, Codable {
     public var request: CommandRequest
     public var outcome: CommandOutcome?
 }
 
 /// A rule's value above a higher line, waiting out the rule's `for:`.
-public struct PendingRise: Sendable, Equatable {
+public struct PendingRise: Sendable, Equatable, Codable {
     /// The lowest level the value has held since `since`.
     public var level: Severity
     public var since: Date
 }
 
 /// The whole state of a war room: a pure fold of the journal's events.
-public struct WarRoomState: Sendable {
+/// Codable as a checkpoint (see Checkpoint.swift): a series keeps only its
+/// newest point there; bump `checkpointVersion` when the stored shape changes.
+public struct WarRoomState: Sendable, Codable {
     public static let timelineLimit = 2000
 
     public private(set) var session: SessionInfo?
@@ -64,7 +66,7 @@ public struct WarRoomState: Sendable {
     public private(set) var sessionStartedAt: Date?
     public private(set) var lastEventTime: Date?
 
-    public struct SourceOutage: Sendable, Equatable {
+    public struct SourceOutage: Sendable, Equatable, Codable {
         public var since: Date
         public var reason: String
     }
@@ -639,12 +641,18 @@ public struct WarRoomState: Sendable {
         return (samples, ages)
     }
 
+    /// Why a note cannot be recorded: it depends on its text alone, never on
+    /// the state, so `warroom note` needs no fold.
+    public static func noteRefusal(_ text: String) -> String? {
+        NoteRules.problem(with: text).map { "note not recorded: \($0)" }
+    }
+
     /// Why a person's event cannot be recorded now, or nil when it can.
     /// Automatic events are never refused.
     public func refusal(of event: Event) -> String? {
         switch event {
         case .note(let text, _):
-            return NoteRules.problem(with: text).map { "note not recorded: \($0)" }
+            return Self.noteRefusal(text)
         case .incidentOpened(let severity, let title, _):
             if let open = incident, open.isOpen { return "incident #\(open.number) is still open; resolve it first" }
             if severity == .none { return "choose a severity from SEV-1 to SEV-4" }

@@ -33,16 +33,23 @@ public actor WarRoom {
     private var lastCompaction: Date?
     /// How often the samples store is downsampled and expired.
     public static let compactionInterval: TimeInterval = 60
+    private let checkpoints: CheckpointPolicy?
+    /// The newest checkpoint in the journal (its seq), and when this war room last wrote one or opened.
+    private var checkpointSeq: Int64
+    private var checkpointAt: Date
 
     /// Open a war room on a journal, folding what it already holds after
     /// `loaded` (a state the caller folded already, with its progress on
-    /// screen: `JournalLoader`), or all of it.
-    /// With no executor the war room cannot send commands at all.
+    /// screen: `JournalLoader`), or else from its newest checkpoint plus the
+    /// events after it. With no executor the war room cannot send commands
+    /// at all. With a checkpoint policy (the commander's) it writes
+    /// checkpoints as it goes; nil writes none.
     public init(
         journal: any JournalWriter, loaded: JournalLoader.Loaded? = nil, clock: any WarRoomClock = SystemClock(), executor: (any CommandExecutor)?,
         pager: (any Pager)? = nil, trafficReader: (any TrafficReader)? = nil,
         seriesCapacity: Int = 3600, retention: SampleRetention = .standard,
-        groupCommitWindow: Duration = .milliseconds(3), logger: Logger = Logger(label: "warroom")
+        groupCommitWindow: Duration = .milliseconds(3), checkpoints: CheckpointPolicy? = .standard,
+        logger: Logger = Logger(label: "warroom")
     ) throws {
         self.journal = journal
         self.clock = clock
@@ -52,13 +59,31 @@ public actor WarRoom {
         self.logger = logger
         self.retention = retention
         self.groupCommitWindow = groupCommitWindow
-        // Events, and the samples of the sparklines' span (not every sample kept);
-        // after a load, only what came since.
-        var state = loaded?.state ?? WarRoomState(seriesCapacity: seriesCapacity)
-        var follower = loaded?.follower ?? JournalFollower(history: TimeInterval(seriesCapacity))
-        try follower.read(journal, into: &state)
-        lastSampleMS = follower.samplesAfter ?? .min
-        self.state = state
+        // Events from the newest checkpoint, and the samples of the sparklines'
+        // span (not every sample kept); after a load, only what came since.
+        var start = try loaded ?? JournalLoader.load(journal, history: TimeInterval(seriesCapacity))
+        try start.follower.read(journal, into: &start.state)
+        lastSampleMS = start.follower.samplesAfter ?? .min
+        self.state = start.state
+        self.checkpoints = checkpoints
+        self.checkpointSeq = try journal.checkpoints(version: WarRoomState.checkpointVersion, limit: 1).first?.seq ?? 0
+        self.checkpointAt = clock.now()
+    }
+
+    /// Write a checkpoint when the policy says one is due. A checkpoint is a
+    /// cache: failing to write one is logged, never a failure of the event.
+    private func checkpointIfDue() {
+        guard let policy = checkpoints else { return }
+        let now = clock.now()
+        guard policy.isDue(events: state.lastSeq - checkpointSeq, elapsed: now.timeIntervalSince(checkpointAt)) else { return }
+        do {
+            try journal.writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now,
+                                                         payload: try state.checkpointPayload()), keep: policy.keep)
+            checkpointSeq = state.lastSeq
+        } catch {
+            logger.error("cannot write a checkpoint at event \(state.lastSeq): \(error)")
+        }
+        checkpointAt = now
     }
 
     public var snapshot: Snapshot { Snapshot(state: state, publishedAt: clock.now()) }
@@ -205,6 +230,7 @@ public actor WarRoom {
     /// Let time-driven decisions happen (canary holds). Call once a second.
     public func tick() throws {
         try compactIfDue()
+        checkpointIfDue()
         let effects = state.tick(at: clock.now())
         guard !effects.isEmpty else { return }
         try process(effects)
@@ -248,6 +274,7 @@ public actor WarRoom {
                 readTraffic()
             }
         }
+        checkpointIfDue()
     }
 
     private func execute(_ request: CommandRequest) {
@@ -322,6 +349,7 @@ public actor WarRoom {
         let fresh = try journal.events(after: state.lastSeq)
         guard !fresh.isEmpty else { return 0 }
         for recorded in fresh { state.apply(recorded) }
+        checkpointIfDue()
         publish()
         return fresh.count
     }

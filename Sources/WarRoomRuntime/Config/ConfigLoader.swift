@@ -75,7 +75,7 @@ public enum ConfigLoader {
         return ConfigError(file: file, line: line, column: column, field: "", message: message)
     }
 
-    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme", "retention"]
+    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme", "retention", "journal"]
 
     private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
         guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
@@ -101,6 +101,7 @@ public enum ConfigLoader {
         }
         let theme = top.string("theme")
         let retention = top.map("retention", what: "how long samples are kept: full: 1h, downsample: [{every: 10s, until: 24h}, …]").map { readRetention($0, r) }
+        let checkpoints = top.map("journal", what: "journal settings: checkpoint_events, checkpoint_every").map { readJournal($0, r) } ?? .standard
         var keyBindings: [KeyBindingSpec] = []
         if let k = top.map("keys", what: "actions mapped to keys, e.g. rollback: R or scroll_down: [down, j]") {
             for (keyNode, valueNode) in k.node.mapping ?? [:] {
@@ -130,7 +131,21 @@ public enum ConfigLoader {
         config.file = r.file
         config.dryRun = dryRun
         if let retention { config.retention = retention }
+        config.checkpoints = checkpoints
         return config
+    }
+
+    /// `journal:` when the commander checkpoints its folded state.
+    private static func readJournal(_ m: YAMLReader.Map, _ r: YAMLReader) -> CheckpointPolicy {
+        var policy = CheckpointPolicy.standard
+        if let node = m.node("checkpoint_events") {
+            if let n = node.int, n >= 1 { policy.everyEvents = n } else {
+                r.fail(node, m.field("checkpoint_events"), "expected a whole number of events of at least 1, got \(YAMLReader.kind(node))")
+            }
+        }
+        if let every = m.duration("checkpoint_every") { policy.every = every }
+        m.finish(valid: ["checkpoint_events", "checkpoint_every"])
+        return policy
     }
 
     /// `retention:` full resolution for `full`, then each `downsample` tier

@@ -23,6 +23,15 @@ public protocol JournalReader: Sendable {
     /// many seconds of the newest. A journal of format 1 (not migrated) has
     /// its samples among the events and no batches.
     func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges
+    /// Events with `seq` greater than `after`, oldest first, leaving out
+    /// metric samples except those recorded within `samplesWithin` (none
+    /// when it is nil).
+    /// What `ack` and `export` read: incident facts without a day of samples.
+    func events(after: Int64, samplesWithin: ClosedRange<Date>?) throws -> [Recorded]
+
+    /// The newest checkpoints written with this checkpoint `version`, newest
+    /// first, at most `limit`; only those at or below the newest event.
+    func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint]
 
     /// Says when a follower should read again (file stamps for SQLite,
     /// notifications for a server).
@@ -56,6 +65,68 @@ public struct JournalChanges: Sendable, Equatable {
     public var merged: [Recorded] { SampleBatch.merged(events: events, batches: batches) }
 }
 
+/// A checkpoint as stored: the folded state after event `seq` (see
+/// `WarRoomState.checkpointPayload`), a cache that is never the truth.
+public struct StoredCheckpoint: Sendable, Equatable {
+    public var seq: Int64
+    public var version: Int
+    public var time: Date
+    public var payload: Data
+    public init(seq: Int64, version: Int, time: Date, payload: Data) {
+        self.seq = seq
+        self.version = version
+        self.time = time
+        self.payload = payload
+    }
+}
+
+extension JournalReader {
+    /// The state folded from the newest usable checkpoint plus the events
+    /// after it (from the first event when there is none), and the sparklines'
+    /// span of samples in their place, read in pages (`JournalLoader`).
+    /// Identical to folding every event from the first (the checkpoint tests hold it).
+    public func loadState(seriesCapacity: Int = 3600, page: Int = JournalLoader.batchSize) throws -> (state: WarRoomState, checkpointSeq: Int64?) {
+        let (start, from) = try newestCheckpoint(seriesCapacity: seriesCapacity)
+        let loaded = try JournalLoader.load(self, into: start, history: TimeInterval(seriesCapacity), batchSize: page)
+        return (loaded.state, from)
+    }
+
+    /// The newest checkpoint that decodes with this build's version (its state
+    /// and seq), else an empty state.
+    public func newestCheckpoint(seriesCapacity: Int = 3600) throws -> (state: WarRoomState, seq: Int64?) {
+        for stored in try checkpoints(version: WarRoomState.checkpointVersion, limit: 3) {
+            if let s = WarRoomState.fromCheckpoint(stored.payload, version: stored.version, seriesCapacity: seriesCapacity),
+               s.lastSeq == stored.seq {
+                return (s, stored.seq)
+            }
+        }
+        return (WarRoomState(seriesCapacity: seriesCapacity), nil)
+    }
+
+    /// Every incident event, and the samples kept within `window` in their
+    /// place among them: from the samples store, or (a format 1 journal, read
+    /// as it is) from the event log. What `export` reads.
+    public func incidentFacts(samplesWithin window: ClosedRange<Date>?) throws -> [Recorded] {
+        let events = try events(after: 0, samplesWithin: window)
+        guard let window else { return events }
+        let batches = try changes(afterSeq: .max, samplesAfter: SampleBatch.milliseconds(window.lowerBound) - 1, recent: nil)
+            .batches.filter { window.contains($0.time) }
+        return SampleBatch.merged(events: events, batches: batches)
+    }
+
+    /// The newest checkpoint plus every event after it except samples: what
+    /// an acknowledgement's refusal reads (the incident and its escalation),
+    /// without folding a day of samples. Samples never change the incident
+    /// or the escalation (a crossing is its own event), so those are exactly
+    /// a full fold's; what samples drive (values, ages, the breach time) is
+    /// as of the checkpoint. Not for screens.
+    public func incidentState() throws -> WarRoomState {
+        var state = try newestCheckpoint().state
+        for e in try events(after: state.lastSeq, samplesWithin: nil) { state.apply(e) }
+        return state
+    }
+}
+
 /// Reading and appending: what the commander's war room, `note` and `ack` hold.
 public protocol JournalWriter: JournalReader {
     /// Append events durably, in order, in one transaction; returns them as
@@ -71,6 +142,10 @@ public protocol JournalWriter: JournalReader {
     /// Downsample and expire stored samples by their age at `now`.
     @discardableResult
     func compactSamples(now: Date, retention: SampleRetention) throws -> SampleCompaction
+
+    /// Store a checkpoint (replacing one at the same `seq`) and keep only the
+    /// newest `keep`, in one transaction of its own.
+    func writeCheckpoint(_ checkpoint: StoredCheckpoint, keep: Int) throws
 }
 
 /// Appending inside one write transaction.

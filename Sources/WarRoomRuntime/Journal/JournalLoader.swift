@@ -6,8 +6,9 @@ import WarRoomCore
 /// here (the dashboard, the wallboard, `status`): until `load` returns, the
 /// state is not the journal's, and nothing may say "OK" from it.
 ///
-/// It starts from `state` (empty, or a checkpoint) and folds what comes after
-/// its `lastSeq`, so a faster start only changes where it starts.
+/// It starts from the journal's newest usable checkpoint (else an empty
+/// state), or a state given to it, and folds what comes after its `lastSeq`:
+/// a checkpoint only changes where it starts, never what it ends with.
 public enum JournalLoader {
     public struct Stopped: Error, CustomStringConvertible {
         public var loading: Loading
@@ -34,27 +35,44 @@ public enum JournalLoader {
     /// the events: the events before the span's first batch are folded in
     /// batches with progress, then the rest of the events merged with the
     /// span's batches, as a follower reads them. A batch the start state
-    /// already holds (committed before its `lastSeq`, or a downsampled bucket
-    /// with no place among the events) only fills the sparklines.
+    /// already holds (committed before its `lastSeq` or folded into a
+    /// checkpoint, or a downsampled bucket with no place among the events)
+    /// only fills the sparklines.
     public static func load(
-        _ journal: any JournalReader, into start: WarRoomState = WarRoomState(),
+        _ journal: any JournalReader, into start: WarRoomState? = nil,
         history: TimeInterval = 3600,
         batchSize: Int = batchSize, now: () -> Date = Date.init,
         progress: (Loading) -> Void = { _ in }
     ) throws -> Loaded {
-        var state = start
-        let from = state.lastSeq
         var loading = Loading(journal: journal.location, startedAt: now())
         progress(loading)
+        var state = WarRoomState(seriesCapacity: Int(history))
+        do {
+            // From the newest usable checkpoint (a cache of the fold) unless told where.
+            state = try start ?? journal.newestCheckpoint(seriesCapacity: Int(history)).state
+        } catch {
+            loading.failure = "\(error)"
+            progress(loading)
+            throw error
+        }
+        let from = state.lastSeq
         do {
             let end = try journal.lastSeq()
             loading.total = max(0, end - from)
             progress(loading)
             // The sparklines' span, read first: its batches say where among the events they go.
             let span = try journal.changes(afterSeq: end, samplesAfter: nil, recent: history).batches
-            let inPlace = span.filter { ($0.afterSeq ?? -1) >= from }
-            state.fillHistory(span.filter { ($0.afterSeq ?? -1) < from })
-            let split = min(end, inPlace.first?.afterSeq ?? end)
+            // A batch the start state folded already (a checkpoint is written
+            // after samples that came after its event): each source's batches
+            // come in time order, so one at or before its newest is one of them.
+            let folded = state.lastSampleAt.mapValues(SampleBatch.milliseconds)
+            func inPlace(_ b: SampleBatch) -> Bool {
+                guard let after = b.afterSeq, after >= from else { return false }
+                return folded[b.source].map { b.milliseconds > $0 } ?? true
+            }
+            let placed = span.filter(inPlace)
+            state.fillHistory(span.filter { !inPlace($0) })
+            let split = min(end, placed.first?.afterSeq ?? end)
             while state.lastSeq < split {
                 if Task.isCancelled { throw Stopped(loading: loading) }
                 let batch = try journal.events(after: state.lastSeq, limit: batchSize)
@@ -75,7 +93,7 @@ public enum JournalLoader {
                 progress(loading)
                 if rest.last.map({ $0.seq >= end }) ?? true { break }
             }
-            for recorded in SampleBatch.merged(events: rest, batches: inPlace) { state.apply(recorded) }
+            for recorded in SampleBatch.merged(events: rest, batches: placed) { state.apply(recorded) }
             loading.read = loading.total ?? 0
             progress(loading)
             let follower = JournalFollower(history: history, resumingAfter: span.last?.milliseconds)

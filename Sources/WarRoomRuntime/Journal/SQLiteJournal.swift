@@ -15,7 +15,10 @@ public final class SQLiteJournal: JournalWriter {
     ///
     /// - 1: the event log (`events`), samples as events.
     /// - 2: samples in their own store (`SampleStore`), out of the event log.
-    public static let formatVersion = 2
+    /// - 3: checkpoints (`checkpoints`): the folded state after event `seq`, a cache.
+    public static let formatVersion = 3
+    /// The oldest format this build reads (readers never migrate; writers do).
+    public static let oldestReadable = 1
 
     public let path: String
     public var location: String { path }
@@ -99,7 +102,22 @@ public final class SQLiteJournal: JournalWriter {
     private static let migrations: [(to: Int, step: @Sendable (Database, String, ((JournalMigrationProgress) -> Void)?) throws -> Void)] = [
         (1, { db, _, _ in try createEventLog(db) }),
         (2, { db, path, progress in try SampleStore.migrateFrom1(db, path: path, progress: progress) }),
+        (3, { db, _, _ in try createCheckpoints(db) }),
     ]
+
+    /// Format 3, checkpoints: the folded state after event `seq`, so readers
+    /// fold only the events after the newest one. A cache: dropping the table
+    /// loses nothing recorded.
+    private static func createCheckpoints(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS checkpoints (
+                seq INTEGER PRIMARY KEY,
+                version INTEGER NOT NULL,
+                time REAL NOT NULL,
+                payload BLOB NOT NULL
+            );
+            """)
+    }
 
     /// Format 1: the event log.
     private static func createEventLog(_ db: Database) throws {
@@ -210,6 +228,46 @@ public final class SQLiteJournal: JournalWriter {
         }
     }
 
+    public func events(after: Int64, samplesWithin: ClosedRange<Date>?) throws -> [Recorded] {
+        do {
+            return try pool.read { db in try SQLiteJournalRows.events(db, after: after, samplesWithin: samplesWithin, path: path) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint] {
+        do {
+            return try pool.read { db in try SQLiteJournalRows.checkpoints(db, version: version, limit: limit) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func writeCheckpoint(_ checkpoint: StoredCheckpoint, keep: Int) throws {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO checkpoints (seq, version, time, payload) VALUES (?, ?, ?, ?)",
+                    arguments: [checkpoint.seq, checkpoint.version, checkpoint.time.timeIntervalSince1970, checkpoint.payload])
+                try db.execute(
+                    sql: "DELETE FROM checkpoints WHERE seq NOT IN (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?)",
+                    arguments: [max(1, keep)])
+            }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    /// Every checkpoint stored, newest first, whatever its version (for tests and inspection).
+    public func allCheckpoints() throws -> [StoredCheckpoint] {
+        try checkpoints(version: nil)
+    }
+
+    func checkpoints(version: Int?) throws -> [StoredCheckpoint] {
+        try pool.read { db in try SQLiteJournalRows.checkpoints(db, version: version, limit: -1) }
+    }
+
     public func fileStamp() -> SQLiteFileStamp { SQLiteFileStamp(path: path) }
 
     public func makeWatch() -> any JournalWatching { JournalWatch(path: path) }
@@ -238,10 +296,13 @@ enum SQLiteJournalRows {
     }()
 
     static func events(_ db: Database, after: Int64, limit: Int?, path: String) throws -> [Recorded] {
-        let rows = try Row.fetchAll(
+        try decode(Row.fetchAll(
             db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-            arguments: [after, limit ?? -1])
-        return try rows.map { row in
+            arguments: [after, limit ?? -1]), path: path)
+    }
+
+    static func decode(_ rows: [Row], path: String) throws -> [Recorded] {
+        try rows.map { row in
             let seq: Int64 = row["seq"]
             let payload: String = row["payload"]
             do {
@@ -262,6 +323,37 @@ enum SQLiteJournalRows {
         if let recent, let newest = try SampleStore.newest(db) { from = newest - Int64((recent * 1000).rounded()) }
         let batches = try SampleStore.batches(db, after: samplesAfter, from: from)
         return JournalChanges(events: events, batches: batches)
+    }
+
+    static func events(_ db: Database, after: Int64, samplesWithin: ClosedRange<Date>?, path: String) throws -> [Recorded] {
+        guard let window = samplesWithin else {
+            return try decode(Row.fetchAll(
+                db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND kind != 'samples' ORDER BY seq",
+                arguments: [after]), path: path)
+        }
+        // Stored times are unix seconds; a second either side, then the exact
+        // test in Swift, so a rounding in the conversion never drops a sample.
+        let low = window.lowerBound.timeIntervalSince1970 - 1, high = window.upperBound.timeIntervalSince1970 + 1
+        return try decode(Row.fetchAll(
+            db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND (kind != 'samples' OR (time >= ? AND time <= ?)) ORDER BY seq",
+            arguments: [after, low, high]), path: path).filter { r in
+            if case .samples = r.event { return window.contains(r.time) }
+            return true
+        }
+    }
+
+    static func checkpoints(_ db: Database, version: Int?, limit: Int) throws -> [StoredCheckpoint] {
+        guard try db.tableExists("checkpoints") else { return [] }  // format 1, read without migrating
+        let rows = try Row.fetchAll(
+            db, sql: """
+                SELECT seq, version, time, payload FROM checkpoints
+                WHERE (?1 IS NULL OR version = ?1) AND seq <= (SELECT IFNULL(MAX(seq), 0) FROM events)
+                ORDER BY seq DESC LIMIT ?2
+                """,
+            arguments: [version, limit])
+        return rows.map { row in
+            StoredCheckpoint(seq: row["seq"], version: row["version"], time: Date(timeIntervalSince1970: row["time"]), payload: row["payload"])
+        }
     }
 
     static func lastSeq(_ db: Database) throws -> Int64 {

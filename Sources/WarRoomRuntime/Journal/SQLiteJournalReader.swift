@@ -48,9 +48,8 @@ public final class SQLiteJournalReader: JournalReader {
         do {
             let queue = try DatabaseQueue(path: target, configuration: config)
             let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
-            // Format 1 (samples among the events) is read as it is: a reader never migrates.
-            if !(1 ... SQLiteJournal.formatVersion).contains(version) {
-                throw JournalError(path: path, reason: "format \(version) is not one this build reads (1 to \(SQLiteJournal.formatVersion))")
+            if !(SQLiteJournal.oldestReadable ... SQLiteJournal.formatVersion).contains(version) {
+                throw JournalError(path: path, reason: "format \(version) is not one this build reads (\(SQLiteJournal.oldestReadable) to \(SQLiteJournal.formatVersion))")
             }
             return (queue, mode)
         } catch let error as DatabaseError {
@@ -111,6 +110,22 @@ public final class SQLiteJournalReader: JournalReader {
     public func lastSeq() throws -> Int64 {
         do {
             return try current().read { db in try SQLiteJournalRows.lastSeq(db) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func events(after: Int64, samplesWithin: ClosedRange<Date>?) throws -> [Recorded] {
+        do {
+            return try current().read { db in try SQLiteJournalRows.events(db, after: after, samplesWithin: samplesWithin, path: path) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint] {
+        do {
+            return try current().read { db in try SQLiteJournalRows.checkpoints(db, version: version, limit: limit) }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
