@@ -4,28 +4,6 @@ import WarRoomTestSupport
 import WarRoomCore
 import WarRoomRuntime
 
-extension SyscallTrace {
-    /// Acknowledgements that came while written data was not yet synced, or
-    /// before any sync at all: with group commit many acknowledgements share
-    /// one fsync, but none may come before it.
-    var acknowledgedUnsynced: [String] {
-        var dirty = false
-        var synced = false
-        var out: [String] = []
-        for step in steps {
-            switch step {
-            case .data: dirty = true
-            case .sync:
-                dirty = false
-                synced = true
-            case .ack(let line):
-                if dirty || !synced { out.append(line) }
-            }
-        }
-        return out
-    }
-}
-
 /// The JSON export without what depends on when it was made.
 private func exportJSON(_ binary: String, _ path: String, samples: Bool = false) throws -> NSDictionary {
     let run = try spawn([binary, "export", "--journal", path, "--format", "json"] + (samples ? ["--samples"] : []))
@@ -55,7 +33,7 @@ struct SamplesStoreEndToEndTests {
         #expect(t.acks == 200, "strace saw \(t.acks) acknowledgements")
         #expect(t.syncs >= 4, "\(t.syncs) fsyncs: each round needs at least one")
         #expect(t.syncs <= 40, "\(t.syncs) fsyncs for 200 batches in 4 rounds of 50: not grouped")
-        #expect(t.acknowledgedUnsynced.isEmpty, "acknowledged before its fsync: \(t.acknowledgedUnsynced.prefix(3))")
+        #expect(t.unsynced(syncEach: false).isEmpty, "acknowledged before its fsync: \(t.unsynced(syncEach: false).prefix(3))")
         print("group commit: \(t.syncs) fsyncs for 200 batches")
         // All 200 batches are stored.
         let reader = try SQLiteJournalReader(path: path)
@@ -72,8 +50,10 @@ struct SamplesStoreEndToEndTests {
         let beforeStatus = try spawn([binary, "status", "--journal", path])
         #expect(beforeStatus.status == 0)
         // The first writer to open it migrates it (`note` is one).
-        let note = try spawn([binary, "note", "--journal", path, "--by", "ana", "after the migration"])
+        // (stderr too: the migration's progress goes there)
+        let note = try spawn(["/bin/sh", "-c", "\"$0\" note --journal \"$1\" --by ana 'after the migration' 2>&1", binary, path])
         #expect(note.status == 0, "\(note.output)")
+        #expect(note.output.contains("migrating") && note.output.contains("100%"), "the migration says how far it is: \(note.output.prefix(300))")
         let after = try exportJSON(binary, path)
         var afterEvents = (after["events"] as? [NSDictionary]) ?? []
         #expect(afterEvents.last?["kind"] as? String == "note")

@@ -38,22 +38,9 @@ extension WarRoomState {
     /// Bump whenever what `checkpointPayload()` stores changes shape or meaning.
     public static let checkpointVersion = 1
 
-    static let checkpointEncoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }()
-
-    static let checkpointDecoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        return d
-    }()
-
     /// The state as a checkpoint's payload (JSON, keys sorted: equal states give equal bytes).
     public func checkpointPayload() throws -> Data {
-        try Self.checkpointEncoder.encode(self)
+        try JournalJSON.encoder.encode(self)
     }
 
     /// The state a checkpoint holds, or nil when it cannot be used here: written
@@ -61,7 +48,7 @@ extension WarRoomState {
     /// decodable. Nil means "fold from the events", never an error.
     public static func fromCheckpoint(_ payload: Data, version: Int, seriesCapacity: Int = 3600) -> WarRoomState? {
         guard version == checkpointVersion,
-              let state = try? checkpointDecoder.decode(WarRoomState.self, from: payload),
+              let state = try? JournalJSON.decoder.decode(WarRoomState.self, from: payload),
               state.seriesCapacity == max(1, seriesCapacity)
         else { return nil }
         return state

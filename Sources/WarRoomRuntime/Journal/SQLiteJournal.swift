@@ -283,18 +283,6 @@ public final class SQLiteJournal: JournalWriter {
 
 /// What both SQLite sides share: the row format and the wording of errors.
 enum SQLiteJournalRows {
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }()
-    static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        return d
-    }()
-
     static func events(_ db: Database, after: Int64, limit: Int?, path: String) throws -> [Recorded] {
         try decode(Row.fetchAll(
             db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -306,7 +294,7 @@ enum SQLiteJournalRows {
             let seq: Int64 = row["seq"]
             let payload: String = row["payload"]
             do {
-                let event = try decoder.decode(Event.self, from: Data(payload.utf8))
+                let event = try JournalJSON.decoder.decode(Event.self, from: Data(payload.utf8))
                 return Recorded(seq: seq, time: Date(timeIntervalSince1970: row["time"]), event: event)
             } catch {
                 throw JournalError(path: path, reason: "event \(seq) cannot be read: \(error)")
@@ -392,7 +380,7 @@ final class SQLiteJournalTransaction: JournalTransaction {
             throw JournalError(path: path, reason: "samples from \(source) (\(samples.count)) belong in the samples store, not the event log")
         }
         let event = given.inert  // text from outside is stored harmless (InertText)
-        let payload = String(decoding: try SQLiteJournalRows.encoder.encode(event), as: UTF8.self)
+        let payload = String(decoding: try JournalJSON.encoder.encode(event), as: UTF8.self)
         let stored = time.timeIntervalSince1970
         try db.execute(sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)", arguments: [stored, event.kind, payload])
         // The time as any reader will decode it, so live state and replay agree to the bit.
@@ -425,7 +413,7 @@ extension SQLiteJournal {
             try db.execute(sql: "PRAGMA user_version = 1")
             let statement = try db.makeStatement(sql: "INSERT INTO events (time, kind, payload) VALUES (?, ?, ?)")
             for (time, event) in events {
-                let payload = String(decoding: try SQLiteJournalRows.encoder.encode(event.inert), as: UTF8.self)
+                let payload = String(decoding: try JournalJSON.encoder.encode(event.inert), as: UTF8.self)
                 try statement.execute(arguments: [time.timeIntervalSince1970, event.kind, payload])
             }
         }

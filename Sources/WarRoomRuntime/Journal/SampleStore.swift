@@ -61,7 +61,7 @@ enum SampleStore {
             let payload: String = row["payload"]
             let event: Event
             do {
-                event = try SQLiteJournalRows.decoder.decode(Event.self, from: Data(payload.utf8))
+                event = try JournalJSON.decoder.decode(Event.self, from: Data(payload.utf8))
             } catch {
                 throw JournalError(path: path, reason: "cannot migrate: event \(seq) cannot be read: \(error); nothing was changed")
             }
