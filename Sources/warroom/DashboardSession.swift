@@ -41,7 +41,6 @@ struct DashboardSession {
         let logger = Logger(label: "warroom")
         signal(SIGPIPE, SIG_IGN)
         defer { self.lease.release() }
-        let journal = try SQLiteJournal(path: journalPath)
         let client = WarRoomHTTPClient()
         let mailbox = try SnapshotMailbox()
         let failures = FailureBox()
@@ -84,19 +83,6 @@ struct DashboardSession {
             }
         })
 
-        // What other processes append (`note`, `ack`, a take-over) shows at once:
-        // the kernel says when the journal's files change (its own commits too,
-        // so at most once per source poll); the clock above is the safety net.
-        let changes = JournalWakeup(path: journalPath)
-        tasks.append(Task {
-            for await _ in changes.stream() {
-                // The log's write comes just before its commit (an fsync): let it land.
-                try? await Task.sleep(for: .milliseconds(20))
-                guard let warroom = room.warroom else { continue }
-                do { try await warroom.catchUp() } catch { logger.error("catching up: \(error)") }
-            }
-        })
-
         let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
         if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
         let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
@@ -125,14 +111,28 @@ struct DashboardSession {
             return 1
         }
 
-        let loading = Task { try JournalLoader.load(journal, progress: { mailbox.post(loading: $0) }) }
+        // Opening migrates a journal of an older format once, in one
+        // transaction, with its progress on the loading screen; quitting
+        // stops it and leaves the file as it was.
+        let path = journalPath
+        let loading = Task {
+            let started = Date()
+            let journal = try SQLiteJournal(path: path) { progress in
+                var shown = Loading(journal: path, read: Int64(progress.done), total: Int64(progress.total), startedAt: started)
+                shown.stage = .migrating(to: SQLiteJournal.formatVersion, step: progress.step)
+                if Task.isCancelled { throw JournalLoader.Stopped(loading: shown) }
+                mailbox.post(loading: shown)
+            }
+            return (journal, try JournalLoader.load(journal, progress: { mailbox.post(loading: $0) }))
+        }
         let quitWhileLoading = Task {
             _ = await closed.value
             loading.cancel()
         }
+        let journal: SQLiteJournal
         let loaded: JournalLoader.Loaded
         do {
-            loaded = try await loading.value
+            (journal, loaded) = try await loading.value
         } catch is JournalLoader.Stopped {
             // The screen closed (q, a signal) before the journal was read: nothing was recorded.
             let reason = await closed.value
@@ -174,6 +174,31 @@ struct DashboardSession {
             return await stop("\(error)")
         }
         room.set(warroom)
+
+        // What other processes append (`note`, `ack`, a take-over) shows at once:
+        // the kernel says when the journal's files change; this war room's own
+        // commits are skipped on the watch's thread, so they wake nothing here.
+        // The one-second clock above is the safety net.
+        let changes = JournalWakeup(path: journalPath)
+        let own = journal
+        tasks.append(Task {
+            for await _ in changes.stream(isOwn: { own.wrote(within: .milliseconds(100)) }) {
+                // The log is written before its commit is visible (an fsync, then
+                // the shared index): read after 20 ms, and if nothing new shows
+                // and the change was not this war room's own commit, look again
+                // a few times within half a second rather than at the next clock.
+                for pause in [20, 50, 100, 300] {
+                    try? await Task.sleep(for: .milliseconds(pause))
+                    do {
+                        if try await warroom.catchUp() > 0 { break }
+                    } catch {
+                        logger.error("catching up: \(error)")
+                        break
+                    }
+                    if own.wrote(within: .milliseconds(250)) { break }
+                }
+            }
+        })
 
         tasks.append(Task {
             // The first snapshot is the state as loaded: from here on the screen is live.

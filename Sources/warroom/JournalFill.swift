@@ -40,20 +40,23 @@ struct JournalFill: ParsableCommand {
         let trouble = Int(Double(events) * 0.8)
 
         func process(_ first: [Effect]) throws {
-            var queue = first[...]
-            while let effect = queue.popFirst() {
-                switch effect {
-                case .record(let event):
+            // Every command and page succeeds at once; cancels and traffic reads do nothing.
+            var effects = first
+            while !effects.isEmpty {
+                let actions = state.drive(effects) { event in
                     seq += 1
-                    let r = Recorded(seq: seq, time: Date(timeIntervalSince1970: now.timeIntervalSince1970), event: event.inert)
                     pending.append((now, event))
-                    queue.append(contentsOf: state.apply(r))
-                case .execute(let request):
-                    queue.append(.record(.commandFinished(id: request.id, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.2))))
-                case .page(let request):
-                    queue.append(.record(.pageFinished(id: request.id, outcome: CommandOutcome(succeeded: true, detail: "exit 0", duration: 0.1))))
-                case .cancel, .readTraffic:
-                    break
+                    return Recorded(seq: seq, time: Date(timeIntervalSince1970: now.timeIntervalSince1970), event: event.inert)
+                }
+                effects = actions.compactMap { action -> Effect? in
+                    switch action {
+                    case .execute(let request):
+                        .record(.commandFinished(id: request.id, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.2)))
+                    case .page(let request):
+                        .record(.pageFinished(id: request.id, outcome: CommandOutcome(succeeded: true, detail: "exit 0", duration: 0.1)))
+                    case .cancel, .readTraffic:
+                        nil
+                    }
                 }
             }
         }

@@ -63,6 +63,9 @@ struct Wallboard: AsyncParsableCommand {
             var commander: CommanderPresence?
             var lookedAtLease = ContinuousClock.now - .seconds(10)
             var why = JournalWakeup.Wait.timedOut
+            // After a change that showed nothing yet, look again this soon (ms).
+            var soon: ArraySlice<Int32> = []
+            var lookingAgain = false
             while why != .stopped {
                 // The log's write comes just before its commit (an fsync): let it land.
                 if why == .changed { usleep(20_000) }
@@ -79,10 +82,11 @@ struct Wallboard: AsyncParsableCommand {
                     // A change seen by the kernel is read at once; the stamp check
                     // at each second catches what it cannot see. The commit itself
                     // is invisible to inotify: a read that found nothing after a
-                    // change looks again at the next second.
-                    let changed = watch.shouldRead() || why == .changed
+                    // change looks again after 50, 100 and 300 ms, then at the next second.
+                    let changed = watch.shouldRead() || why == .changed || lookingAgain
                     let fresh = changed || recheck || failed ? try position.read(j, into: &state) : 0
                     recheck = changed && fresh == 0
+                    if fresh > 0 { soon = [] } else if why == .changed { soon = [50, 100, 300] }
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false
                     // Only new events (or news of the commander) wake the screen; its clock ticks on its own.
@@ -96,7 +100,10 @@ struct Wallboard: AsyncParsableCommand {
                     failed = true
                 }
                 let toNextSecond = OneSecondClock.untilNextSecond()
-                why = changes.wait(milliseconds: Int32(toNextSecond.components.seconds * 1000 + toNextSecond.components.attoseconds / 1_000_000_000_000_000))
+                let second = Int32(toNextSecond.components.seconds * 1000 + toNextSecond.components.attoseconds / 1_000_000_000_000_000)
+                let pause = soon.popFirst()
+                lookingAgain = pause.map { $0 < second } ?? false
+                why = changes.wait(milliseconds: lookingAgain ? pause ?? second : second)
             }
         }
         follower.name = "warroom-follower"

@@ -77,5 +77,51 @@ struct SamplesStoreEndToEndTests {
         #expect(valueLines(beforeStatus.output).count == 4, "\(beforeStatus.output)")
         #expect(valueLines(afterStatus.output) == valueLines(beforeStatus.output), "\(afterStatus.output)")
     }
+
+    @Test("a dashboard opening a format 1 journal shows the migration on its loading screen, never OK; q stops it and leaves the journal as it was; the next open migrates it and goes live")
+    func migrationOnScreen() async throws {
+        let binary = try warroomBinary()
+        let path = temporaryPath("legacy-screen.sqlite")
+        // About 40k events: a migration of a few seconds in a debug build.
+        #expect(try spawn([binary, "journal-legacy", "--journal", path, "--seconds", "10000", "--sources", "4"]).status == 0)
+        let before = try exportJSON(binary, path)
+        let command = "'\(binary)' demo --scenario calm --journal '\(path)'; echo EXIT=$?; sleep 600"
+
+        // First open: quit in the middle of the migration.
+        do {
+            let tmux = try Tmux(command: command, width: 160, height: 48)
+            let screen = try await tmux.waitFor("the migration on screen", seconds: 60) { $0.contains("MIGRATING journal to format") }
+            for word in ["✓ OK", "no incident"] { #expect(!screen.contains(word), "said '\(word)' while migrating:\n\(screen)") }
+            #expect(screen.contains("Migrating \(path)"), "\(screen)")
+            try tmux.sendKeys("q")
+            let end = try await tmux.waitFor("the shell", seconds: 30) { $0.contains("EXIT=") }
+            #expect(!end.contains("SEV-"), "it went live instead of stopping:\n\(end)")
+        }
+        let reader = try SQLiteJournalReader(path: path)
+        #expect(try reader.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches.isEmpty,
+                "a stopped migration leaves the samples in the event log (format 1)")
+        #expect(try exportJSON(binary, path) == before, "a stopped migration changes nothing")
+
+        // Second open: the migration runs to its end, then the dashboard goes live.
+        let tmux = try Tmux(command: command, width: 160, height: 48)
+        var sawMigrating = false
+        let deadline = Date().addingTimeInterval(240)
+        var live = ""
+        while Date() < deadline {
+            let screen = tmux.capture()
+            if screen.contains("MIGRATING journal to format") {
+                sawMigrating = true
+                #expect(!screen.contains("✓ OK") && !screen.contains("no incident"), "said OK while migrating:\n\(screen)")
+            } else if screen.contains("Canary stage") && screen.contains("Live metrics") {
+                live = screen
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(sawMigrating, "never saw the migration on the loading screen")
+        #expect(!live.isEmpty, "never went live; last screen:\n\(tmux.capture())")
+        #expect(try !SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches.isEmpty,
+                "migrated: the samples are in the samples store")
+    }
 }
 }

@@ -41,22 +41,26 @@ struct Harness {
     }
 
     mutating func process(_ effects: [Effect]) {
-        var queue = effects[...]
-        while let effect = queue.popFirst() {
-            switch effect {
-            case .record(let event):
-                seq += 1
-                let r = Recorded(seq: seq, time: now, event: event)
-                recorded.append(r)
-                queue.append(contentsOf: state.apply(r))
-            case .execute(let request):
-                executed.append(request)
-            case .page(let request):
-                pages.append(request)
-            case .cancel(let id):
-                cancelled.append(id)
-            case .readTraffic:
-                trafficReads += 1
+        // The fold's own copy of the state, so the closure may count and keep what it records.
+        var folding = state
+        var seq = self.seq
+        var fresh: [Recorded] = []
+        let now = self.now
+        let actions = folding.drive(effects) { event in
+            seq += 1
+            let r = Recorded(seq: seq, time: now, event: event)
+            fresh.append(r)
+            return r
+        }
+        state = folding
+        self.seq = seq
+        recorded += fresh
+        for action in actions {
+            switch action {
+            case .execute(let request): executed.append(request)
+            case .page(let request): pages.append(request)
+            case .cancel(let id): cancelled.append(id)
+            case .readTraffic: trafficReads += 1
             }
         }
     }

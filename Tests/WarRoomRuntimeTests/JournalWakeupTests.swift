@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WarRoomCore
 @testable import WarRoomRuntime
@@ -29,6 +30,34 @@ struct JournalWakeupTests {
         #expect(changes.wait(milliseconds: 5000) == .changed)
         changes.stop()
         #expect(changes.wait(milliseconds: 5000) == .stopped)
+    }
+
+    @Test("the commander's own commits wake nothing through the stream; another process's commit does")
+    func ownCommitsSkipped() async throws {
+        let path = journalPath()
+        let own = try SQLiteJournal(path: path)
+        try own.append(.note(text: "first", by: "ana"), at: Date())
+        let changes = JournalWakeup(path: path)
+        try #require(changes.isEventDriven, "inotify is not available here")
+        let woken = Mutex(0)
+        let stream = changes.stream(isOwn: { own.wrote(within: .milliseconds(100)) })
+        let reader = Task { for await _ in stream { woken.withLock { $0 += 1 } } }
+        defer { reader.cancel() }
+        // Own commits, each followed by time for a wake-up to arrive.
+        for i in 0 ..< 5 {
+            try own.append(.note(text: "mine \(i)", by: "ana"), at: Date())
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        // (One may slip through when the watch's thread is scheduled more than
+        // 100 ms after the commit on a very busy machine; without the filter all do.)
+        #expect(woken.withLock { $0 } <= 1, "own commits woke the stream \(woken.withLock { $0 }) times")
+        // Another connection (another shell's `note`) is seen.
+        try await Task.sleep(for: .milliseconds(150))
+        let other = try SQLiteJournal(path: path)
+        try other.append(.note(text: "from another shell", by: "scribe"), at: Date())
+        let deadline = ContinuousClock.now + .seconds(10)
+        while woken.withLock({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(woken.withLock { $0 } >= 1, "another process's commit did not wake the stream")
     }
 
     @Test("inotify event records are parsed by name, and an overflow counts as a change")

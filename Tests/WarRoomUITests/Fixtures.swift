@@ -38,14 +38,12 @@ enum Fixture {
         var time = t0
         var events: [Recorded] = []
         func record(_ event: Event) {
-            var queue = [Effect.record(event)][...]
-            while let e = queue.popFirst() {
-                if case .record(let ev) = e {
-                    seq += 1
-                    let r = Recorded(seq: seq, time: time, event: ev)
-                    events.append(r)
-                    queue.append(contentsOf: state.apply(r))
-                }
+            // Commands and pages are not run here: their outcomes are recorded below.
+            _ = state.drive([.record(event)]) { event in
+                seq += 1
+                let r = Recorded(seq: seq, time: time, event: event)
+                events.append(r)
+                return r
             }
         }
         record(.sessionStarted(session))

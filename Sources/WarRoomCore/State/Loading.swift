@@ -16,6 +16,15 @@ public struct Loading: Sendable, Equatable {
     public var startedAt: Date
     /// Why reading stopped, when it failed (the screen keeps saying it is not live).
     public var failure: String?
+    /// Reading, or first the one-time migration of an older journal format
+    /// (then `read` and `total` count the migration's work).
+    public var stage: Stage = .reading
+
+    public enum Stage: Sendable, Equatable {
+        case reading
+        /// Migrating to journal format `to`; `step` says what it does.
+        case migrating(to: Int, step: String)
+    }
 
     /// A progress bar shows once loading has taken longer than this.
     public static let barAfter: TimeInterval = 0.2
@@ -41,8 +50,14 @@ public struct Loading: Sendable, Equatable {
 
     /// The one line every loading screen and report shows.
     public var text: String {
-        if let total { return "LOADING journal … \(read) of \(total) events" }
-        return "LOADING journal …"
+        switch stage {
+        case .reading:
+            if let total { return "LOADING journal … \(read) of \(total) events" }
+            return "LOADING journal …"
+        case .migrating(let format, _):
+            let percent = fraction.map { " \(Int(($0 * 100).rounded(.down)))%" } ?? ""
+            return "MIGRATING journal to format \(format) …\(percent)"
+        }
     }
 }
 

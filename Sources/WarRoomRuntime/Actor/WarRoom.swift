@@ -8,9 +8,10 @@ import WarRoomCore
 ///
 /// Samples are not incident events: a batch goes to the journal's samples
 /// store, then is folded (`WarRoomState.apply(_: SampleBatch)`); what it
-/// implies (a crossing, a time to rollback) is recorded as events. What the
-/// pollers `submit` within `groupCommitWindow` is committed together: one
-/// transaction, one fsync, and nothing shown before it.
+/// implies (a crossing, a time to rollback, a page) is recorded as events in
+/// the same transaction. What the pollers `submit` within `groupCommitWindow`
+/// is committed together: one transaction, one fsync, and nothing shown
+/// before it.
 public actor WarRoom {
     private var state: WarRoomState
     private let journal: any JournalWriter
@@ -105,7 +106,7 @@ public actor WarRoom {
 
     /// Record an event (or store a sample batch) and everything it implies, now.
     public func send(_ event: Event) throws {
-        try commit([event])
+        try commit([.record(event)])
         publish()
     }
 
@@ -131,7 +132,7 @@ public actor WarRoom {
         pending = []
         guard !group.isEmpty else { return }
         do {
-            try commit(group.map(\.event))
+            try commit(group.map { .record($0.event) })
             publish()
             for item in group { item.done.resume() }
         } catch {
@@ -139,42 +140,35 @@ public actor WarRoom {
         }
     }
 
-    /// Commit events and sample batches in one transaction, then fold them in
-    /// order and record what they imply.
-    private func commit(_ events: [Event]) throws {
+    /// Commit what `effects` record and everything that implies (a batch's
+    /// crossing, the page it triggers, a command issued) in one transaction
+    /// with one fsync, folding as it goes (`WarRoomState.drive`); then take
+    /// the folded state and perform the actions (commands, pages), which
+    /// therefore only ever follow a durable record. If the commit fails,
+    /// nothing is folded or shown, and the error goes to the caller.
+    private func commit(_ effects: [Effect]) throws {
         let now = clock.now()
-        let ms = max(SampleBatch.milliseconds(now), lastSampleMS == .min ? .min : lastSampleMS + 1)
-        enum Item { case batch(SampleBatch), event(Recorded) }
-        let items: [Item] = try journal.write { tx in
-            try events.map { event in
-                if case .samples(let source, let samples) = event {
-                    let batch = SampleBatch(milliseconds: ms, source: source, samples: samples)
-                    try tx.append(batch)
-                    return .batch(batch)
-                }
-                return .event(try tx.append(event, at: now))
+        var next = state
+        var batchMS: Int64?
+        let after = lastSampleMS
+        let actions = try journal.write { tx in
+            // The transaction holds the write lock: what another process
+            // appended before it is folded first, in order.
+            for foreign in try tx.events(after: next.lastSeq) { next.apply(foreign) }
+            return try next.drive(effects) { event in
+                guard case .samples(let source, let samples) = event else { return try tx.append(event, at: now) }
+                // One time for every batch of a commit, later than the commit before.
+                let ms = batchMS ?? max(SampleBatch.milliseconds(now), after == .min ? .min : after + 1)
+                batchMS = ms
+                let batch = SampleBatch(milliseconds: ms, source: source, samples: samples)
+                try tx.append(batch)
+                return batch.recorded
             }
         }
-        if items.contains(where: { if case .batch = $0 { true } else { false } }) { lastSampleMS = ms }
-        var effects: [Effect] = []
-        for item in items {
-            switch item {
-            case .batch(let batch):
-                effects += state.apply(batch)
-            case .event(let recorded):
-                try foldForeign(before: recorded)
-                effects += state.apply(recorded)
-            }
-        }
-        try process(effects)
-    }
-
-    /// Another process appended in between: fold its events first, in order.
-    private func foldForeign(before recorded: Recorded) throws {
-        guard recorded.seq > state.lastSeq + 1 else { return }
-        for foreign in try journal.events(after: state.lastSeq) where foreign.seq < recorded.seq {
-            state.apply(foreign)
-        }
+        state = next
+        if let batchMS { lastSampleMS = batchMS }
+        perform(actions)
+        checkpointIfDue()
     }
 
     /// Record a person's event if the state allows it; otherwise record nothing
@@ -194,7 +188,7 @@ public actor WarRoom {
         let request = CommandRequest(id: state.nextCommandID, action: action, by: person, reason: reason,
                                      automatic: false, trigger: trigger ?? clock.now())
         // A rollback pre-empts what is in flight; a pause pre-empts stepping.
-        try process(state.commandEffects(request))
+        try commit(state.commandEffects(request))
         publish()
         return nil
     }
@@ -204,7 +198,7 @@ public actor WarRoom {
         if executor == nil { return .readOnly }
         if let refusal = state.startRefusal { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        try process([.record(.launchStarted(by: person, reason: reason))])
+        try commit([.record(.launchStarted(by: person, reason: reason))])
         try tick()
         publish()
         return nil
@@ -216,7 +210,7 @@ public actor WarRoom {
         let now = clock.now()
         if let refusal = state.overrideRefusal(at: now) { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        try process([.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))])
+        try commit([.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))])
         publish()
         return nil
     }
@@ -233,7 +227,7 @@ public actor WarRoom {
         checkpointIfDue()
         let effects = state.tick(at: clock.now())
         guard !effects.isEmpty else { return }
-        try process(effects)
+        try commit(effects)
         publish()
     }
 
@@ -251,17 +245,9 @@ public actor WarRoom {
         for task in commandTasks.values { await task.value }
     }
 
-    private func process(_ initial: [Effect]) throws {
-        var queue = initial[...]
-        while let effect = queue.popFirst() {
-            switch effect {
-            case .record(.samples(let source, let samples)):
-                try commit([.samples(source: source, samples: samples)])
-            case .record(let event):
-                let recorded = try journal.append(event, at: clock.now())
-                try foldForeign(before: recorded)
-                let more = state.apply(recorded)
-                queue.append(contentsOf: more)
+    private func perform(_ actions: [Action]) {
+        for action in actions {
+            switch action {
             case .execute(let request):
                 execute(request)
             case .page(let request):
@@ -274,13 +260,12 @@ public actor WarRoom {
                 readTraffic()
             }
         }
-        checkpointIfDue()
     }
 
     private func execute(_ request: CommandRequest) {
         guard let executor else {
             // Unreachable by construction for read-only war rooms; record it loudly anyway.
-            try? process([.record(.commandFinished(id: request.id, outcome: CommandOutcome(
+            try? commit([.record(.commandFinished(id: request.id, outcome: CommandOutcome(
                 succeeded: false, detail: "this war room cannot send commands", duration: 0)))])
             return
         }

@@ -12,6 +12,7 @@ import WarRoomCore
 public enum JournalLoader {
     public struct Stopped: Error, CustomStringConvertible {
         public var loading: Loading
+        public init(loading: Loading) { self.loading = loading }
         public var description: String { "stopped after \(loading.read) of \(loading.total.map(String.init) ?? "?") events" }
     }
 

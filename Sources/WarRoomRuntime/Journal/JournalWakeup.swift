@@ -51,12 +51,15 @@ public final class JournalWakeup: Sendable {
     }
 
     /// One element per burst of changes (a slow reader gets one for many).
-    /// Ends when the consuming task is cancelled.
-    public func stream() -> AsyncStream<Void> {
+    /// Ends when the consuming task is cancelled. A burst for which `isOwn`
+    /// says true (this process's own commit) wakes nothing beyond this
+    /// stream's thread; a change by another process at that very moment is
+    /// left to the follower's safety check.
+    public func stream(isOwn: (@Sendable () -> Bool)? = nil) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         guard isEventDriven else { return stream }  // silent: the safety check does the work
         let thread = Thread { [self] in
-            self.watch { continuation.yield() }
+            self.watch { if isOwn?() != true { continuation.yield() } }
             continuation.finish()
         }
         thread.name = "warroom-journal-changes"

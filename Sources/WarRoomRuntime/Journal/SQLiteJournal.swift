@@ -25,11 +25,14 @@ public final class SQLiteJournal: JournalWriter {
     private let pool: DatabasePool
     /// Series ids the writer connection knows (committed ones only).
     private let seriesIDs = Mutex(SampleStore.SeriesIDs())
+    /// Writes in progress through this object, and when the last one ended:
+    /// a change the kernel reports then is this process's own (`wrote(within:)`).
+    private let ownWrites = Mutex((active: 0, ended: ContinuousClock.Instant?.none))
 
     /// Open (creating if needed: its folder 0700, the file 0600) the journal at `path`.
     /// A journal of an older format is migrated first, in one transaction;
     /// `migrationProgress` hears how far it has got.
-    public init(path: String, migrationProgress: ((JournalMigrationProgress) -> Void)? = nil) throws {
+    public init(path: String, migrationProgress: ((JournalMigrationProgress) throws -> Void)? = nil) throws {
         self.path = path
         let fm = FileManager.default
         if !fm.fileExists(atPath: path) {
@@ -99,7 +102,7 @@ public final class SQLiteJournal: JournalWriter {
 
     /// The steps from each format to the next, in order; each runs in the
     /// one transaction that also sets the new `user_version`.
-    private static let migrations: [(to: Int, step: @Sendable (Database, String, ((JournalMigrationProgress) -> Void)?) throws -> Void)] = [
+    private static let migrations: [(to: Int, step: @Sendable (Database, String, ((JournalMigrationProgress) throws -> Void)?) throws -> Void)] = [
         (1, { db, _, _ in try createEventLog(db) }),
         (2, { db, path, progress in try SampleStore.migrateFrom1(db, path: path, progress: progress) }),
         (3, { db, _, _ in try createCheckpoints(db) }),
@@ -132,7 +135,7 @@ public final class SQLiteJournal: JournalWriter {
             """)
     }
 
-    private func migrate(progress: ((JournalMigrationProgress) -> Void)?) throws {
+    private func migrate(progress: ((JournalMigrationProgress) throws -> Void)?) throws {
         do {
             try pool.write { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -175,6 +178,32 @@ public final class SQLiteJournal: JournalWriter {
     /// Everything `body` appends (events and sample batches) in one
     /// transaction: one commit, one fsync, before this returns.
     public func write<T>(_ body: (any JournalTransaction) throws -> T) throws -> T {
+        try owned {
+            try writeTransaction(body)
+        }
+    }
+
+    /// Whether this object is writing, or ended a write within `window`: a
+    /// change of the files seen then is its own (the commander's inotify
+    /// watch skips those, so its own commits wake nothing).
+    public func wrote(within window: Duration) -> Bool {
+        ownWrites.withLock { w in
+            w.active > 0 || w.ended.map { ContinuousClock.now - $0 < window } ?? false
+        }
+    }
+
+    private func owned<T>(_ body: () throws -> T) rethrows -> T {
+        ownWrites.withLock { $0.active += 1 }
+        defer {
+            ownWrites.withLock {
+                $0.active -= 1
+                $0.ended = ContinuousClock.now
+            }
+        }
+        return try body()
+    }
+
+    private func writeTransaction<T>(_ body: (any JournalTransaction) throws -> T) throws -> T {
         do {
             let known = seriesIDs.withLock { $0 }
             let (result, ids) = try pool.write { db in
@@ -193,7 +222,7 @@ public final class SQLiteJournal: JournalWriter {
     @discardableResult
     public func compactSamples(now: Date, retention: SampleRetention) throws -> SampleCompaction {
         do {
-            return try pool.write { db in try SampleStore.compact(db, now: now, retention: retention) }
+            return try owned { try pool.write { db in try SampleStore.compact(db, now: now, retention: retention) } }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
@@ -246,14 +275,14 @@ public final class SQLiteJournal: JournalWriter {
 
     public func writeCheckpoint(_ checkpoint: StoredCheckpoint, keep: Int) throws {
         do {
-            try pool.write { db in
+            try owned { try pool.write { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO checkpoints (seq, version, time, payload) VALUES (?, ?, ?, ?)",
                     arguments: [checkpoint.seq, checkpoint.version, checkpoint.time.timeIntervalSince1970, checkpoint.payload])
                 try db.execute(
                     sql: "DELETE FROM checkpoints WHERE seq NOT IN (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?)",
                     arguments: [max(1, keep)])
-            }
+            } }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }

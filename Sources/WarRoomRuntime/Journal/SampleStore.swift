@@ -19,7 +19,7 @@ enum SampleStore {
     /// Migration step 1 → 2: the tables, and every `samples` event of a
     /// format 1 journal moved into them (incident events untouched). Runs in
     /// the caller's transaction.
-    static func migrateFrom1(_ db: Database, path: String, progress: ((JournalMigrationProgress) -> Void)?) throws {
+    static func migrateFrom1(_ db: Database, path: String, progress: ((JournalMigrationProgress) throws -> Void)?) throws {
         try db.execute(sql: """
             CREATE TABLE series (
                 id INTEGER PRIMARY KEY,
@@ -45,7 +45,7 @@ enum SampleStore {
             """)
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE kind = 'samples'") ?? 0
         guard total > 0 else { return }
-        progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: 0, total: total))
+        try progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: 0, total: total))
         var ids = SeriesIDs()
         var done = 0
         let rows = try Row.fetchCursor(db, sql: "SELECT seq, time, payload FROM events WHERE kind = 'samples' ORDER BY seq")
@@ -71,12 +71,12 @@ enum SampleStore {
             done += 1
             if batches.count >= 4096 {
                 try flush()
-                progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: done, total: total))
+                try progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: done, total: total))
             }
         }
         try flush()
         try db.execute(sql: "DELETE FROM events WHERE kind = 'samples'")
-        progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: total, total: total))
+        try progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: total, total: total))
     }
 
     /// Series ids by name, as this connection knows them.

@@ -36,8 +36,17 @@ struct LoadingScreen {
         let area = Rect(x: body.x + (body.width - width) / 2, y: body.y + max(0, (body.height - height) / 2), width: width, height: height)
         let inner = Box(title: "Loading the journal", role: .border, titleRole: .title, glyphs: glyphs).render(in: area, into: &grid)
         guard inner.height > 0 else { return }
-        grid.put(TextWidth.truncate("Reading " + (loading?.journal ?? "the journal"), to: inner.width - 2), in: inner, row: 0, dx: 1, role: .label)
-        grid.put(line, in: inner, row: 1, dx: 1, role: .value)
+        let journal = loading?.journal ?? "the journal"
+        switch loading?.stage ?? .reading {
+        case .reading:
+            grid.put(TextWidth.truncate("Reading " + journal, to: inner.width - 2), in: inner, row: 0, dx: 1, role: .label)
+            grid.put(line, in: inner, row: 1, dx: 1, role: .value)
+        case .migrating(let format, let step):
+            grid.put(TextWidth.truncate("Migrating \(journal) to journal format \(format), once: \(step)", to: inner.width - 2),
+                     in: inner, row: 0, dx: 1, role: .label)
+            grid.put(TextWidth.truncate(line + "  (one transaction: if it stops, the journal stays as it was)", to: inner.width - 2),
+                     in: inner, row: 1, dx: 1, role: .value)
+        }
         if let loading, loading.showsBar(at: now), let fraction = loading.fraction {
             let percent = " \(Int((fraction * 100).rounded(.down)))%"
             let room = max(0, inner.width - 2 - TextWidth.of(percent))
