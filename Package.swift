@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "WarRoomUI", dependencies: ["WarRoomCore"], swiftSettings: strict),
         // Themes from YAML (themes/ and the user's folder); kept apart so that WarRoomUI stays free of Yams.
         .target(name: "WarRoomThemes", dependencies: ["WarRoomUI", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
-        .target(name: "WarRoomTerminal", dependencies: ["WarRoomUI", "CNcursesw"], swiftSettings: strict),
+        .target(name: "WarRoomTerminal", dependencies: ["WarRoomCore", "WarRoomUI", "CNcursesw"], swiftSettings: strict),
         .target(
             name: "LaunchSimulator",
             dependencies: [
