@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Wake-ups a second of an idle warroom, counted by the kernel: the sum of
-# voluntary and nonvoluntary context switches over every thread of the
-# process (/proc/PID/task/*/status), over DURATION seconds, in a private
+# voluntary context switches over every thread of the process
+# (/proc/PID/task/*/status), over DURATION seconds, in a private
 # tmux server (never your own). Two cases:
 #   * `warroom demo --scenario calm`: a commander with its simulator in the
 #     same process, one health source polled every second, no fault;
@@ -71,14 +71,17 @@ wait_for_text() {
     die "no '$2' on $1 within 60 s"
 }
 
-# Context switches of every thread: "TID COMM TOTAL" lines. (A thread that
-# starts and ends between the two counts is not seen: a lower bound.)
+# Voluntary context switches of every thread, "TID COMM COUNT" lines: each is
+# a thread going to sleep and so, later, one wake-up. (Nonvoluntary switches
+# are preemptions by other processes: they count load, not wake-ups, and are
+# left out.) A thread that starts and ends between the two counts is not
+# seen: a lower bound.
 switches() {
     local pid=$1 t
     for t in /proc/"$pid"/task/*; do
         [ -r "$t/status" ] || continue
         awk -v tid="${t##*/}" -v comm="$(cat "$t/comm" 2>/dev/null)" \
-            '/^(voluntary|nonvoluntary)_ctxt_switches:/ { s += $2 } END { print tid "\t" comm "\t" s }' "$t/status"
+            '/^voluntary_ctxt_switches:/ { s += $2 } END { print tid "\t" comm "\t" s }' "$t/status"
     done
 }
 
@@ -131,7 +134,7 @@ wait_for_text wall "READ-ONLY"
 sleep "$WARMUP"
 WALL=$(measure wallboard "$(pane_pid wall)")
 
-printf '\nWake-ups a second (context switches, all threads; %s, %s s each, %s cores, load %s)\n' \
+printf '\nWake-ups a second (voluntary context switches, all threads; %s, %s s each, %s cores, load %s)\n' \
     "$BIN" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-44s %-10s %-8s %s\n' "process" "per s" "target" "by thread"
 for line in "$DEMO" "$RUN" "$WALL"; do

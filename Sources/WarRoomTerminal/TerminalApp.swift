@@ -36,6 +36,8 @@ public enum TerminalApp {
     ) async -> ExitReason {
         await withCheckedContinuation { continuation in
             let thread = Thread {
+                // Named in /proc, so Benchmarks/wakeups.sh can say which thread wakes.
+                try? "warroom-term".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
                 let reason = TerminalLoop(mailbox: mailbox, dashboard: dashboard, theme: theme, depth: depth, mouse: mouse, onIntent: onIntent).run()
                 continuation.resume(returning: reason)
             }

@@ -41,6 +41,7 @@ struct Wallboard: AsyncParsableCommand {
         // nothing else (async sleeps cost a hop through the runtime's threads each).
         let changes = JournalWakeup(path: journal)
         let follower = Thread {
+            try? "warroom-follow".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             // First the journal up to its end as of opening, saying how far on
             // screen: the state folded so far is the past and says nothing
             // about now. A read that fails is shown and tried again.

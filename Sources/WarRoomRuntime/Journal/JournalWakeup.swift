@@ -59,6 +59,7 @@ public final class JournalWakeup: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         guard isEventDriven else { return stream }  // silent: the safety check does the work
         let thread = Thread { [self] in
+            try? "warroom-inotify".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             self.watch { if isOwn?() != true { continuation.yield() } }
             continuation.finish()
         }
