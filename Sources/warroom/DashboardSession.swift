@@ -101,7 +101,7 @@ struct DashboardSession {
         if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
         let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
                                  abortWindow: config.abortWindow, dryRun: config.dryRun)
-        var dashboard = Dashboard(commands: panel)
+        var dashboard = Dashboard(access: .command(panel))
         dashboard.keyMap = screen.keyMap
         for w in screen.warnings { logger.warning("\(w)") }
         if let first = screen.warnings.first {

@@ -101,8 +101,7 @@ struct Wallboard: AsyncParsableCommand {
         }
         follower.name = "warroom-follower"
         follower.start()
-        var dashboard = Dashboard(commands: nil)
-        dashboard.readOnly = true
+        var dashboard = Dashboard(access: .view)
         dashboard.distance = true
         dashboard.keyMap = setup.keyMap
         if let first = setup.warnings.first { mailbox.flash(first, isError: true, seconds: 10) }
