@@ -56,7 +56,7 @@ struct DashboardSession {
         tasks.append(Task {
             var beat = ContinuousClock.now
             // An unchanged stamp is only a hint: read anyway every 5 s.
-            var watch = JournalWatch(path: journalPath, maximumGap: .seconds(5))
+            var watch = journal.makeWatch(maximumGap: .seconds(5))
             var recheck = false
             while !Task.isCancelled {
                 if ContinuousClock.now >= beat {
@@ -87,7 +87,7 @@ struct DashboardSession {
         // What other processes append (`note`, `ack`, a take-over) shows at once:
         // the kernel says when the journal's files change (its own commits too,
         // so at most once per source poll); the clock above is the safety net.
-        let changes = JournalWakeup(path: journalPath)
+        let changes = journal.makeWakeup()
         tasks.append(Task {
             for await _ in changes.stream() {
                 // The log's write comes just before its commit (an fsync): let it land.

@@ -39,7 +39,7 @@ struct Wallboard: AsyncParsableCommand {
         // The follower has a thread of its own, asleep in poll() until the
         // journal changes or the next second starts: an idle wallboard wakes for
         // nothing else (async sleeps cost a hop through the runtime's threads each).
-        let changes = JournalWakeup(path: journal)
+        let changes = j.makeWakeup()
         let follower = Thread {
             // First the journal up to its end as of opening, saying how far on
             // screen: the state folded so far is the past and says nothing
@@ -59,10 +59,10 @@ struct Wallboard: AsyncParsableCommand {
             var posted = false
             var recheck = false
             // An unchanged stamp is only a hint: read anyway every 5 s.
-            var watch = JournalWatch(path: journal, maximumGap: .seconds(5))
+            var watch = j.makeWatch(maximumGap: .seconds(5))
             var commander: CommanderPresence?
             var lookedAtLease = ContinuousClock.now - .seconds(10)
-            var why = JournalWakeup.Wait.timedOut
+            var why = JournalWait.timedOut
             while why != .stopped {
                 // The log's write comes just before its commit (an fsync): let it land.
                 if why == .changed { usleep(20_000) }

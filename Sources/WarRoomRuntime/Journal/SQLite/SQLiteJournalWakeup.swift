@@ -12,10 +12,10 @@ import Glibc
 /// A change is a hint, never the whole truth: the log is written before the
 /// commit is visible (its index is shared memory, which inotify cannot see),
 /// and a file system may not report changes at all (NFS, or no inotify). So
-/// followers keep `JournalWatch`'s stamp check on their one-second clock as
+/// followers keep `SQLiteJournalWatch`'s stamp check on their one-second clock as
 /// the safety net. Where inotify cannot be set up, `isEventDriven` is false
 /// and the stream stays silent.
-public final class JournalWakeup: Sendable {
+public final class SQLiteJournalWakeup: JournalWakeup {
     public let path: String
     /// Whether the kernel reports changes (false: only the safety check sees them).
     public let isEventDriven: Bool
@@ -65,15 +65,10 @@ public final class JournalWakeup: Sendable {
         return stream
     }
 
-    /// What a blocking `wait` saw.
-    public enum Wait: Sendable, Equatable {
-        case changed, timedOut, stopped
-    }
-
     /// Block the calling thread until the journal changes, `milliseconds`
     /// pass, or `stop()` is called. For a follower on a thread of its own,
     /// which then wakes for nothing else. Without inotify it only times out.
-    public func wait(milliseconds: Int32) -> Wait {
+    public func wait(milliseconds: Int32) -> JournalWait {
         var fds = [pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -270,7 +270,9 @@ public final class SQLiteJournal: JournalWriter {
 
     public func fileStamp() -> SQLiteFileStamp { SQLiteFileStamp(path: path) }
 
-    public func makeWatch() -> any JournalWatching { JournalWatch(path: path) }
+    public func makeWatch(maximumGap: Duration) -> any JournalWatching { SQLiteJournalWatch(path: path, maximumGap: maximumGap) }
+
+    public func makeWakeup() -> any JournalWakeup { SQLiteJournalWakeup(path: path) }
 
     /// Where a journal goes when none is named: `$XDG_STATE_HOME/warroom/`.
     public static func defaultDirectory() -> String {
