@@ -55,7 +55,7 @@ struct DashboardSession {
         tasks.append(Task {
             var beat = ContinuousClock.now
             // An unchanged stamp is only a hint: read anyway every 5 s.
-            var watch = JournalWatch(path: journalPath, maximumGap: .seconds(5))
+            var watch = SQLiteJournalWatch(path: journalPath, maximumGap: .seconds(5))  // before the journal is open (it opens while loading)
             var recheck = false
             while !Task.isCancelled {
                 if ContinuousClock.now >= beat {
@@ -87,7 +87,7 @@ struct DashboardSession {
         if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
         let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
                                  abortWindow: config.abortWindow, dryRun: config.dryRun)
-        var dashboard = Dashboard(commands: panel)
+        var dashboard = Dashboard(access: .command(panel))
         dashboard.keyMap = screen.keyMap
         for w in screen.warnings { logger.warning("\(w)") }
         if let first = screen.warnings.first {
@@ -179,10 +179,10 @@ struct DashboardSession {
         // the kernel says when the journal's files change; this war room's own
         // commits are skipped on the watch's thread, so they wake nothing here.
         // The one-second clock above is the safety net.
-        let changes = JournalWakeup(path: journalPath)
+        let changes = journal.makeWakeup()  // skips this process's own commits
         let own = journal
         tasks.append(Task {
-            for await _ in changes.stream(isOwn: { own.wrote(within: .milliseconds(100)) }) {
+            for await _ in changes.stream() {
                 // The log is written before its commit is visible (an fsync, then
                 // the shared index): read after 20 ms, and if nothing new shows
                 // and the change was not this war room's own commit, look again

@@ -52,8 +52,7 @@ struct Replay: AsyncParsableCommand {
             }
         }
         let setup = try screen.resolve(config: nil)
-        var dashboard = Dashboard(commands: nil)
-        dashboard.readOnly = true
+        let dashboard = Dashboard(access: .view)
         let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
             if intent != .quit { mailbox.flash("replay is read-only: nothing is recorded", isError: true) }
         }

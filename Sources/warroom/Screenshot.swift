@@ -29,8 +29,7 @@ struct Screenshot: ParsableCommand {
         let j = try openReader(journal)
         let state = try fold(j)
         let now = state.lastEventTime ?? Date()
-        var dashboard = Dashboard(commands: nil, timeZone: TimeZone(identifier: "UTC")!)
-        dashboard.readOnly = wallboard
+        var dashboard = Dashboard(access: wallboard ? .view : .record, timeZone: TimeZone(identifier: "UTC")!)
         dashboard.distance = wallboard
         let setup = try screen.resolve(config: nil)
         let grid = dashboard.render(Snapshot(state: state, publishedAt: now, viewTime: now), now: now, width: width, height: height)

@@ -39,7 +39,7 @@ struct Wallboard: AsyncParsableCommand {
         // The follower has a thread of its own, asleep in poll() until the
         // journal changes or the next second starts: an idle wallboard wakes for
         // nothing else (async sleeps cost a hop through the runtime's threads each).
-        let changes = JournalWakeup(path: journal)
+        let changes = j.makeWakeup()
         let follower = Thread {
             try? "warroom-follow".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             // First the journal up to its end as of opening, saying how far on
@@ -60,10 +60,10 @@ struct Wallboard: AsyncParsableCommand {
             var posted = false
             var recheck = false
             // An unchanged stamp is only a hint: read anyway every 5 s.
-            var watch = JournalWatch(path: journal, maximumGap: .seconds(5))
+            var watch = j.makeWatch(maximumGap: .seconds(5))
             var commander: CommanderPresence?
             var lookedAtLease = ContinuousClock.now - .seconds(10)
-            var why = JournalWakeup.Wait.timedOut
+            var why = JournalWait.timedOut
             // After a change that showed nothing yet, look again this soon (ms).
             var soon: ArraySlice<Int32> = []
             var lookingAgain = false
@@ -109,8 +109,7 @@ struct Wallboard: AsyncParsableCommand {
         }
         follower.name = "warroom-follower"
         follower.start()
-        var dashboard = Dashboard(commands: nil)
-        dashboard.readOnly = true
+        var dashboard = Dashboard(access: .view)
         dashboard.distance = true
         dashboard.keyMap = setup.keyMap
         if let first = setup.warnings.first { mailbox.flash(first, isError: true, seconds: 10) }

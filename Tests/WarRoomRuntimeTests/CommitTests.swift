@@ -36,7 +36,8 @@ final class CountedJournal: JournalWriter {
         try inner.events(after: after, samplesWithin: samplesWithin)
     }
     func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint] { try inner.checkpoints(version: version, limit: limit) }
-    func makeWatch() -> any JournalWatching { inner.makeWatch() }
+    func makeWatch(maximumGap: Duration) -> any JournalWatching { inner.makeWatch(maximumGap: maximumGap) }
+    func makeWakeup() -> any JournalWakeup { inner.makeWakeup() }
     func append(_ events: [(time: Date, event: Event)]) throws -> [Recorded] {
         if count(false) { throw JournalError(path: inner.location, reason: "disk full (a test)") }
         return try inner.append(events)

@@ -17,7 +17,7 @@ struct JournalWakeupTests {
         let path = journalPath()
         let writer = try SQLiteJournal(path: path)
         try writer.append(.note(text: "first", by: "ana"), at: Date())
-        let changes = JournalWakeup(path: path)
+        let changes = SQLiteJournalWakeup(path: path)
         try #require(changes.isEventDriven, "inotify is not available here")
         // Nothing written: the wait times out.
         #expect(changes.wait(milliseconds: 200) == .timedOut)
@@ -37,10 +37,11 @@ struct JournalWakeupTests {
         let path = journalPath()
         let own = try SQLiteJournal(path: path)
         try own.append(.note(text: "first", by: "ana"), at: Date())
-        let changes = JournalWakeup(path: path)
+        // The writer's wake-up: its own commits are skipped.
+        let changes = own.makeWakeup()
         try #require(changes.isEventDriven, "inotify is not available here")
         let woken = Mutex(0)
-        let stream = changes.stream(isOwn: { own.wrote(within: .milliseconds(100)) })
+        let stream = changes.stream()
         let reader = Task { for await _ in stream { woken.withLock { $0 += 1 } } }
         defer { reader.cancel() }
         // Own commits, each followed by time for a wake-up to arrive.
@@ -60,6 +61,29 @@ struct JournalWakeupTests {
         #expect(woken.withLock { $0 } >= 1, "another process's commit did not wake the stream")
     }
 
+    @Test("a follower holding only a reader gets its watch and wake-up from it: a writer's commit wakes it and its watch reads")
+    func throughTheReader() throws {
+        let path = journalPath()
+        let writer: any JournalWriter = try SQLiteJournal(path: path)
+        try writer.append(.note(text: "first", by: "ana"), at: Date())
+        let reader: any JournalReader = try SQLiteJournalReader(path: path)
+        var watch = reader.makeWatch(maximumGap: .seconds(3600))
+        let start = ContinuousClock.now
+        let first = watch.shouldRead(now: start)
+        #expect(first, "the first look reads")
+        let unchanged = watch.shouldRead(now: start + .seconds(1))
+        #expect(!unchanged, "nothing changed, the gap not reached")
+        let changes = reader.makeWakeup()
+        try #require(changes.isEventDriven, "inotify is not available here")
+        try writer.append(.note(text: "second", by: "ana"), at: Date())
+        #expect(changes.wait(milliseconds: 5000) == .changed)
+        let changed = watch.shouldRead(now: start + .seconds(2))
+        #expect(changed, "the files changed")
+        #expect(try reader.events(after: 0).count == 2)
+        changes.stop()
+        #expect(changes.wait(milliseconds: 5000) == .stopped)
+    }
+
     @Test("inotify event records are parsed by name, and an overflow counts as a change")
     func parsing() {
         func record(mask: UInt32, name: String) -> [UInt8] {
@@ -71,8 +95,8 @@ struct JournalWakeupTests {
             return bytes
         }
         let names = ["j.sqlite", "j.sqlite-wal"]
-        #expect(!JournalWakeup.mentions(ArraySlice(record(mask: 2, name: "j.sqlite.lock") + record(mask: 2, name: "warroom.log")), names: names))
-        #expect(JournalWakeup.mentions(ArraySlice(record(mask: 2, name: "warroom.log") + record(mask: 2, name: "j.sqlite-wal")), names: names))
-        #expect(JournalWakeup.mentions(ArraySlice(record(mask: 0x4000, name: "")), names: names))
+        #expect(!SQLiteJournalWakeup.mentions(ArraySlice(record(mask: 2, name: "j.sqlite.lock") + record(mask: 2, name: "warroom.log")), names: names))
+        #expect(SQLiteJournalWakeup.mentions(ArraySlice(record(mask: 2, name: "warroom.log") + record(mask: 2, name: "j.sqlite-wal")), names: names))
+        #expect(SQLiteJournalWakeup.mentions(ArraySlice(record(mask: 0x4000, name: "")), names: names))
     }
 }

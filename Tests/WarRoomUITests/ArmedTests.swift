@@ -17,7 +17,7 @@ struct ArmedTests {
     @Test("r arms a rollback: shows the exact command, asks for a reason, counts down, then sends once")
     func rollback() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         #expect(d.handle(.char("r"), state: state, now: now) == nil)
         type("errors up", into: &d, at: now)
         var grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
@@ -40,7 +40,7 @@ struct ArmedTests {
     @Test("Esc aborts at any point and nothing is sent")
     func abort() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("r"), state: state, now: now)
         type("x", into: &d, at: now)
         _ = d.handle(.enter, state: state, now: now)
@@ -52,7 +52,7 @@ struct ArmedTests {
     @Test("a reason is required")
     func reasonRequired() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("r"), state: state, now: now)
         #expect(d.handle(.enter, state: state, now: now) == nil)
         #expect(d.armed?.firesAt == nil)
@@ -62,7 +62,7 @@ struct ArmedTests {
     @Test("t asks for a percent, then arms a traffic change showing the request")
     func traffic() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("t"), state: state, now: now)
         type("12.5", into: &d, at: now)
         _ = d.handle(.enter, state: state, now: now)
@@ -82,7 +82,7 @@ struct ArmedTests {
     @Test("pause and resume need a reason but no countdown")
     func pause() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("z"), state: state, now: now)
         type("wait for QA", into: &d, at: now)
         #expect(d.handle(.enter, state: state, now: now) == .command(.pause, reason: "wait for QA", trigger: now))
@@ -92,17 +92,17 @@ struct ArmedTests {
     func refused() {
         var (state, now) = Fixture.launch()
         state.apply(Recorded(seq: 999, time: now, event: .commandIssued(CommandRequest(id: 99, action: .setTraffic(percent: 25), by: "warroom", reason: "x", automatic: true))))
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("t"), state: state, now: now)
         #expect(d.armed == nil && d.prompt == nil)
         #expect(d.flash?.text == "set traffic 25% is still in flight; one command at a time (rollback and pause pre-empt it)")
         _ = d.handle(.char("r"), state: state, now: now)
         #expect(d.armed?.action == .rollback, "a rollback never waits behind another command")
-        var readOnly = Dashboard(commands: nil, timeZone: .gmt)
+        var recorder = Dashboard(access: .record, timeZone: .gmt)
         for key in ["r", "t", ">", "F", "z", "u"] {
-            _ = readOnly.handle(.char(Character(key)), state: state, now: now)
-            #expect(readOnly.armed == nil && readOnly.prompt == nil)
-            #expect(readOnly.flash?.text == "read-only: this screen cannot send commands")
+            _ = recorder.handle(.char(Character(key)), state: state, now: now)
+            #expect(recorder.armed == nil && recorder.prompt == nil)
+            #expect(recorder.flash?.text == "read-only: this screen cannot send commands")
         }
     }
 
@@ -111,7 +111,7 @@ struct ArmedTests {
         var state = WarRoomState()
         let now = Fixture.t0
         state.apply(Recorded(seq: 1, time: now, event: .sessionStarted(Fixture.session)))
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("L"), state: state, now: now)
         #expect(d.armed?.what == .startLaunch(firstStep: 1))
         type("go for launch", into: &d, at: now)
@@ -132,7 +132,7 @@ struct ArmedTests {
     @Test("O arms an override of the holds in force, with a reason; with nothing holding it says so")
     func override() {
         var (state, now) = Fixture.launch()
-        var d = Dashboard(commands: Self.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("O"), state: state, now: now)
         #expect(d.armed == nil)
         #expect(d.flash?.text == "nothing holds the canary")
@@ -156,7 +156,7 @@ struct ExactPreviewTests {
     @Test("> shows the exact request of a promote through set_traffic, with the percent filled")
     func promotePreview() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: ArmedTests.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(ArmedTests.panel), timeZone: .gmt)
         _ = d.handle(.char(">"), state: state, now: now)
         guard let armed = d.armed else {
             Issue.record("> did not arm: \(d.flash?.text ?? "")")
@@ -171,7 +171,7 @@ struct ExactPreviewTests {
     @Test("a reason starting with '-' is refused at the prompt")
     func dashReason() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: ArmedTests.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(ArmedTests.panel), timeZone: .gmt)
         _ = d.handle(.char("r"), state: state, now: now)
         for c in "--force" { _ = d.handle(.char(c), now: now) }
         #expect(d.handle(.enter, state: state, now: now) == nil)
@@ -182,7 +182,7 @@ struct ExactPreviewTests {
     @Test("the help overlay prints the manual rollback from the config")
     func helpBreakGlass() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: ArmedTests.panel, timeZone: .gmt)
+        var d = Dashboard(access: .command(ArmedTests.panel), timeZone: .gmt)
         _ = d.handle(.char("?"), state: state, now: now)
         let grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
         #expect(grid.text.contains("If warroom is down, roll back by hand"))

@@ -10,7 +10,7 @@ struct CommanderViewTests {
     @Test("a take-over request shows on the commander's footer; H grants it; without one H only explains")
     func takeOverRequest() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: nil, timeZone: .gmt)
+        var d = Dashboard(access: .record, timeZone: .gmt)
         #expect(d.handle(.char("H"), state: state, now: now) == nil)
         #expect(d.flash?.text.contains("nobody is asking for command") == true)
         d.flash = nil
@@ -25,8 +25,7 @@ struct CommanderViewTests {
     @Test("a read-only screen never hands over")
     func readOnlyNeverHandsOver() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: nil, timeZone: .gmt)
-        d.readOnly = true
+        var d = Dashboard(access: .view, timeZone: .gmt)
         d.takeOverRequest = TakeOverRequest(by: ben, reason: "x", at: now)
         #expect(d.handle(.char("H"), state: state, now: now) == nil)
     }
@@ -34,8 +33,7 @@ struct CommanderViewTests {
     @Test("a wallboard says NO COMMANDER in the header and footer once nobody has commanded for 10 s")
     func noCommander() {
         let (state, now) = Fixture.launch()
-        var d = Dashboard(commands: nil, timeZone: .gmt)
-        d.readOnly = true
+        var d = Dashboard(access: .view, timeZone: .gmt)
         d.distance = true
         let since = now - 9
         let snapshot = Snapshot(state: state, publishedAt: now, label: "READ-ONLY", commander: .absent(last: ben, since: since))

@@ -49,9 +49,39 @@ struct InputTests {
         _ = d.handle(.char("q"), state: incident, now: then + 10)
         #expect(d.requestQuit(state: incident, now: then + 20) == nil)
         // A read-only screen cannot act on the incident: it quits at once.
-        var wall = Dashboard(timeZone: .gmt)
-        wall.readOnly = true
+        var wall = Dashboard(access: .view, timeZone: .gmt)
         #expect(wall.handle(.char("q"), state: incident, now: then) == .quit)
+    }
+
+    @Test("one mode at a time: a quit asked over help, a prompt or an armed command replaces it; the armed command is never sent")
+    func quitReplacesTheMode() {
+        var (state, now) = Fixture.launch()
+        state.apply(Recorded(seq: state.lastSeq + 1, time: now, event: .incidentOpened(severity: .sev3, title: "slow", by: "ana")))
+        #expect(state.incident?.isOpen == true)
+        var d = Dashboard(access: .command(ArmedTests.panel), timeZone: .gmt)
+        _ = d.handle(.char("?"), state: state, now: now)
+        #expect(d.mode == .help)
+        #expect(d.handle(.char("q"), state: state, now: now) == nil)
+        #expect(d.mode == .confirmingQuit(askedAt: now), "help closes: the question is the news")
+        #expect(d.handle(.char("j"), state: state, now: now + 1) == nil)
+        #expect(d.mode == .browsing)
+        // Ctrl-C is a signal, whatever the mode: it reaches requestQuit in a prompt too.
+        _ = d.handle(.char("n"), state: state, now: now + 2)
+        _ = d.handle(.char("x"), state: state, now: now + 2)
+        #expect(d.requestQuit(state: state, now: now + 2) == nil)
+        #expect(d.prompt == nil && d.mode == .confirmingQuit(askedAt: now + 2))
+        let footer = d.render(Snapshot(state: state, publishedAt: now), now: now + 2, width: 160, height: 48).lines.last ?? ""
+        #expect(footer.contains("is open: press q or Ctrl-C again"), "the question shows, no prompt hides it: \(footer)")
+        _ = d.handle(.char("j"), state: state, now: now + 3)
+        #expect(d.handle(.char("r"), state: state, now: now + 3) == nil)
+        for c in "errors up" { _ = d.handle(.char(c), state: state, now: now + 3) }
+        _ = d.handle(.enter, state: state, now: now + 3)
+        #expect(d.armed?.firesAt == now + 6)
+        #expect(d.requestQuit(state: state, now: now + 4) == nil)
+        #expect(d.armed == nil && d.mode == .confirmingQuit(askedAt: now + 4))
+        #expect(d.flash?.text.hasPrefix("rollback aborted: nothing was sent · incident #1 is open") == true, "\(d.flash?.text ?? "")")
+        #expect(d.tick(now: now + 10) == nil, "the dropped countdown never fires")
+        #expect(d.requestQuit(state: state, now: now + 5) == .quit)
     }
 
     @Test("the bell rings when severity rises, not at start, not when it falls, at most once per 30 s")
@@ -98,8 +128,7 @@ struct InputTests {
     @Test("the wallboard's banner: severity, incident clock, canary weight, headline errors with trend, in large digits")
     func banner() {
         let (state, now) = Fixture.launch(samples: 40, fault: true)
-        var d = Dashboard(timeZone: .gmt)
-        d.readOnly = true
+        var d = Dashboard(access: .view, timeZone: .gmt)
         d.distance = true
         let grid = d.render(Snapshot(state: state, publishedAt: now), now: now, width: 160, height: 48)
         let text = grid.text

@@ -13,11 +13,8 @@ struct LoadingTests {
         var out: [(String, Grid)] = []
         for (w, h) in [(80, 24), (120, 40), (200, 60)] {
             for kind in ["commander", "wallboard"] {
-                var d = Dashboard(timeZone: .gmt)
-                if kind == "wallboard" {
-                    d.readOnly = true
-                    d.distance = true
-                }
+                var d = Dashboard(access: kind == "wallboard" ? .view : .record, timeZone: .gmt)
+                d.distance = kind == "wallboard"
                 out.append(("\(kind) \(w)x\(h)", d.render(showing, now: now, width: w, height: h)))
             }
         }
@@ -75,14 +72,14 @@ struct LoadingTests {
     @Test("while loading only keys that change nothing work: q quits, rollback and notes are refused with a reason")
     func keysWhileLoading() {
         let loading = Showing.loading(Loading(journal: "/j", read: 1, total: 10, startedAt: Fixture.t0))
-        var d = Dashboard(commands: CommandPanel(specs: [:], service: "svc", user: "ana", abortWindow: 3, dryRun: true), timeZone: .gmt)
+        var d = Dashboard(access: .command(CommandPanel(specs: [:], service: "svc", user: "ana", abortWindow: 3, dryRun: true)), timeZone: .gmt)
         for key in ["r", "n", "D", "A", "p", "L", "t", ">"] {
             #expect(d.handle(.char(Character(key)), showing: loading, now: Fixture.t0) == nil)
             #expect(d.armed == nil && d.prompt == nil, "\(key) opened something while loading")
             #expect(d.flash?.text.contains("still reading the journal") == true)
         }
         _ = d.handle(.char("?"), showing: loading, now: Fixture.t0)
-        #expect(d.showHelp)
+        #expect(d.mode == .help)
         _ = d.handle(.char("?"), showing: loading, now: Fixture.t0)
         #expect(d.handle(.char("q"), showing: loading, now: Fixture.t0) == .quit)
     }

@@ -154,9 +154,9 @@ struct DashboardTests {
         _ = d.handle(.up)
         #expect(d.scroll == 0)
         _ = d.handle(.char("?"))
-        #expect(d.showHelp)
+        #expect(d.mode == .help)
         _ = d.handle(.char("x"))
-        #expect(!d.showHelp)
+        #expect(d.mode == .browsing)
         #expect(d.handle(.char("q")) == .quit)
     }
 

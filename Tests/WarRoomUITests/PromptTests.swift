@@ -59,6 +59,27 @@ struct PromptTests {
         #expect(d.handle(.char("p")) == .pinMetrics)
     }
 
+    @Test("each choice carries its value: every status, role and severity once, in order, with the wording shown")
+    func choicesCarryValues() {
+        let status = Prompt(.status).choices ?? []
+        #expect(status.map(\.next) == IncidentStatus.allCases.map { .send(.setStatus($0)) })
+        #expect(status.map(\.label) == IncidentStatus.allCases.map(\.label))
+        let roles = Prompt(.role).choices ?? []
+        #expect(roles.map(\.next) == IncidentRole.allCases.map { .ask(Prompt(.rolePerson($0))) })
+        #expect(roles.map(\.label) == IncidentRole.allCases.map(\.label))
+        let severities = Prompt(.severity).choices ?? []
+        #expect(severities.map(\.next) == [.sev1, .sev2, .sev3, .sev4].map { .send(.setSeverity($0)) })
+        #expect(severities.map(\.key) == ["1", "2", "3", "4"])
+        #expect(Prompt(.declareSeverity(title: "x")).choice(for: "2")?.next == .send(.declare(title: "x", severity: .sev2)))
+        #expect(Prompt(.status).choice(for: "R")?.next == .send(.setStatus(.resolved)), "a capital picks the same")
+        #expect(Prompt(.note).choices == nil)
+        var traffic = Prompt(.trafficPercent)
+        traffic.text = " 12.5 %"
+        #expect(traffic.answer == .arm(.setTraffic(percent: 12.5)))
+        traffic.text = "150"
+        #expect(traffic.answer == .refuse("traffic must be a percent from 0 to 100, got '150'"))
+    }
+
     @Test("f cycles the timeline filter and the title says which")
     func filter() {
         var d = Dashboard(timeZone: .gmt)

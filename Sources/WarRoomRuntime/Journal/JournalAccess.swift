@@ -33,9 +33,13 @@ public protocol JournalReader: Sendable {
     /// first, at most `limit`; only those at or below the newest event.
     func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint]
 
-    /// Says when a follower should read again (file stamps for SQLite,
-    /// notifications for a server).
-    func makeWatch() -> any JournalWatching
+    /// Says when a follower should read again, and at least every
+    /// `maximumGap` (file stamps for SQLite, a server's own count later).
+    func makeWatch(maximumGap: Duration) -> any JournalWatching
+
+    /// Wakes a follower when the journal changes, between its watch's
+    /// checks (inotify for SQLite, notifications for a server).
+    func makeWakeup() -> any JournalWakeup
 }
 
 extension JournalReader {
@@ -173,6 +177,26 @@ public protocol JournalWatching: Sendable {
 
 extension JournalWatching {
     public mutating func shouldRead() -> Bool { shouldRead(now: .now) }
+}
+
+/// Wakes a follower when its journal changes, so that it need not poll. A
+/// wake-up is a hint, never the whole truth: a follower keeps its
+/// `JournalWatching` check on its clock as the safety net.
+public protocol JournalWakeup: Sendable {
+    /// Whether changes are reported at all (false: only the watch sees them).
+    var isEventDriven: Bool { get }
+    /// One element per burst of changes; ends when the consuming task is cancelled.
+    func stream() -> AsyncStream<Void>
+    /// Block the calling thread until the journal changes, `milliseconds`
+    /// pass, or `stop()` is called (a follower on a thread of its own).
+    func wait(milliseconds: Int32) -> JournalWait
+    /// End a blocking `wait` (and the stream), now and for good.
+    func stop()
+}
+
+/// What a blocking `JournalWakeup.wait` saw.
+public enum JournalWait: Sendable, Equatable {
+    case changed, timedOut, stopped
 }
 
 public struct JournalError: Error, CustomStringConvertible, Equatable {

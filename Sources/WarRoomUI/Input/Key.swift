@@ -33,7 +33,8 @@ public enum Intent: Sendable, Equatable {
     case handOver
 }
 
-/// What the dashboard needs to show and arm commands. Read-only screens have none.
+/// What the dashboard needs to show and arm commands: a screen with
+/// `Dashboard.Access.command`. Other screens have none.
 public struct CommandPanel: Sendable, Equatable {
     public var specs: [String: CommandSpec]
     public var service: String

@@ -299,7 +299,12 @@ public final class SQLiteJournal: JournalWriter {
 
     public func fileStamp() -> SQLiteFileStamp { SQLiteFileStamp(path: path) }
 
-    public func makeWatch() -> any JournalWatching { JournalWatch(path: path) }
+    public func makeWatch(maximumGap: Duration) -> any JournalWatching { SQLiteJournalWatch(path: path, maximumGap: maximumGap) }
+
+    /// Its own commits are skipped: they wake nothing (see `wrote(within:)`).
+    public func makeWakeup() -> any JournalWakeup {
+        SQLiteJournalWakeup(path: path, isOwn: { [self] in wrote(within: .milliseconds(100)) })
+    }
 
     /// Where a journal goes when none is named: `$XDG_STATE_HOME/warroom/`.
     public static func defaultDirectory() -> String {

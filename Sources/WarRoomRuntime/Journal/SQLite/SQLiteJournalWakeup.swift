@@ -12,10 +12,10 @@ import Glibc
 /// A change is a hint, never the whole truth: the log is written before the
 /// commit is visible (its index is shared memory, which inotify cannot see),
 /// and a file system may not report changes at all (NFS, or no inotify). So
-/// followers keep `JournalWatch`'s stamp check on their one-second clock as
+/// followers keep `SQLiteJournalWatch`'s stamp check on their one-second clock as
 /// the safety net. Where inotify cannot be set up, `isEventDriven` is false
 /// and the stream stays silent.
-public final class JournalWakeup: Sendable {
+public final class SQLiteJournalWakeup: JournalWakeup {
     public let path: String
     /// Whether the kernel reports changes (false: only the safety check sees them).
     public let isEventDriven: Bool
@@ -23,9 +23,15 @@ public final class JournalWakeup: Sendable {
     private let stopRead: Int32
     private let stopWrite: Int32
     private let names: [String]
+    /// Whether a change seen now is this process's own write (skipped by `stream`).
+    private let isOwn: (@Sendable () -> Bool)?
 
-    public init(path: String) {
+    /// Watch the journal at `path`. With `isOwn` (a writer's: `SQLiteJournal.makeWakeup()`),
+    /// a burst of changes while it says true is this process's own commit and wakes
+    /// nothing beyond the watch's thread.
+    public init(path: String, isOwn: (@Sendable () -> Bool)? = nil) {
         self.path = path
+        self.isOwn = isOwn
         let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         names = [base, base + "-wal"]
@@ -55,7 +61,8 @@ public final class JournalWakeup: Sendable {
     /// says true (this process's own commit) wakes nothing beyond this
     /// stream's thread; a change by another process at that very moment is
     /// left to the follower's safety check.
-    public func stream(isOwn: (@Sendable () -> Bool)? = nil) -> AsyncStream<Void> {
+    public func stream() -> AsyncStream<Void> {
+        let isOwn = self.isOwn
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         guard isEventDriven else { return stream }  // silent: the safety check does the work
         let thread = Thread { [self] in
@@ -69,15 +76,10 @@ public final class JournalWakeup: Sendable {
         return stream
     }
 
-    /// What a blocking `wait` saw.
-    public enum Wait: Sendable, Equatable {
-        case changed, timedOut, stopped
-    }
-
     /// Block the calling thread until the journal changes, `milliseconds`
     /// pass, or `stop()` is called. For a follower on a thread of its own,
     /// which then wakes for nothing else. Without inotify it only times out.
-    public func wait(milliseconds: Int32) -> Wait {
+    public func wait(milliseconds: Int32) -> JournalWait {
         var fds = [pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
         var buffer = [UInt8](repeating: 0, count: 4096)
