@@ -84,19 +84,30 @@ struct JournalWakeupTests {
         #expect(changes.wait(milliseconds: 5000) == .stopped)
     }
 
-    @Test("inotify event records are parsed by name, and an overflow counts as a change")
+    @Test("inotify event records: the folder's by name (a creation asks to watch the new file), the files' writes always, an overflow counts, a dropped watch does not")
     func parsing() {
-        func record(mask: UInt32, name: String) -> [UInt8] {
+        func record(wd: UInt32 = 1, mask: UInt32, name: String) -> [UInt8] {
             var bytes: [UInt8] = []
             func u32(_ v: UInt32) { bytes += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)] }
             let padded = name.isEmpty ? 0 : (name.utf8.count / 16 + 1) * 16
-            u32(1); u32(mask); u32(0); u32(UInt32(padded))
+            u32(wd); u32(mask); u32(0); u32(UInt32(padded))
             bytes += Array(name.utf8) + [UInt8](repeating: 0, count: padded - name.utf8.count)
             return bytes
         }
         let names = ["j.sqlite", "j.sqlite-wal"]
-        #expect(!SQLiteJournalWakeup.mentions(ArraySlice(record(mask: 2, name: "j.sqlite.lock") + record(mask: 2, name: "warroom.log")), names: names))
-        #expect(SQLiteJournalWakeup.mentions(ArraySlice(record(mask: 2, name: "warroom.log") + record(mask: 2, name: "j.sqlite-wal")), names: names))
-        #expect(SQLiteJournalWakeup.mentions(ArraySlice(record(mask: 0x4000, name: "")), names: names))
+        func seen(_ bytes: [UInt8]) -> (Bool, Bool) {
+            let r = SQLiteJournalWakeup.changes(ArraySlice(bytes), names: names, folder: 1)
+            return (r.relevant, r.created)
+        }
+        // Files beside the journal (a lock, a log) are not the journal.
+        #expect(seen(record(mask: 0x100, name: "j.sqlite.lock") + record(mask: 0x200, name: "warroom.log")) == (false, false))
+        // The log created: a change, and its writes are to be watched.
+        #expect(seen(record(mask: 0x200, name: "warroom.log") + record(mask: 0x100, name: "j.sqlite-wal")) == (true, true))
+        #expect(seen(record(mask: 0x200, name: "j.sqlite-wal")) == (true, false))
+        // A write on a file's own watch (no name).
+        #expect(seen(record(wd: 2, mask: 0x2, name: "")) == (true, false))
+        // A file's watch dropped (the file deleted): nothing.
+        #expect(seen(record(wd: 3, mask: 0x8000, name: "")) == (false, false))
+        #expect(seen(record(mask: 0x4000, name: "")) == (true, false))
     }
 }

@@ -20,6 +20,11 @@ public final class SQLiteJournalWakeup: JournalWakeup {
     /// Whether the kernel reports changes (false: only the safety check sees them).
     public let isEventDriven: Bool
     private let notifyFD: Int32
+    /// The folder's watch: creations, renames and deletions only. Writes are
+    /// watched on the two files themselves, so a log or lease file written
+    /// beside the journal wakes nothing.
+    private let folderWD: Int32
+    private let files: [String]
     private let stopRead: Int32
     private let stopWrite: Int32
     private let names: [String]
@@ -43,17 +48,45 @@ public final class SQLiteJournalWakeup: JournalWakeup {
         #if os(Linux)
         let fd = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
         var ok = fd >= 0 && piped
+        var wd: Int32 = -1
         if ok {
-            let mask = UInt32(IN_MODIFY) | UInt32(IN_CREATE) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE)
-            ok = inotify_add_watch(fd, dir.isEmpty ? "." : dir, mask) >= 0
+            wd = inotify_add_watch(fd, dir.isEmpty ? "." : dir, UInt32(IN_CREATE) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE))
+            ok = wd >= 0
         }
         if !ok, fd >= 0 { close(fd) }
         notifyFD = ok ? fd : -1
+        folderWD = wd
         isEventDriven = ok
         #else
         notifyFD = -1
+        folderWD = -1
         isEventDriven = false
         #endif
+        files = [path, path + "-wal"]
+        watchFiles()
+    }
+
+    /// Watch writes to the journal and its log (again, after either is created:
+    /// a new file is a new inode). A file that does not exist yet is watched
+    /// once the folder's watch sees it created.
+    private func watchFiles() {
+        #if os(Linux)
+        guard notifyFD >= 0 else { return }
+        for file in files { _ = inotify_add_watch(notifyFD, file, UInt32(IN_MODIFY)) }
+        #endif
+    }
+
+    /// Read what inotify has queued: whether it is a change of the journal.
+    private func drain(_ buffer: inout [UInt8]) -> Bool {
+        var relevant = false
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(notifyFD, $0.baseAddress, $0.count) }
+            guard n > 0 else { break }
+            let seen = Self.changes(buffer[0 ..< n], names: names, folder: folderWD)
+            if seen.created { watchFiles() }
+            relevant = relevant || seen.relevant
+        }
+        return relevant
     }
 
     /// One element per burst of changes (a slow reader gets one for many).
@@ -94,13 +127,7 @@ public final class SQLiteJournalWakeup: JournalWakeup {
             if ready == 0 { return .timedOut }
             if fds[1].revents != 0 { return .stopped }
             if fds[0].revents & Int16(POLLIN) != 0 {
-                var relevant = false
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { read(notifyFD, $0.baseAddress, $0.count) }
-                    guard n > 0 else { break }
-                    relevant = relevant || Self.mentions(buffer[0 ..< n], names: names)
-                }
-                if relevant { return .changed }
+                if drain(&buffer) { return .changed }
             } else if fds[0].revents != 0 {
                 fds[0].fd = -1  // error: only the timeout and stop are left
             }
@@ -130,33 +157,37 @@ public final class SQLiteJournalWakeup: JournalWakeup {
                 if fds[0].revents != 0 { return }  // error or hang-up: nothing more will come
                 continue
             }
-            var relevant = false
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(notifyFD, $0.baseAddress, $0.count) }
-                guard n > 0 else { break }
-                relevant = relevant || Self.mentions(buffer[0 ..< n], names: names)
-            }
-            if relevant { changed() }
+            if drain(&buffer) { changed() }
         }
     }
 
-    /// Whether a read of inotify events names one of `names` (or overflowed).
-    static func mentions(_ bytes: ArraySlice<UInt8>, names: [String]) -> Bool {
+    /// What a read of inotify events says: a change of the journal (a write to
+    /// one of its files, or the folder's event naming one of `names`, or an
+    /// overflow), and whether one of its files was created (to watch it).
+    /// A file watch going away (`IN_IGNORED`, its file deleted) is no change.
+    static func changes(_ bytes: ArraySlice<UInt8>, names: [String], folder: Int32) -> (relevant: Bool, created: Bool) {
         var offset = bytes.startIndex
+        var relevant = false, created = false
         let header = 16  // wd, mask, cookie, len
         while offset + header <= bytes.endIndex {
             func u32(_ at: Int) -> UInt32 {
                 UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
             }
-            let mask = u32(offset + 4), length = Int(u32(offset + 12))
-            #if os(Linux)
-            if mask & UInt32(IN_Q_OVERFLOW) != 0 { return true }
-            #endif
+            let wd = Int32(bitPattern: u32(offset)), mask = u32(offset + 4), length = Int(u32(offset + 12))
+            defer { offset += header + length }
+            if mask & 0x4000 != 0 { relevant = true; continue }  // IN_Q_OVERFLOW: something may be missed
+            if mask & 0x8000 != 0 { continue }  // IN_IGNORED
+            if wd != folder {
+                relevant = true  // a write to the journal or its log
+                continue
+            }
             let nameBytes = bytes[(offset + header) ..< min(bytes.endIndex, offset + header + length)].prefix { $0 != 0 }
-            if names.contains(String(decoding: nameBytes, as: UTF8.self)) { return true }
-            offset += header + length
+            if names.contains(String(decoding: nameBytes, as: UTF8.self)) {
+                relevant = true
+                if mask & 0x180 != 0 { created = true }  // IN_CREATE, IN_MOVED_TO
+            }
         }
-        return false
+        return (relevant, created)
     }
 
     deinit {
