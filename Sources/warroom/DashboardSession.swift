@@ -57,7 +57,9 @@ struct DashboardSession {
             // An unchanged stamp is only a hint: read anyway every 5 s.
             var watch = SQLiteJournalWatch(path: journalPath, maximumGap: .seconds(5))  // before the journal is open (it opens while loading)
             var recheck = false
-            while !Task.isCancelled {
+            let seconds = OneSecondClock.ticks()
+            var next = seconds.makeAsyncIterator()
+            repeat {
                 if ContinuousClock.now >= beat {
                     do { try held.heartbeat() } catch { logger.error("\(error)") }
                     beat = ContinuousClock.now + heartbeatInterval
@@ -79,8 +81,7 @@ struct DashboardSession {
                         mailbox.requestStop(message: "\(error)")
                     }
                 }
-                await OneSecondClock.sleep()
-            }
+            } while await next.next() != nil && !Task.isCancelled
         })
 
         let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)

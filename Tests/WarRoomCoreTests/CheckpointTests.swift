@@ -25,6 +25,15 @@ enum RandomJournal {
     }
 
     static func make(seed: UInt64, steps: Int) -> (events: [Recorded], now: Date) {
+        let h = drive(seed: seed, steps: steps)
+        return (h.recorded, h.now)
+    }
+
+    /// A war room driven the way the actor drives it (`WarRoomState.drive`)
+    /// through `steps` random inputs: samples, time, command and page
+    /// outcomes, people's events. Its `state` is the live state, its
+    /// `recorded` what a journal would hold.
+    static func drive(seed: UInt64, steps: Int) -> Harness {
         var rng = SplitMix(seed: seed)
         var h = Harness(session: nil)
         h.state = WarRoomState(seriesCapacity: 50)
@@ -94,11 +103,18 @@ enum RandomJournal {
                                                                          points: [Series.Point(time: h.now - 600, value: 0.003), Series.Point(time: h.now - 300, value: 0.005)])]))
             case 93 ..< 94:
                 h.send(.sessionStarted(session()))  // a restart: in-flight commands become unknown
+            case 94 ..< 95:
+                // A handover of command to another commander (granted, or taken from one that was gone).
+                let a = CommanderIdentity(user: "ana", host: "laptop", pid: 100, startedAt: h.now - 60)
+                let b = CommanderIdentity(user: "ben", host: "desk", pid: 200, startedAt: h.now)
+                h.send(.commandHandedOver(from: a, to: b, reason: "shift change", granted: Bool.random(using: &rng)))
+            case 95 ..< 96:
+                h.send(.awaitingApproval(step: Int.random(in: 0 ..< 3, using: &rng)))
             default:
                 h.advance(Double.random(in: 0.001 ..< 2, using: &rng))
             }
         }
-        return (h.recorded, h.now)
+        return h
     }
 }
 
