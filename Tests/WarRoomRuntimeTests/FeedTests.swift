@@ -188,7 +188,7 @@ struct WarRoomLoopbackTests {
             let path = temporaryJournalPath()
             let room = try WarRoom(journal: try SQLiteJournal(path: path),
                                    executor: ConfiguredExecutor(specs: config.commands, client: .shared))
-            try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "tester")))
+            try await room.send(.sessionStarted(config.sessionInfo(mode: .other("test"), startedBy: "tester")))
             let snapshots = await room.snapshots()
             let poller = SourcePoller(source: config.sources[0], client: .shared)
             let polling = Task { await poller.run { try? await room.send($0) } }

@@ -22,6 +22,12 @@ public struct LastCommand: Sendable, Equatable, Codable {
     public var outcome: CommandOutcome?
 }
 
+/// The latest value of every series and its age, as a person pins them.
+public struct PinnedValues: Sendable, Equatable {
+    public var samples: [Sample]
+    public var ages: [TimeInterval]
+}
+
 /// A rule's value above a higher line, waiting out the rule's `for:`.
 public struct PendingRise: Sendable, Equatable, Codable {
     /// The lowest level the value has held since `since`.
@@ -32,7 +38,7 @@ public struct PendingRise: Sendable, Equatable, Codable {
 /// The whole state of a war room: a pure fold of the journal's events.
 /// Codable as a checkpoint (see Checkpoint.swift): a series keeps only its
 /// newest point there; bump `checkpointVersion` when the stored shape changes.
-public struct WarRoomState: Sendable, Codable {
+public struct WarRoomState: Sendable, Codable, Equatable {
     public static let timelineLimit = 2000
 
     public private(set) var session: SessionInfo?
@@ -161,7 +167,7 @@ public struct WarRoomState: Sendable, Codable {
             silentSources = [:]
             let sources = info.sources.map(\.name).joined(separator: ", ")
             add(recorded, .session, .info,
-                "\(info.mode) session started by \(info.startedBy): watching \(info.service)"
+                "\(info.mode.text) session started by \(info.startedBy): watching \(info.service)"
                 + (sources.isEmpty ? "" : " via \(sources)"))
             // What an earlier session left in flight may or may not have happened: say so, loudly.
             for request in commandsInFlight.values.sorted(by: { $0.id < $1.id }) {
@@ -446,8 +452,8 @@ public struct WarRoomState: Sendable, Codable {
             if reading.percent == nil, couldRead {
                 add(recorded, .canary, .bad, "cannot read the traffic in force: \(reading.detail)")
             }
-            if let d = after, before.map({ $0.plan != d.plan || $0.controller != d.controller }) ?? true {
-                add(recorded, .canary, .bad, "DRIFT: plan says \(Format.weight(d.plan)), controller says \(Format.weight(d.controller))")
+            if let d = after, before != d {
+                add(recorded, .canary, .bad, d.text)
             } else if before != nil, after == nil, let p = reading.percent {
                 add(recorded, .canary, .good, "controller agrees: \(Format.weight(p)) in force")
             }
@@ -628,7 +634,7 @@ public struct WarRoomState: Sendable, Codable {
 
 
     /// The latest value of every series and its age at `now`: a pinned value keeps its age.
-    public func latestValues(at now: Date) -> (samples: [Sample], ages: [TimeInterval]) {
+    public func latestValues(at now: Date) -> PinnedValues {
         var samples: [Sample] = []
         var ages: [TimeInterval] = []
         for cohort in Cohort.allCases {
@@ -638,45 +644,45 @@ public struct WarRoomState: Sendable, Codable {
                 ages.append(max(0, now.timeIntervalSince(latest.time)))
             }
         }
-        return (samples, ages)
+        return PinnedValues(samples: samples, ages: ages)
     }
 
     /// Why a note cannot be recorded: it depends on its text alone, never on
     /// the state, so `warroom note` needs no fold.
-    public static func noteRefusal(_ text: String) -> String? {
-        NoteRules.problem(with: text).map { "note not recorded: \($0)" }
+    public static func noteRefusal(_ text: String) -> EventRefusal? {
+        NoteRules.problem(with: text).map(EventRefusal.note)
     }
 
     /// Why a person's event cannot be recorded now, or nil when it can.
     /// Automatic events are never refused.
-    public func refusal(of event: Event) -> String? {
+    public func refusal(of event: Event) -> EventRefusal? {
         switch event {
         case .note(let text, _):
             return Self.noteRefusal(text)
         case .incidentOpened(let severity, let title, _):
-            if let open = incident, open.isOpen { return "incident #\(open.number) is still open; resolve it first" }
-            if severity == .none { return "choose a severity from SEV-1 to SEV-4" }
-            return NoteRules.problem(with: title).map { "incident not declared: \($0)" }
+            if let open = incident, open.isOpen { return .incidentStillOpen(number: open.number) }
+            if severity == .none { return .noSeverity }
+            return NoteRules.problem(with: title).map(EventRefusal.title)
         case .severityChanged(let to, _, _):
-            guard let open = incident, open.isOpen else { return "no open incident" }
-            if to == open.severity { return "the incident is already \(to.label)" }
-            if to == .none { return "choose a severity from SEV-1 to SEV-4" }
+            guard let open = incident, open.isOpen else { return .noOpenIncident }
+            if to == open.severity { return .alreadyAtSeverity(to) }
+            if to == .none { return .noSeverity }
             return nil
         case .statusChanged(let to, _):
-            guard let open = incident else { return "no incident" }
-            if !open.isOpen && to == .resolved { return "incident #\(open.number) is already resolved" }
-            if to == open.status { return "the status is already \(to.label)" }
+            guard let open = incident else { return .noIncident }
+            if !open.isOpen && to == .resolved { return .alreadyResolved(number: open.number) }
+            if to == open.status { return .alreadyAtStatus(to) }
             return nil
         case .roleAssigned(_, let person, _):
-            guard incident?.isOpen == true else { return "no open incident" }
-            return NoteRules.problem(with: person).map { "role not assigned: \($0)" }
+            guard incident?.isOpen == true else { return .noOpenIncident }
+            return NoteRules.problem(with: person).map(EventRefusal.roleName)
         case .metricsPinned(let samples, _, _):
-            return samples.isEmpty ? "no values to pin yet" : nil
+            return samples.isEmpty ? .nothingToPin : nil
         case .acknowledged:
-            guard let e = escalation else { return "nothing to acknowledge: no one has been paged" }
+            guard let e = escalation else { return .nothingToAcknowledge }
             switch e.stopped {
-            case .acknowledged(let by)?: return "already acknowledged by \(by)"
-            case .resolved?: return "the escalation already stopped (incident resolved)"
+            case .acknowledged(let by)?: return .alreadyAcknowledged(by: by)
+            case .resolved?: return .escalationStopped
             case nil: return nil
             }
         default:
