@@ -152,10 +152,41 @@ public struct WarRoomState: Sendable, Codable, Equatable {
         }
     }
 
+    /// The router: each event goes to the part of the state that owns it
+    /// (the session, the sources, the severity rules, the incident, the
+    /// escalation, the canary, the commands, the notes), as Bubble Tea routes
+    /// a message to its sub-model. The canary and the escalation fold their
+    /// own events (`CanaryState.apply`, `EscalationState.apply`).
     private mutating func fold(_ recorded: Recorded) -> [Effect] {
+        switch recorded.event {
+        case .sessionStarted:
+            return foldSession(recorded)
+        case .samples, .sourceDown, .sourceUp, .history, .deadManSwitch, .alert:
+            return foldSource(recorded)
+        case .thresholdCrossed:
+            return foldSeverity(recorded)
+        case .incidentOpened, .severityChanged, .statusChanged, .roleAssigned:
+            foldIncident(recorded)
+        case .pageIssued, .pageFinished, .acknowledged:
+            foldEscalation(recorded)
+        case .analysisChecked:
+            return foldAnalysis(recorded)
+        case .awaitingApproval, .ttrMeasured, .launchStarted, .holdsChanged, .holdsOverridden, .trafficRead:
+            var log = TimelineLog(recorded)
+            canary.apply(recorded.event, at: recorded.time, plan: plan, log: &log)
+            add(log)
+        case .commandIssued, .commandFinished:
+            return foldCommand(recorded)
+        case .note, .metricsPinned, .commandHandedOver:
+            foldNote(recorded)
+        }
+        return []
+    }
+
+    /// A session starts: what it watches, and what an earlier one left in flight.
+    private mutating func foldSession(_ recorded: Recorded) -> [Effect] {
         let time = recorded.time
         var effects: [Effect] = []
-
         switch recorded.event {
         case .sessionStarted(let info):
             let resuming = canary.started
@@ -178,7 +209,17 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             } else if canary.phase == .pending {
                 add(recorded, .canary, .info, "launch not started: press L to start (or --start)")
             }
+        default:
+            break
+        }
+        return effects
+    }
 
+    /// What the sources send: samples, outages, history, alerts, silence.
+    private mutating func foldSource(_ recorded: Recorded) -> [Effect] {
+        let time = recorded.time
+        var effects: [Effect] = []
+        switch recorded.event {
         case .samples(let source, let samples):
             lastSampleAt[source] = time
             if let since = silentSources.removeValue(forKey: source) {
@@ -201,6 +242,48 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             sourcesDown[source] = nil
             add(recorded, .source, .good, "source \(source) back after \(Format.age(downFor))")
 
+        case .history(let source, let histories):
+            for h in histories {
+                series[h.key, default: Series(capacity: seriesCapacity, source: source)].merge(h.points, from: source)
+            }
+            let points = histories.reduce(0) { $0 + $1.points.count }
+            add(recorded, .source, .info, "source \(source): \(points) past value\(points == 1 ? "" : "s") loaded for \(histories.count) series")
+
+        case .alert(let notice):
+            let known = alerts[notice.fingerprint] ?? alertsBeforeSession[notice.fingerprint]
+            alertsBeforeSession[notice.fingerprint] = nil
+            if notice.change == .resolved { alerts[notice.fingerprint] = nil } else { alerts[notice.fingerprint] = notice }
+            let repeated = known?.change == notice.change || (known?.change == .unsilenced && notice.change == .firing)
+            let level = notice.level.map { " (\($0.label))" } ?? ""
+            let summary = notice.summary.map { ": \($0)" } ?? ""
+            if !repeated {
+                switch notice.change {
+                case .firing, .unsilenced:
+                    add(recorded, .alert, notice.level.map { .warning($0) } ?? .bad,
+                        "alert \(notice.name) \(notice.change == .firing ? "FIRING" : "unsilenced, firing")\(level)\(summary)")
+                case .silenced:
+                    add(recorded, .alert, .info, "alert \(notice.name) silenced\(level)\(summary)")
+                case .resolved:
+                    add(recorded, .alert, .good, "alert \(notice.name) resolved")
+                }
+            }
+            if notice.change == .firing || notice.change == .unsilenced, let to = notice.level {
+                effects += raise(to: to, why: "alert \(notice.name)\(summary)")
+            }
+
+        case .deadManSwitch(let source, let silentFor):
+            silentSources[source] = time
+            add(recorded, .source, .bad, "DEAD-MAN'S SWITCH: \(source) has sent nothing for \(Format.age(silentFor)) (it must always report)")
+        default:
+            break
+        }
+        return effects
+    }
+
+    /// A rule crossed a line: its level, and an incident opened or raised.
+    private mutating func foldSeverity(_ recorded: Recorded) -> [Effect] {
+        var effects: [Effect] = []
+        switch recorded.event {
         case .thresholdCrossed(let c):
             ruleLevels[c.rule] = c.to
             let what = "\(c.rule.cohort.rawValue) \(c.rule.rule.label)"
@@ -217,7 +300,16 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             if c.to > c.from {
                 effects += raise(to: c.to, why: "\(what) \(value) above \(threshold)")
             }
+        default:
+            break
+        }
+        return effects
+    }
 
+    /// The incident: declared, raised, its status and roles (and what that does to the escalation).
+    private mutating func foldIncident(_ recorded: Recorded) {
+        let time = recorded.time
+        switch recorded.event {
         case .incidentOpened(let severity, let title, let by):
             escalation = nil
             incident = Incident(number: (incident?.number ?? 0) + 1, title: title, severity: severity, openedAt: time, openedBy: by)
@@ -251,49 +343,16 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             guard incident != nil else { break }
             incident?.roles[role] = person
             add(recorded, .incident, .info, "\(role.label): \(person) (assigned by \(by))")
+        default:
+            break
+        }
+    }
 
-        case .pageIssued(let page):
-            escalation?.pages.append(SentPage(request: page, sentAt: time))
-            nextPageID = max(nextPageID, page.id + 1)
-            if page.repage == true {
-                escalation?.lastRepageAt = time
-                add(recorded, .incident, .warning(page.severity),
-                    "paging \(page.person.name) \(page.person.handle) again (\(page.tierName)): acknowledged, and still open")
-            } else {
-                add(recorded, .incident, .warning(page.severity),
-                    "paging \(page.person.name) \(page.person.handle) (\(page.tierName)\(page.round > 0 ? ", repeat \(page.round)" : "")) for \(page.severity.label)")
-            }
-
-        case .pageFinished(let id, let outcome):
-            guard var e = escalation, let i = e.pages.firstIndex(where: { $0.request.id == id }) else { break }
-            e.pages[i].outcome = outcome
-            escalation = e
-            let page = e.pages[i].request
-            if outcome.succeeded {
-                add(recorded, .incident, .good, "page to \(page.person.name) delivered (\(outcome.detail))")
-            } else {
-                add(recorded, .incident, .bad, "PAGE TO \(page.person.name.uppercased()) FAILED (\(outcome.detail))")
-            }
-
-        case .acknowledged(let by):
-            guard var e = escalation, e.isActive else { break }
-            e.acknowledgedBy = by
-            e.acknowledgedAt = time
-            e.stopped = .acknowledged(by: by)
-            // The ack answers every page sent so far, and only those.
-            e.answered.formUnion(e.pages.map(\.request.tier))
-            e.acknowledgedTier = e.pages.last(where: { $0.request.repage != true })?.request.tier
-            e.lastRepageAt = nil
-            escalation = e
-            add(recorded, .incident, .good, "acknowledged by \(by) after \(Format.age(time.timeIntervalSince(e.startedAt))); escalation stopped")
-
-        case .metricsPinned(let samples, let by, let ages):
-            let parts = samples.enumerated().map { i, s in
-                let age = ages.flatMap { i < $0.count ? $0[i] : nil }.map { " (\(Format.age($0)) old)" } ?? ""
-                return "\(s.key.cohort.rawValue) \(s.key.metric.label.lowercased()) \(Format.value(s.value, s.key.metric))\(age)"
-            }
-            add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
-
+    /// An analysis check of the canary, and the rollback or pause it may call for.
+    private mutating func foldAnalysis(_ recorded: Recorded) -> [Effect] {
+        let time = recorded.time
+        var effects: [Effect] = []
+        switch recorded.event {
         case .analysisChecked(let check):
             canary.lastCheckAt = time
             canary.lastCheck = check
@@ -317,22 +376,17 @@ public struct WarRoomState: Sendable, Codable, Equatable {
                     effects += issue(.pause, reason: "no data for \(canary.inconclusiveInARow) checks in a row: \(check.reason)", trigger: time)
                 }
             }
+        default:
+            break
+        }
+        return effects
+    }
 
-        case .awaitingApproval(let step):
-            canary.phase = .awaitingApproval
-            let weight = step < plan.steps.count ? plan.steps[step].weight : nil
-            canary.stop = .awaitingApproval(weight: weight)
-            add(recorded, .canary, .warning(.sev4), "hold passed; \(weight.map { Format.weight($0) } ?? "the next step") needs approval")
-
-        case .ttrMeasured(let seconds, let trigger, let from):
-            canary.ttrTrigger = nil
-            canary.ttr = seconds
-            canary.ttrStart = from ?? .decision
-            canary.breachAt = nil
-            let met = seconds <= Self.ttrTarget
-            add(recorded, .canary, met ? .good : .bad,
-                "time to rollback \(Format.clock(seconds)) from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC (target \(Format.clock(Self.ttrTarget))\(met ? ", met" : ", MISSED"))")
-
+    /// Commands issued and finished, and what they did to the canary.
+    private mutating func foldCommand(_ recorded: Recorded) -> [Effect] {
+        let time = recorded.time
+        var effects: [Effect] = []
+        switch recorded.event {
         case .commandIssued(let request):
             commandsInFlight[request.id] = request
             nextCommandID = max(nextCommandID, request.id + 1)
@@ -385,80 +439,43 @@ public struct WarRoomState: Sendable, Codable, Equatable {
                     break
                 }
             }
+        default:
+            break
+        }
+        return effects
+    }
 
+    /// Pages and acknowledgements go to the escalation; a page with no
+    /// escalation (it ended since) is still in the timeline.
+    private mutating func foldEscalation(_ recorded: Recorded) {
+        var log = TimelineLog(recorded)
+        if case .pageIssued(let page) = recorded.event {
+            nextPageID = max(nextPageID, page.id + 1)
+            if escalation == nil { log.add(.incident, .warning(page.severity), page.timelineText) }
+        }
+        escalation?.apply(recorded.event, at: recorded.time, log: &log)
+        add(log)
+    }
+
+    /// What people write into the timeline: notes, pinned values, hand-overs.
+    private mutating func foldNote(_ recorded: Recorded) {
+        switch recorded.event {
         case .note(let text, let by):
             add(recorded, .note, .info, "\(by): \(text)")
+
+        case .metricsPinned(let samples, let by, let ages):
+            let parts = samples.enumerated().map { i, s in
+                let age = ages.flatMap { i < $0.count ? $0[i] : nil }.map { " (\(Format.age($0)) old)" } ?? ""
+                return "\(s.key.cohort.rawValue) \(s.key.metric.label.lowercased()) \(Format.value(s.value, s.key.metric))\(age)"
+            }
+            add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
 
         case .commandHandedOver(let from, let to, let reason, let granted):
             add(recorded, .session, .info, "command handed from \(from.name) to \(to.name)"
                 + (granted ? "" : " (\(from.user)'s warroom was no longer running)") + ": \(reason)")
-
-        case .history(let source, let histories):
-            for h in histories {
-                series[h.key, default: Series(capacity: seriesCapacity, source: source)].merge(h.points, from: source)
-            }
-            let points = histories.reduce(0) { $0 + $1.points.count }
-            add(recorded, .source, .info, "source \(source): \(points) past value\(points == 1 ? "" : "s") loaded for \(histories.count) series")
-
-        case .alert(let notice):
-            let known = alerts[notice.fingerprint] ?? alertsBeforeSession[notice.fingerprint]
-            alertsBeforeSession[notice.fingerprint] = nil
-            if notice.change == .resolved { alerts[notice.fingerprint] = nil } else { alerts[notice.fingerprint] = notice }
-            let repeated = known?.change == notice.change || (known?.change == .unsilenced && notice.change == .firing)
-            let level = notice.level.map { " (\($0.label))" } ?? ""
-            let summary = notice.summary.map { ": \($0)" } ?? ""
-            if !repeated {
-                switch notice.change {
-                case .firing, .unsilenced:
-                    add(recorded, .alert, notice.level.map { .warning($0) } ?? .bad,
-                        "alert \(notice.name) \(notice.change == .firing ? "FIRING" : "unsilenced, firing")\(level)\(summary)")
-                case .silenced:
-                    add(recorded, .alert, .info, "alert \(notice.name) silenced\(level)\(summary)")
-                case .resolved:
-                    add(recorded, .alert, .good, "alert \(notice.name) resolved")
-                }
-            }
-            if notice.change == .firing || notice.change == .unsilenced, let to = notice.level {
-                effects += raise(to: to, why: "alert \(notice.name)\(summary)")
-            }
-
-        case .deadManSwitch(let source, let silentFor):
-            silentSources[source] = time
-            add(recorded, .source, .bad, "DEAD-MAN'S SWITCH: \(source) has sent nothing for \(Format.age(silentFor)) (it must always report)")
-
-        case .launchStarted(let by, let reason):
-            canary.started = true
-            let first = plan.steps.first.map { Format.weight($0.weight) } ?? "the first step"
-            add(recorded, .canary, .info, "launch started by \(by): \(reason); \(first) as soon as nothing holds it")
-
-        case .holdsChanged(let holds):
-            canary.recordedHolds = holds
-            if holds.isEmpty {
-                add(recorded, .canary, .good, "nothing holds the canary now")
-            } else {
-                add(recorded, .canary, .warning(.sev3), "canary held: \(holds.text)")
-            }
-
-        case .holdsOverridden(let holds, let by, let reason):
-            canary.override = HoldOverride(holds: holds, by: by, reason: reason)
-            add(recorded, .canary, .warning(.sev2), "\(by) OVERRODE the holds until the next step (\(holds.text)): \(reason)")
-
-        case .trafficRead(let reading):
-            let before = canary.drift
-            let couldRead = canary.controller.map { $0.percent != nil } ?? true
-            canary.controller = reading
-            canary.controllerReadAt = time
-            let after = canary.drift
-            if reading.percent == nil, couldRead {
-                add(recorded, .canary, .bad, "cannot read the traffic in force: \(reading.detail)")
-            }
-            if let d = after, before != d {
-                add(recorded, .canary, .bad, d.text)
-            } else if before != nil, after == nil, let p = reading.percent {
-                add(recorded, .canary, .good, "controller agrees: \(Format.weight(p)) in force")
-            }
+        default:
+            break
         }
-        return effects
     }
 
     /// " (stage 2/4)", or " (off plan, between 5% and 25%)" for an off-plan weight.
@@ -623,7 +640,16 @@ public struct WarRoomState: Sendable, Codable, Equatable {
     }
 
     private mutating func add(_ recorded: Recorded, _ kind: TimelineEntry.Kind, _ tone: TimelineEntry.Tone, _ text: String) {
-        timeline.append(TimelineEntry(seq: recorded.seq, time: recorded.time, kind: kind, tone: tone, text: text))
+        add(TimelineEntry(seq: recorded.seq, time: recorded.time, kind: kind, tone: tone, text: text))
+    }
+
+    /// The lines a sub-state's fold wrote, in order.
+    private mutating func add(_ log: TimelineLog) {
+        for entry in log.entries { add(entry) }
+    }
+
+    private mutating func add(_ entry: TimelineEntry) {
+        timeline.append(entry)
         if timeline.count > Self.timelineLimit + Self.timelineLimit / 4 {
             timeline.removeFirst(timeline.count - Self.timelineLimit)
         }
