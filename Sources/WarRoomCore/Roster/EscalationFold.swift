@@ -2,9 +2,9 @@ import Foundation
 
 extension EscalationState {
     /// Fold one of the escalation's own events: a page sent, its outcome, the
-    /// acknowledgement. Other events change nothing here (an incident's rise
-    /// or resolution reaches the escalation through `WarRoomState`, which
-    /// knows the roster and the policies).
+    /// acknowledgement, the incident's resolution (which stops it). Other
+    /// events change nothing here (an incident's rise widens the escalation
+    /// through `WarRoomState`, which knows the roster and the policies).
     mutating func apply(_ event: Event, at time: Date, log: inout TimelineLog) {
         switch event {
         case .pageIssued(let page):
@@ -32,6 +32,12 @@ extension EscalationState {
             acknowledgedTier = pages.last(where: { $0.request.repage != true })?.request.tier
             lastRepageAt = nil
             log.add(.incident, .good, "acknowledged by \(by) after \(Format.age(time.timeIntervalSince(startedAt))); escalation stopped")
+
+        case .statusChanged(to: .resolved, _):
+            guard stopped != .resolved else { return }
+            let wasActive = isActive
+            stopped = .resolved
+            if wasActive { log.add(.incident, .good, "escalation stopped: incident resolved") }
 
         default:
             break

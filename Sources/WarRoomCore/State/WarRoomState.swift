@@ -155,8 +155,9 @@ public struct WarRoomState: Sendable, Codable, Equatable {
     /// The router: each event goes to the part of the state that owns it
     /// (the session, the sources, the severity rules, the incident, the
     /// escalation, the canary, the commands, the notes), as Bubble Tea routes
-    /// a message to its sub-model. The canary and the escalation fold their
-    /// own events (`CanaryState.apply`, `EscalationState.apply`).
+    /// a message to its sub-model. The canary, the incident and the escalation
+    /// fold their own events (`CanaryState.apply`, `Incident.apply`,
+    /// `EscalationState.apply`); what crosses between them is decided here.
     private mutating func fold(_ recorded: Recorded) -> [Effect] {
         switch recorded.event {
         case .sessionStarted:
@@ -316,33 +317,20 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             add(recorded, .incident, .warning(severity), "incident #\(incident!.number) opened at \(severity.label) by \(by): \(title)")
             startEscalation(severity, at: time, recorded: recorded)
 
-        case .severityChanged(let to, let by, let reason):
-            guard var open = incident else { break }
-            let from = open.severity
-            open.severity = to
-            open.peak = max(open.peak, to)
-            incident = open
-            add(recorded, .incident, .warning(to), "severity \(from.label) → \(to.label) by \(by)" + (reason.isEmpty ? "" : ": \(reason)"))
+        case .severityChanged(let to, _, _):
+            guard let from = incident?.severity else { break }
+            var log = TimelineLog(recorded)
+            incident?.apply(recorded.event, at: time, log: &log)
+            add(log)
             if to > from { escalate(to: to, at: time, recorded: recorded) }
 
-        case .statusChanged(let to, let by):
-            guard var open = incident else { break }
-            let from = open.status
-            open.status = to
-            open.resolvedAt = to == .resolved ? time : nil
-            incident = open
-            let tone: TimelineEntry.Tone = to == .resolved ? .good : .info
-            add(recorded, .incident, tone, "status \(from.label) → \(to.label) by \(by)"
-                + (to == .resolved ? " (lasted \(Format.age(open.duration(at: time))))" : ""))
-            if to == .resolved, let e = escalation, e.stopped != .resolved {
-                escalation?.stopped = .resolved
-                if e.isActive { add(recorded, .incident, .good, "escalation stopped: incident resolved") }
-            }
-
-        case .roleAssigned(let role, let person, let by):
+        case .statusChanged, .roleAssigned:
             guard incident != nil else { break }
-            incident?.roles[role] = person
-            add(recorded, .incident, .info, "\(role.label): \(person) (assigned by \(by))")
+            var log = TimelineLog(recorded)
+            incident?.apply(recorded.event, at: time, log: &log)
+            // A resolution stops the escalation too, after the incident's own line.
+            escalation?.apply(recorded.event, at: time, log: &log)
+            add(log)
         default:
             break
         }
