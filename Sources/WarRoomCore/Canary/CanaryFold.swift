@@ -21,7 +21,7 @@ extension CanaryState {
             breachAt = nil
             let met = seconds <= WarRoomState.ttrTarget
             log.add(.canary, met ? .good : .bad,
-                "time to rollback \(Format.clock(seconds)) from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC (target \(Format.clock(WarRoomState.ttrTarget))\(met ? ", met" : ", MISSED"))")
+                    "time to rollback \(Format.clock(seconds)) from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC (target \(Format.clock(WarRoomState.ttrTarget))\(met ? ", met" : ", MISSED"))")
 
         case .launchStarted(let by, let reason):
             started = true
