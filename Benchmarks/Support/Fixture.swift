@@ -27,7 +27,7 @@ public enum Fixture {
             .init(name: healthSource, interval: 1),
             .init(name: promSource, interval: 15),
         ],
-        mode: "run",
+        mode: .run,
         startedBy: "ana")
 
     /// Deterministic noise in -1...1 (splitmix64).

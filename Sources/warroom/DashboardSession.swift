@@ -16,7 +16,7 @@ import Glibc
 struct DashboardSession {
     let config: WarRoomConfig
     let journalPath: String
-    let mode: String
+    let mode: SessionMode
     /// Command of this journal's war room, held for the whole run.
     let lease: any CommanderLease
     /// Started with `--take-over` (and why): the handoff is recorded if the holder did not record it.
@@ -167,7 +167,7 @@ struct DashboardSession {
             }
             if autoStart {
                 // Refused only when it already started: a restart resumes what was running.
-                if let refusal = try await warroom.startLaunch(by: currentUser(), reason: mode == "demo" ? "the demo starts by itself" : "started with --start") {
+                if let refusal = try await warroom.startLaunch(by: currentUser(), reason: mode == .demo ? "the demo starts by itself" : "started with --start") {
                     logger.info("start: \(refusal.text)")
                 }
             }

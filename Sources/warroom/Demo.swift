@@ -44,7 +44,7 @@ struct Demo: AsyncParsableCommand {
         }
         var config = try ConfigLoader.parse(DemoConfig.yaml(port: port, scenario: scenario), file: "<built-in demo config>")
         if options.dryRun { config.dryRun = true }
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "demo", lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: true).run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: .demo, lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: true).run()
         server.cancel()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }

@@ -24,25 +24,25 @@ struct IntentHandler: Sendable {
             case .quit:
                 return
             case .note(let text):
-                refusal = try await warroom.perform(.note(text: text, by: user))
+                refusal = try await warroom.perform(.note(text: text, by: user))?.text
                 done = "note recorded"
             case .declare(let title, let severity):
-                refusal = try await warroom.perform(.incidentOpened(severity: severity, title: title, by: user))
+                refusal = try await warroom.perform(.incidentOpened(severity: severity, title: title, by: user))?.text
                 done = "incident declared at \(severity.label)"
             case .setSeverity(let severity):
-                refusal = try await warroom.perform(.severityChanged(to: severity, by: user, reason: ""))
+                refusal = try await warroom.perform(.severityChanged(to: severity, by: user, reason: ""))?.text
                 done = "severity set to \(severity.label)"
             case .setStatus(let status):
-                refusal = try await warroom.perform(.statusChanged(to: status, by: user))
+                refusal = try await warroom.perform(.statusChanged(to: status, by: user))?.text
                 done = "status set to \(status.label)"
             case .assign(let role, let person):
-                refusal = try await warroom.perform(.roleAssigned(role: role, person: person, by: user))
+                refusal = try await warroom.perform(.roleAssigned(role: role, person: person, by: user))?.text
                 done = "\(role.label): \(person)"
             case .pinMetrics:
-                refusal = try await warroom.pinMetrics(by: user)
+                refusal = try await warroom.pinMetrics(by: user)?.text
                 done = "current values pinned to the timeline"
             case .acknowledge:
-                refusal = try await warroom.perform(.acknowledged(by: user))
+                refusal = try await warroom.perform(.acknowledged(by: user))?.text
                 done = "acknowledged: escalation stopped"
             case .handOver:
                 // The asker may have given up since the screen showed it: ask again.

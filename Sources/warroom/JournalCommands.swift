@@ -65,7 +65,7 @@ struct Note: ParsableCommand {
         let event = Event.note(text: note, by: by ?? currentUser())
         // A note's refusal reads its text alone: no fold at all.
         if let refusal = WarRoomState.noteRefusal(note) {
-            warn("warroom: \(refusal)")
+            warn("warroom: \(refusal.text)")
             throw ExitCode(1)
         }
         do {
@@ -94,7 +94,7 @@ struct Ack: ParsableCommand {
         let state = try j.incidentState()
         let event = Event.acknowledged(by: by ?? currentUser())
         if let refusal = state.refusal(of: event) {
-            warn("warroom: \(refusal)")
+            warn("warroom: \(refusal.text)")
             throw ExitCode(1)
         }
         let r = try j.append(event, at: Date())

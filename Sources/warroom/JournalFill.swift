@@ -30,7 +30,7 @@ struct JournalFill: ParsableCommand {
                 EscalationTier(name: "Secondary", person: Person(name: "Ben Okafor", handle: "@ben"), escalateAfter: 1800),
                 EscalationTier(name: "Eng lead", person: Person(name: "Chen Wei", handle: "@chen"), escalateAfter: 3600),
             ]),
-            sources: names.map { SessionInfo.SourceInfo(name: $0, interval: 1) }, mode: "run", startedBy: "bench")
+            sources: names.map { SessionInfo.SourceInfo(name: $0, interval: 1) }, mode: .run, startedBy: "bench")
         info.breakGlass = "deploy rollback"
 
         var state = WarRoomState()

@@ -103,7 +103,7 @@ struct Probe: AsyncParsableCommand {
             }
         } catch let failure as PollFailure {
             warn("warroom probe: \(Redact.url(url)): \(poller.masked(failure.reason))")
-            if kind == .health, failure.reason.hasPrefix("bad health JSON: not valid JSON"), url.hasSuffix("/metrics") {
+            if failure.cause == .healthNotJSON, url.hasSuffix("/metrics") {
                 warn("  (a /metrics page is Prometheus text: try --kind scrape)")
             }
             failed = true

@@ -33,7 +33,7 @@ struct Run: AsyncParsableCommand {
         // Before the terminal check: a refusal (who commands, an unsafe journal) needs no terminal to be read.
         let lease = try await TakeCommand.lease(journal: journalPath, options: options)
         try DashboardSession.requireTerminal()
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: "run", lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: start).run()
+        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: .run, lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: start).run()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }
     }

@@ -21,12 +21,7 @@ struct StatusReport {
     }
 
     /// Why the canary stopped, or what holds it.
-    var canaryReason: String? {
-        if let stop = state.canary.stop { return stop.text }
-        if !state.canary.started, state.canary.phase == .pending { return "not started: press L in the dashboard, or run with --start" }
-        let held = state.blockingHolds(at: now)
-        return held.isEmpty ? nil : "held: \(held.text)"
-    }
+    var canaryReason: String? { state.canaryReason(at: now)?.text }
 
     var text: String {
         var lines: [String] = []
@@ -47,7 +42,7 @@ struct StatusReport {
         if let i = c.stepIndex { canary += ", stage \(i + 1)/\(state.plan.steps.count), in stage \(Format.age(c.elapsedInStep(at: now)))" }
         if let r = canaryReason { canary += " (\(r))" }
         row("canary", canary)
-        if let d = c.drift { row("DRIFT", "plan says \(Format.weight(d.plan)), controller says \(Format.weight(d.controller))") }
+        if let d = c.drift { row("DRIFT", d.detail) }
         for v in values {
             row("", "")
             lines.removeLast()

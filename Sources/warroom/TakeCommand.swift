@@ -12,7 +12,7 @@ enum TakeCommand {
         do {
             if let reason = options.takeOverReason {
                 if let problem = NoteRules.problem(with: reason) {
-                    warn("warroom: --reason: \(problem)")
+                    warn("warroom: --reason: \(problem.text)")
                     throw ExitCode(2)
                 }
                 return try await SQLiteCommanderLease.takeOver(journal: journal, as: me, reason: reason) { holder in

@@ -33,7 +33,7 @@ struct BreakGlassEndToEndTests {
         // A journal whose session recorded it: status needs no config, as when the commander's machine is gone.
         let journal = temporaryPath("launch.sqlite")
         let loaded = try ConfigLoader.load(path: path)
-        _ = try SQLiteJournal(path: journal).append(.sessionStarted(loaded.sessionInfo(mode: "run", startedBy: "ana")), at: Date())
+        _ = try SQLiteJournal(path: journal).append(.sessionStarted(loaded.sessionInfo(mode: .run, startedBy: "ana")), at: Date())
         let status = try spawn([binary, "status", "--journal", journal])
         #expect(status.status == 0)
         #expect(status.output.contains("rollback  " + expected), "\(status.output)")

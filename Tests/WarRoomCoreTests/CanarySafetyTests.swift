@@ -20,7 +20,7 @@ struct CanarySafetyTests {
     static func session(analysis: AnalysisConfig? = nil, rules: SeverityRules = .runbookDefaults, readsTraffic: Bool = false,
                         steps: [CanaryStep] = CanaryPlan.runbookDefault.steps, roster: Roster = CanarySafetyTests.roster()) -> SessionInfo {
         var info = SessionInfo(service: "checkout", rules: rules, plan: CanaryPlan(steps: steps, analysis: analysis), roster: roster,
-                               sources: [.init(name: "health", interval: 5)], mode: "run", startedBy: "tester")
+                               sources: [.init(name: "health", interval: 5)], mode: .run, startedBy: "tester")
         if readsTraffic {
             info.readsTraffic = true
             info.trafficReadInterval = 15
@@ -394,6 +394,7 @@ struct CanarySafetyTests {
         h.tick()
         var replay = WarRoomState(seriesCapacity: 120)
         for r in h.recorded { replay.apply(r) }
+        #expect(replay == h.state, "the whole state, by synthesised ==")
         #expect(replay.canary == h.state.canary)
         #expect(replay.escalation == h.state.escalation)
         #expect(replay.commandsInFlight.keys.sorted() == h.state.commandsInFlight.keys.sorted())

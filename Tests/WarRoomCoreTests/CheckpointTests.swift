@@ -16,7 +16,7 @@ enum RandomJournal {
                                 steps: [CanaryStep(weight: 1, hold: 120), CanaryStep(weight: 5, hold: 240), CanaryStep(weight: 25, hold: 600)])
         s.roster = roster
         var alerts = SessionInfo.SourceInfo(name: "am", interval: 15)
-        alerts.kind = "alertmanager"
+        alerts.kind = .alertmanager
         var health = SessionInfo.SourceInfo(name: "health", interval: 5)
         health.alwaysReporting = true
         s.sources = [health, alerts]
@@ -127,7 +127,7 @@ struct CheckpointTests {
     }
 
     /// Values as bits, so a NaN equals itself.
-    func bits(_ latest: (samples: [Sample], ages: [TimeInterval])) -> [String] {
+    func bits(_ latest: PinnedValues) -> [String] {
         zip(latest.samples, latest.ages).map { "\($0.0.key) \($0.0.value.bitPattern) \($0.1.bitPattern)" }
     }
 

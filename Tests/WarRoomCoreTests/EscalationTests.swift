@@ -82,7 +82,8 @@ struct EscalationTests {
         #expect(Self.paged(h) == ["Ana@0"])
         #expect(h.state.escalation?.acknowledgedBy == "ana")
         #expect(h.texts.contains("acknowledged by ana after 10m00s; escalation stopped"))
-        #expect(h.state.refusal(of: .acknowledged(by: "ben")) == "already acknowledged by ana")
+        #expect(h.state.refusal(of: .acknowledged(by: "ben")) == .alreadyAcknowledged(by: "ana"))
+        #expect(h.state.refusal(of: .acknowledged(by: "ben"))?.text == "already acknowledged by ana")
     }
 
     @Test("resolving the incident stops the escalation")

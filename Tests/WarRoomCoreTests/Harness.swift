@@ -17,7 +17,7 @@ struct Harness {
     static func session(analysis: AnalysisConfig?, steps: [CanaryStep] = CanaryPlan.runbookDefault.steps) -> SessionInfo { SessionInfo(
         service: "checkout", rules: .runbookDefaults, plan: CanaryPlan(steps: steps, analysis: analysis),
         roster: Roster(tiers: [EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900)]),
-        sources: [.init(name: "health", interval: 5)], mode: "test", startedBy: "tester") }
+        sources: [.init(name: "health", interval: 5)], mode: .other("test"), startedBy: "tester") }
 
     var cancelled: [Int] = []
     var trafficReads = 0

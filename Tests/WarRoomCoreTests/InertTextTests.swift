@@ -198,12 +198,16 @@ struct NoteLengthTests {
     func scalars() {
         let zalgo = "a" + String(repeating: "\u{301}", count: 3_000)
         #expect(zalgo.count == 1)
-        #expect(NoteRules.problem(with: zalgo) == "the text is 3001 characters (Unicode scalars) long; at most 500 fit on a timeline line")
+        #expect(NoteRules.problem(with: zalgo)?.text == "the text is 3001 characters (Unicode scalars) long; at most 500 fit on a timeline line")
         #expect(NoteRules.problem(with: String(repeating: "é", count: 500)) == nil)
         #expect(NoteRules.problem(with: String(repeating: "e\u{301}", count: 250)) == nil)
         #expect(NoteRules.problem(with: String(repeating: "e\u{301}", count: 251)) != nil)
-        #expect(NoteRules.problem(with: "ok\u{202E}kay") == "the text has an invisible formatting character (U+202E) at position 3")
-        #expect(NoteRules.problem(with: "ok\u{9B}2J") == "the text has a control character (U+009B) at position 3")
+        #expect(NoteRules.problem(with: "ok\u{202E}kay")?.text == "the text has an invisible formatting character (U+202E) at position 3")
+        #expect(NoteRules.problem(with: "ok\u{9B}2J")?.text == "the text has a control character (U+009B) at position 3")
         #expect(NoteRules.problem(with: "🚀 ✅ ❌ ⚠️ shipped") == nil)
+        #expect(NoteRules.problem(with: "ok\u{9B}2J") == .controlCharacter(0x9B, at: 3))
+        #expect(NoteRules.problem(with: "ok\u{202E}kay") == .formattingCharacter(0x202E, at: 3))
+        #expect(NoteRules.problem(with: "  ") == .empty)
+        #expect(ReasonRules.problem(with: "-rf") == .startsWithDash)
     }
 }

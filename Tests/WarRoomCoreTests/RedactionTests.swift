@@ -46,9 +46,9 @@ struct RedactionTests {
     func sessionRecordsBreakGlass() throws {
         var config = WarRoomConfig(service: "api", sources: [], roster: Roster(tiers: []),
                                    commands: ["rollback": .program(argv: ["/usr/bin/deploy", "rollback", "{service}"], timeout: 5)])
-        #expect(config.sessionInfo(mode: "run", startedBy: "ana").breakGlass == "/usr/bin/deploy rollback api")
+        #expect(config.sessionInfo(mode: .run, startedBy: "ana").breakGlass == "/usr/bin/deploy rollback api")
         config.commands = [:]
-        let data = try JSONEncoder().encode(config.sessionInfo(mode: "run", startedBy: "ana"))
+        let data = try JSONEncoder().encode(config.sessionInfo(mode: .run, startedBy: "ana"))
         var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         object["breakGlass"] = nil
         let old = try JSONDecoder().decode(SessionInfo.self, from: JSONSerialization.data(withJSONObject: object))

@@ -24,7 +24,11 @@ struct ReplayPropertyTests {
             #expect(replay.incident == live.state.incident, "seed \(seed): incident")
             #expect(replay.escalation == live.state.escalation, "seed \(seed): escalation")
             #expect(replay.commandsInFlight == live.state.commandsInFlight, "seed \(seed): commands in flight")
-            // ... then everything the state holds, in its canonical bytes.
+            // ... then the whole state with its synthesised `==` (a NaN sample never
+            // equals itself, so sequences with one are held to the bytes below) ...
+            let nan = live.recorded.contains { if case .samples(_, let s) = $0.event { s.contains { $0.value.isNaN } } else { false } }
+            if !nan { #expect(replay == live.state, "seed \(seed): the whole state") }
+            // ... and everything the state holds, in its canonical bytes.
             try #require(try replay.checkpointPayload() == live.state.checkpointPayload(), "seed \(seed): the whole state")
         }
         // Every kind of event a journal can hold was recorded by some sequence.

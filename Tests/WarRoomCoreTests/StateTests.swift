@@ -17,6 +17,7 @@ struct StateTests {
 
         var replay = WarRoomState(seriesCapacity: 120)
         for r in h.recorded { _ = replay.apply(r) }
+        #expect(replay == h.state, "the whole state, by synthesised ==")
         #expect(replay.timeline == h.state.timeline)
         #expect(replay.severity == h.state.severity)
         #expect(replay.canary == h.state.canary)

@@ -14,7 +14,7 @@ struct CheckpointJournalTests {
 
     static func session() -> SessionInfo {
         SessionInfo(service: "checkout", rules: .runbookDefaults, plan: CanaryPlan(steps: CanaryPlan.runbookDefault.steps, analysis: nil),
-                    roster: roster, sources: [.init(name: "health", interval: 1)], mode: "test", startedBy: "tester")
+                    roster: roster, sources: [.init(name: "health", interval: 1)], mode: .other("test"), startedBy: "tester")
     }
 
     static func samples(_ canaryErrors: Double) -> Event {

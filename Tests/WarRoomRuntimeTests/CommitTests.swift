@@ -61,7 +61,7 @@ struct CommitTests {
     static let session = SessionInfo(
         service: "api", rules: .runbookDefaults, plan: CanaryPlan(steps: [CanaryStep(weight: 100, hold: nil)], analysis: nil),
         roster: Roster(tiers: [EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900)]),
-        sources: [.init(name: "health", interval: 1)], mode: "test", startedBy: "t")
+        sources: [.init(name: "health", interval: 1)], mode: .other("test"), startedBy: "t")
 
     static func spike(_ rate: Double) -> Event {
         .samples(source: "health", samples: [Sample(SeriesKey(.canary, .errorRate), rate), Sample(SeriesKey(.stable, .errorRate), 0.001)])

@@ -219,7 +219,7 @@ struct ConfigLoaderTests {
         #expect(config.plan.analysis?.minChecks == 3)
         #expect(config.roster.policies["SEV-3"]?.repageAfter == 1800)
         #expect(config.trafficReadInterval == 10)
-        let info = config.sessionInfo(mode: "run", startedBy: "ana")
+        let info = config.sessionInfo(mode: .run, startedBy: "ana")
         #expect(info.readsTraffic == true)
         #expect(info.trafficReadInterval == 10)
         #expect(errors("service: a\nsources: [{name: h, kind: health, url: \"http://x/h\"}]\ncanary: {hold_at: SEV-9}").contains { $0.contains("canary.hold_at") })

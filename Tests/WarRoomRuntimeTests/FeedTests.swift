@@ -14,11 +14,15 @@ struct SourcePollerTests {
     }
 
     func failure(_ url: String, timeout: TimeInterval = 5) async -> String? {
+        await pollFailure(url, timeout: timeout)?.reason
+    }
+
+    func pollFailure(_ url: String, timeout: TimeInterval = 5) async -> PollFailure? {
         do {
             _ = try await poller(url, timeout: timeout).fetch()
             return nil
         } catch {
-            return error.reason
+            return error
         }
     }
 
@@ -74,6 +78,8 @@ struct SourcePollerTests {
             #expect(slow == "timeout after 500ms", "\(slow ?? "no error")")
             #expect(await failure(base + "/down") == "HTTP 503 Service Unavailable")
             #expect(await failure(base + "/malformed")?.hasPrefix("bad health JSON: not valid JSON") == true)
+            #expect(await pollFailure(base + "/malformed")?.cause == .healthNotJSON, "probe's --kind scrape hint decides on this")
+            #expect(await pollFailure(base + "/wrongtype")?.cause == nil)
             #expect(await failure(base + "/wrongtype") == "bad health JSON: field error_rate: expected a number, got a string")
             #expect(await failure(base + "/huge", timeout: 10) == "response larger than 8 MB: refused")
             #expect(await failure(base + "/trickle", timeout: 1)?.hasPrefix("timeout") == true)
@@ -188,7 +194,7 @@ struct WarRoomLoopbackTests {
             let path = temporaryJournalPath()
             let room = try WarRoom(journal: try SQLiteJournal(path: path),
                                    executor: ConfiguredExecutor(specs: config.commands, client: .shared))
-            try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "tester")))
+            try await room.send(.sessionStarted(config.sessionInfo(mode: .other("test"), startedBy: "tester")))
             let snapshots = await room.snapshots()
             let poller = SourcePoller(source: config.sources[0], client: .shared)
             let polling = Task { await poller.run { try? await room.send($0) } }

@@ -9,7 +9,7 @@ func legacyLaunch(start: Date, seconds: Int = 300) -> [(time: Date, event: Event
     var out: [(time: Date, event: Event)] = []
     var info = SessionInfo(service: "checkout", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
                            sources: [SessionInfo.SourceInfo(name: "health", interval: 1), SessionInfo.SourceInfo(name: "prom", interval: 1)],
-                           mode: "run", startedBy: "ana")
+                           mode: .run, startedBy: "ana")
     info.sources[1].alwaysReporting = true
     out.append((start, .sessionStarted(info)))
     for s in 0 ..< seconds {

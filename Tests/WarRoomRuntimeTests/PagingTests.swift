@@ -19,7 +19,7 @@ struct PagingTests {
             EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana", contact: "+1 555"), escalateAfter: 60),
             EscalationTier(name: "Secondary", person: Person(name: "Ben", handle: "@ben"), escalateAfter: 60),
         ]),
-        sources: [], mode: "test", startedBy: "t")
+        sources: [], mode: .other("test"), startedBy: "t")
 
     @Test("the paging program really runs with the page's details as separate arguments")
     func delivered() async throws {

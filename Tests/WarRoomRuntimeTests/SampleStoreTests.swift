@@ -260,7 +260,7 @@ struct SamplesLivePathTests {
         let clock = ManualClock(t0)
         let room = try WarRoom(journal: try SQLiteJournal(path: path), clock: clock, executor: nil)
         var info = SessionInfo(service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
-                               sources: [SessionInfo.SourceInfo(name: "health", interval: 1)], mode: "run", startedBy: "ana")
+                               sources: [SessionInfo.SourceInfo(name: "health", interval: 1)], mode: .run, startedBy: "ana")
         info.sources[0].alwaysReporting = true
         try await room.send(.sessionStarted(info))
         clock.advance(by: 30)

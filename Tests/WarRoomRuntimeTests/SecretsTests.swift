@@ -241,7 +241,7 @@ struct JournalSecretsTests {
                 let path = temporaryJournalPath()
                 let room = try WarRoom(journal: try SQLiteJournal(path: path),
                                        executor: ConfiguredExecutor(specs: config.commands, client: .shared, environment: env))
-                try await room.send(.sessionStarted(config.sessionInfo(mode: "test", startedBy: "ana")))
+                try await room.send(.sessionStarted(config.sessionInfo(mode: .other("test"), startedBy: "ana")))
                 let poller = SourcePoller(source: config.sources[0], client: .shared, environment: env)
                 let polling = Task { await poller.run { try? await room.send($0) } }
                 #expect(try await room.issue(.rollback, by: "ana", reason: "errors up") == nil)

@@ -24,7 +24,8 @@ struct SourceConfigTests {
     @Test("the all-sources example loads: four kinds, queries, severity map, limits")
     func example() throws {
         let config = try ConfigLoader.load(path: Self.root.appendingPathComponent("examples/all-sources.yaml").path)
-        #expect(config.sources.map(\.kind.name) == ["health", "scrape", "prometheus", "alertmanager"])
+        #expect(config.sources.map(\.kind.sourceKind) == [.health, .scrape, .prometheus, .alertmanager])
+        #expect(config.sources.map(\.kind.sourceKind.recordedName) == ["health", "scrape", "prometheus", "alertmanager"])
         #expect(config.maxConcurrentPolls == 32)
         guard case .prometheus(_, let queries, let backfill) = config.sources[2].kind else { Issue.record("not prometheus"); return }
         #expect(queries.count == 4)

@@ -18,7 +18,7 @@ enum Fixture {
             EscalationTier(name: "Eng lead", person: Person(name: "Chen Wei", handle: "@chen"), escalateAfter: 3600),
             EscalationTier(name: "CTO", person: Person(name: "Dana Levi", handle: "@dana"), escalateAfter: 7200),
         ]),
-        sources: [.init(name: "health", interval: 5)], mode: "test", startedBy: "ana")
+        sources: [.init(name: "health", interval: 5)], mode: .other("test"), startedBy: "ana")
 
     /// A launch at its second step, with `samples` seconds of healthy history,
     /// then (if `fault`) a canary error spike to SEV-1.

@@ -119,6 +119,21 @@ public struct HoldOverride: Sendable, Codable, Equatable {
     }
 }
 
+/// The weight the plan says against the one the traffic controller reports.
+public struct Drift: Sendable, Equatable {
+    public var plan: Double
+    public var controller: Double
+    public init(plan: Double, controller: Double) {
+        self.plan = plan
+        self.controller = controller
+    }
+
+    /// "DRIFT: plan says 5%, controller says 25%": the pane, the timeline and holds.
+    public var text: String { "DRIFT: \(detail)" }
+    /// "plan says 5%, controller says 25%" (`status` prints it beside its DRIFT label).
+    public var detail: String { "plan says \(Format.weight(plan)), controller says \(Format.weight(controller))" }
+}
+
 /// The canary's state, folded from events.
 public struct CanaryState: Sendable, Equatable, Codable {
     public var phase: CanaryPhase = .pending
@@ -174,10 +189,10 @@ public struct CanaryState: Sendable, Equatable, Codable {
     }
 
     /// The controller disagrees with the plan.
-    public var drift: (plan: Double, controller: Double)? {
+    public var drift: Drift? {
         guard let c = controller?.percent, abs(c - weight) > 0.001,
               phase != .changing, phase != .rollingBack else { return nil }
-        return (weight, c)
+        return Drift(plan: weight, controller: c)
     }
 
     public func elapsedInStep(at now: Date) -> TimeInterval {

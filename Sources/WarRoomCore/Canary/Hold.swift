@@ -32,7 +32,7 @@ public enum Hold: Sendable, Codable, Equatable, Hashable {
         case .commandInFlight(let action): "\(action) in flight"
         case .needsChecks(let required): "needs \(required) passing check\(required == 1 ? "" : "s") in this step"
         case .lastCheck(let outcome): "last analysis check \(outcome == .fail ? "failed" : "had no data")"
-        case .drift(let plan, let controller): "DRIFT: plan says \(Format.weight(plan)), controller says \(Format.weight(controller))"
+        case .drift(let plan, let controller): Drift(plan: plan, controller: controller).text
         }
     }
 
@@ -105,6 +105,36 @@ public enum CanaryStop: Sendable, Codable, Equatable {
     }
 }
 
+/// Why the canary is not taking its next step: what the canary pane and
+/// `status` show, each in its own way, from one value with one wording.
+public enum CanaryReason: Sendable, Equatable {
+    /// Paused, waiting for approval, rolled back or failed.
+    case stopped(CanaryStop)
+    /// Nobody has started the launch yet.
+    case notStarted
+    /// These holds keep it where it is.
+    case held([Hold])
+
+    public var text: String {
+        switch self {
+        case .stopped(let stop): stop.text
+        case .notStarted: "not started: press L in the dashboard, or run with --start"
+        case .held(let holds): "held: \(holds.text)"
+        }
+    }
+}
+
+extension WarRoomState {
+    /// Why the canary stopped, or that it has not started, or what holds it
+    /// now (after overrides); nil when it is free to move.
+    public func canaryReason(at now: Date) -> CanaryReason? {
+        if let stop = canary.stop { return .stopped(stop) }
+        if !canary.started, canary.phase == .pending { return .notStarted }
+        let held = blockingHolds(at: now)
+        return held.isEmpty ? nil : .held(held)
+    }
+}
+
 /// Why a person's command is refused: a value, with a `text` for display.
 public enum CommandRefusal: Sendable, Equatable {
     case readOnly
@@ -118,7 +148,7 @@ public enum CommandRefusal: Sendable, Equatable {
     case alreadyRolledBack
     case notStarted
     case alreadyStarted
-    case noReason(String)
+    case noReason(NoteProblem)
     /// Taking more traffic is held; the armed override can lift it.
     case held([Hold])
     case nothingToOverride
@@ -136,7 +166,7 @@ public enum CommandRefusal: Sendable, Equatable {
         case .alreadyRolledBack: "the canary is already rolled back"
         case .notStarted: "the launch has not started: press L to start it"
         case .alreadyStarted: "the launch has already started"
-        case .noReason(let problem): "a reason is required: \(problem)"
+        case .noReason(let problem): "a reason is required: \(problem.text)"
         case .held(let holds): "held: \(holds.text); O overrides (armed, with a reason)"
         case .nothingToOverride: "nothing holds the canary"
         }

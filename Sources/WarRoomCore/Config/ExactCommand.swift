@@ -166,11 +166,9 @@ extension CommandSpec {
 /// as an option. (A reason from elsewhere that does is refused when the
 /// command is prepared; see `CommandSpec.prepare`.)
 public enum ReasonRules {
-    public static func problem(with reason: String) -> String? {
+    public static func problem(with reason: String) -> NoteProblem? {
         if let problem = NoteRules.problem(with: reason) { return problem }
-        if reason.trimmingCharacters(in: .whitespaces).hasPrefix("-") {
-            return "a reason cannot start with '-' (a program could read it as an option)"
-        }
+        if reason.trimmingCharacters(in: .whitespaces).hasPrefix("-") { return .startsWithDash }
         return nil
     }
 }

@@ -72,12 +72,13 @@ public struct SourceConfig: Sendable, Equatable {
             }
         }
 
-        public var name: String {
+        /// The kind without its settings, as a session records it.
+        public var sourceKind: SourceKind {
             switch self {
-            case .health: "health"
-            case .scrape: "scrape"
-            case .prometheus: "prometheus"
-            case .alertmanager: "alertmanager"
+            case .health: .health
+            case .scrape: .scrape
+            case .prometheus: .prometheus
+            case .alertmanager: .alertmanager
             }
         }
     }
@@ -111,7 +112,7 @@ public struct SourceConfig: Sendable, Equatable {
 
     public var info: SessionInfo.SourceInfo {
         var info = SessionInfo.SourceInfo(name: name, interval: interval)
-        info.kind = kind.name
+        info.kind = kind.sourceKind
         info.dimAfter = dimAfter
         info.staleAfter = staleAfter
         info.alwaysReporting = alwaysReporting ? true : nil
@@ -216,7 +217,7 @@ public struct WarRoomConfig: Sendable, Equatable {
         self.commands = commands
     }
 
-    public func sessionInfo(mode: String, startedBy: String) -> SessionInfo {
+    public func sessionInfo(mode: SessionMode, startedBy: String) -> SessionInfo {
         var info = SessionInfo(
             service: service, rules: rules, plan: plan, roster: roster,
             sources: sources.map(\.info),

@@ -13,6 +13,8 @@ public enum HealthDecoder {
     public struct Failure: Error, CustomStringConvertible, Equatable {
         public var field: String
         public var reason: String
+        /// The body is not JSON at all (a /metrics page, an HTML error page).
+        public var notJSON = false
         public var description: String { field.isEmpty ? reason : "field \(field): \(reason)" }
     }
 
@@ -30,7 +32,7 @@ public enum HealthDecoder {
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw Failure(field: "", reason: "not valid JSON (\(Self.jsonReason(error)))")
+            throw Failure(field: "", reason: "not valid JSON (\(Self.jsonReason(error)))", notJSON: true)
         }
         guard let root = object as? [String: Any] else {
             throw Failure(field: "", reason: "expected a JSON object at the top, got \(typeName(object))")

@@ -74,15 +74,41 @@ public enum NoteRules {
     public static func length(of text: String) -> Int { text.unicodeScalars.count }
 
     /// Why this text cannot be recorded, or nil if it can.
-    public static func problem(with text: String) -> String? {
+    public static func problem(with text: String) -> NoteProblem? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return "the text is empty" }
+        if trimmed.isEmpty { return .empty }
         let n = length(of: text)
-        if n > maxLength { return "the text is \(n) characters (Unicode scalars) long; at most \(maxLength) fit on a timeline line" }
+        if n > maxLength { return .tooLong(scalars: n) }
         if let (scalar, i) = InertText.firstHostile(in: text) {
-            let what = scalar.value < 0x20 || (0x7F ... 0x9F).contains(scalar.value) ? "a control character" : "an invisible formatting character"
-            return "the text has \(what) (U+\(String(format: "%04X", scalar.value))) at position \(i)"
+            let control = scalar.value < 0x20 || (0x7F ... 0x9F).contains(scalar.value)
+            return control ? .controlCharacter(scalar.value, at: i) : .formattingCharacter(scalar.value, at: i)
         }
         return nil
     }
+}
+
+/// Why a text a person typed (a note, a title, a name, a reason) cannot be
+/// recorded: a value, with a `text` for display.
+public enum NoteProblem: Sendable, Equatable, Hashable, CustomStringConvertible {
+    case empty
+    /// Longer than `NoteRules.maxLength` Unicode scalars.
+    case tooLong(scalars: Int)
+    /// A control character (C0, DEL or C1) at this position (in Unicode scalars, from 1).
+    case controlCharacter(UInt32, at: Int)
+    /// An invisible formatting character (bidi override, zero width, …).
+    case formattingCharacter(UInt32, at: Int)
+    /// A command's reason starting with `-` (see `ReasonRules`).
+    case startsWithDash
+
+    public var text: String {
+        switch self {
+        case .empty: "the text is empty"
+        case .tooLong(let n): "the text is \(n) characters (Unicode scalars) long; at most \(NoteRules.maxLength) fit on a timeline line"
+        case .controlCharacter(let scalar, let i): "the text has a control character (U+\(String(format: "%04X", scalar))) at position \(i)"
+        case .formattingCharacter(let scalar, let i): "the text has an invisible formatting character (U+\(String(format: "%04X", scalar))) at position \(i)"
+        case .startsWithDash: "a reason cannot start with '-' (a program could read it as an option)"
+        }
+    }
+
+    public var description: String { text }
 }

@@ -53,7 +53,7 @@ public struct RingBuffer<Element: Sendable>: Sendable {
 /// and to the millisecond. Values beyond `Float`'s range read back as ±inf,
 /// and tiny ones (below about 1e-38) as 0. Should the points ever span more
 /// than 24 days (`Int32` milliseconds), times are kept as `Double`s instead.
-public struct Series: Sendable {
+public struct Series: Sendable, Equatable {
     public struct Point: Sendable, Equatable, Codable {
         public var time: Date
         public var value: Double
@@ -65,7 +65,7 @@ public struct Series: Sendable {
 
     /// The points of a series as a ring buffer: `count`, `capacity`, `[i]`
     /// (from the oldest), `last`, `suffix(_:)` and `elements`, as `RingBuffer`.
-    public struct Points: Sendable {
+    public struct Points: Sendable, Equatable {
         public let capacity: Int
         private var values: [Float] = []
         /// Milliseconds since 1970 (as the journal counts), minus `base`.
@@ -183,6 +183,13 @@ public struct Series: Sendable {
         }
 
         public var elements: [Point] { suffix(values.count) }
+
+        /// Equal when they hold the same points (as they read back, the newest
+        /// exactly) in a ring of the same capacity, however the ring is laid
+        /// out in storage (where its head is, which base its offsets count from).
+        public static func == (a: Points, b: Points) -> Bool {
+            a.capacity == b.capacity && a.count == b.count && a.elements == b.elements
+        }
     }
 
     public private(set) var points: Points

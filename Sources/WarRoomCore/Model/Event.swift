@@ -7,7 +7,7 @@ public struct SessionInfo: Sendable, Codable, Equatable {
         public var name: String
         public var interval: TimeInterval
         /// health, scrape, prometheus or alertmanager (absent in journals before it was recorded).
-        public var kind: String?
+        public var kind: SourceKind?
         public var dimAfter: TimeInterval?
         public var staleAfter: TimeInterval?
         public var alwaysReporting: Bool?
@@ -22,7 +22,7 @@ public struct SessionInfo: Sendable, Codable, Equatable {
         /// Values older than this are stale; an always-reporting source silent this long trips the dead-man's switch.
         public var staleLimit: TimeInterval { staleAfter ?? 5 * interval }
         /// Does this source produce samples (every kind but alertmanager)?
-        public var reportsSamples: Bool { kind != "alertmanager" }
+        public var reportsSamples: Bool { kind?.reportsSamples ?? true }
     }
 
     public var service: String
@@ -30,8 +30,8 @@ public struct SessionInfo: Sendable, Codable, Equatable {
     public var plan: CanaryPlan
     public var roster: Roster
     public var sources: [SourceInfo]
-    /// "demo", "run".
-    public var mode: String
+    /// demo or run (as "demo", "run" in the journal).
+    public var mode: SessionMode
     public var startedBy: String
     /// `commands.read_traffic` is configured: the controller is asked for the weight in force.
     public var readsTraffic: Bool?
@@ -43,7 +43,7 @@ public struct SessionInfo: Sendable, Codable, Equatable {
 
     public init(
         service: String, rules: SeverityRules, plan: CanaryPlan, roster: Roster,
-        sources: [SourceInfo], mode: String, startedBy: String
+        sources: [SourceInfo], mode: SessionMode, startedBy: String
     ) {
         self.service = service
         self.rules = rules

@@ -108,14 +108,28 @@ public struct EscalationState: Sendable, Equatable, Codable {
 
     public var isActive: Bool { stopped == nil }
 
-    /// When each step of the chain is due, from its start: (round, tier, offset).
+    /// One step of the chain: a tier in a round, due `offset` after the chain starts.
+    public struct Step: Sendable, Equatable {
+        public var round: Int
+        public var tier: Int
+        public var offset: TimeInterval
+    }
+
+    /// The next page of the chain and when it is due.
+    public struct Due: Sendable, Equatable {
+        public var round: Int
+        public var tier: Int
+        public var at: Date
+    }
+
+    /// When each step of the chain is due, from its start.
     /// Tiers an acknowledgement answered are left out.
-    public func schedule(roster: Roster) -> [(round: Int, tier: Int, offset: TimeInterval)] {
-        var out: [(Int, Int, TimeInterval)] = []
+    public func schedule(roster: Roster) -> [Step] {
+        var out: [Step] = []
         var t: TimeInterval = 0
         for round in 0 ... max(0, policy.repeats) {
             for tier in policy.tiers where tier < roster.tiers.count && !answered.contains(tier) {
-                out.append((round, tier, t))
+                out.append(Step(round: round, tier: tier, offset: t))
                 t += roster.tiers[tier].escalateAfter
             }
         }
@@ -123,11 +137,11 @@ public struct EscalationState: Sendable, Equatable, Codable {
     }
 
     /// The next step not yet paged in this chain, and when it is due.
-    public func next(roster: Roster) -> (round: Int, tier: Int, at: Date)? {
+    public func next(roster: Roster) -> Due? {
         guard isActive else { return nil }
         let sent = pages.filter { $0.sentAt >= chainStartedAt && $0.request.repage != true }
         for step in schedule(roster: roster) where !sent.contains(where: { $0.request.round == step.round && $0.request.tier == step.tier }) {
-            return (step.round, step.tier, chainStartedAt + step.offset)
+            return Due(round: step.round, tier: step.tier, at: chainStartedAt + step.offset)
         }
         return nil
     }

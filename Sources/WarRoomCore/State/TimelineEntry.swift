@@ -24,3 +24,16 @@ public struct TimelineEntry: Sendable, Equatable, Codable {
         self.text = text
     }
 }
+
+/// The timeline lines one event's fold writes, in order: a sub-state
+/// (the canary, the escalation) writes here, and the state appends them.
+struct TimelineLog {
+    let recorded: Recorded
+    private(set) var entries: [TimelineEntry] = []
+
+    init(_ recorded: Recorded) { self.recorded = recorded }
+
+    mutating func add(_ kind: TimelineEntry.Kind, _ tone: TimelineEntry.Tone, _ text: String) {
+        entries.append(TimelineEntry(seq: recorded.seq, time: recorded.time, kind: kind, tone: tone, text: text))
+    }
+}

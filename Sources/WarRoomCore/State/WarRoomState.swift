@@ -22,6 +22,12 @@ public struct LastCommand: Sendable, Equatable, Codable {
     public var outcome: CommandOutcome?
 }
 
+/// The latest value of every series and its age, as a person pins them.
+public struct PinnedValues: Sendable, Equatable {
+    public var samples: [Sample]
+    public var ages: [TimeInterval]
+}
+
 /// A rule's value above a higher line, waiting out the rule's `for:`.
 public struct PendingRise: Sendable, Equatable, Codable {
     /// The lowest level the value has held since `since`.
@@ -32,7 +38,7 @@ public struct PendingRise: Sendable, Equatable, Codable {
 /// The whole state of a war room: a pure fold of the journal's events.
 /// Codable as a checkpoint (see Checkpoint.swift): a series keeps only its
 /// newest point there; bump `checkpointVersion` when the stored shape changes.
-public struct WarRoomState: Sendable, Codable {
+public struct WarRoomState: Sendable, Codable, Equatable {
     public static let timelineLimit = 2000
 
     public private(set) var session: SessionInfo?
@@ -146,10 +152,42 @@ public struct WarRoomState: Sendable, Codable {
         }
     }
 
+    /// The router: each event goes to the part of the state that owns it
+    /// (the session, the sources, the severity rules, the incident, the
+    /// escalation, the canary, the commands, the notes), as Bubble Tea routes
+    /// a message to its sub-model. The canary, the incident and the escalation
+    /// fold their own events (`CanaryState.apply`, `Incident.apply`,
+    /// `EscalationState.apply`); what crosses between them is decided here.
     private mutating func fold(_ recorded: Recorded) -> [Effect] {
+        switch recorded.event {
+        case .sessionStarted:
+            return foldSession(recorded)
+        case .samples, .sourceDown, .sourceUp, .history, .deadManSwitch, .alert:
+            return foldSource(recorded)
+        case .thresholdCrossed:
+            return foldSeverity(recorded)
+        case .incidentOpened, .severityChanged, .statusChanged, .roleAssigned:
+            foldIncident(recorded)
+        case .pageIssued, .pageFinished, .acknowledged:
+            foldEscalation(recorded)
+        case .analysisChecked:
+            return foldAnalysis(recorded)
+        case .awaitingApproval, .ttrMeasured, .launchStarted, .holdsChanged, .holdsOverridden, .trafficRead:
+            var log = TimelineLog(recorded)
+            canary.apply(recorded.event, at: recorded.time, plan: plan, log: &log)
+            add(log)
+        case .commandIssued, .commandFinished:
+            return foldCommand(recorded)
+        case .note, .metricsPinned, .commandHandedOver:
+            foldNote(recorded)
+        }
+        return []
+    }
+
+    /// A session starts: what it watches, and what an earlier one left in flight.
+    private mutating func foldSession(_ recorded: Recorded) -> [Effect] {
         let time = recorded.time
         var effects: [Effect] = []
-
         switch recorded.event {
         case .sessionStarted(let info):
             let resuming = canary.started
@@ -161,7 +199,7 @@ public struct WarRoomState: Sendable, Codable {
             silentSources = [:]
             let sources = info.sources.map(\.name).joined(separator: ", ")
             add(recorded, .session, .info,
-                "\(info.mode) session started by \(info.startedBy): watching \(info.service)"
+                "\(info.mode.text) session started by \(info.startedBy): watching \(info.service)"
                 + (sources.isEmpty ? "" : " via \(sources)"))
             // What an earlier session left in flight may or may not have happened: say so, loudly.
             for request in commandsInFlight.values.sorted(by: { $0.id < $1.id }) {
@@ -172,7 +210,17 @@ public struct WarRoomState: Sendable, Codable {
             } else if canary.phase == .pending {
                 add(recorded, .canary, .info, "launch not started: press L to start (or --start)")
             }
+        default:
+            break
+        }
+        return effects
+    }
 
+    /// What the sources send: samples, outages, history, alerts, silence.
+    private mutating func foldSource(_ recorded: Recorded) -> [Effect] {
+        let time = recorded.time
+        var effects: [Effect] = []
+        switch recorded.event {
         case .samples(let source, let samples):
             lastSampleAt[source] = time
             if let since = silentSources.removeValue(forKey: source) {
@@ -195,6 +243,48 @@ public struct WarRoomState: Sendable, Codable {
             sourcesDown[source] = nil
             add(recorded, .source, .good, "source \(source) back after \(Format.age(downFor))")
 
+        case .history(let source, let histories):
+            for h in histories {
+                series[h.key, default: Series(capacity: seriesCapacity, source: source)].merge(h.points, from: source)
+            }
+            let points = histories.reduce(0) { $0 + $1.points.count }
+            add(recorded, .source, .info, "source \(source): \(points) past value\(points == 1 ? "" : "s") loaded for \(histories.count) series")
+
+        case .alert(let notice):
+            let known = alerts[notice.fingerprint] ?? alertsBeforeSession[notice.fingerprint]
+            alertsBeforeSession[notice.fingerprint] = nil
+            if notice.change == .resolved { alerts[notice.fingerprint] = nil } else { alerts[notice.fingerprint] = notice }
+            let repeated = known?.change == notice.change || (known?.change == .unsilenced && notice.change == .firing)
+            let level = notice.level.map { " (\($0.label))" } ?? ""
+            let summary = notice.summary.map { ": \($0)" } ?? ""
+            if !repeated {
+                switch notice.change {
+                case .firing, .unsilenced:
+                    add(recorded, .alert, notice.level.map { .warning($0) } ?? .bad,
+                        "alert \(notice.name) \(notice.change == .firing ? "FIRING" : "unsilenced, firing")\(level)\(summary)")
+                case .silenced:
+                    add(recorded, .alert, .info, "alert \(notice.name) silenced\(level)\(summary)")
+                case .resolved:
+                    add(recorded, .alert, .good, "alert \(notice.name) resolved")
+                }
+            }
+            if notice.change == .firing || notice.change == .unsilenced, let to = notice.level {
+                effects += raise(to: to, why: "alert \(notice.name)\(summary)")
+            }
+
+        case .deadManSwitch(let source, let silentFor):
+            silentSources[source] = time
+            add(recorded, .source, .bad, "DEAD-MAN'S SWITCH: \(source) has sent nothing for \(Format.age(silentFor)) (it must always report)")
+        default:
+            break
+        }
+        return effects
+    }
+
+    /// A rule crossed a line: its level, and an incident opened or raised.
+    private mutating func foldSeverity(_ recorded: Recorded) -> [Effect] {
+        var effects: [Effect] = []
+        switch recorded.event {
         case .thresholdCrossed(let c):
             ruleLevels[c.rule] = c.to
             let what = "\(c.rule.cohort.rawValue) \(c.rule.rule.label)"
@@ -211,83 +301,46 @@ public struct WarRoomState: Sendable, Codable {
             if c.to > c.from {
                 effects += raise(to: c.to, why: "\(what) \(value) above \(threshold)")
             }
+        default:
+            break
+        }
+        return effects
+    }
 
+    /// The incident: declared, raised, its status and roles (and what that does to the escalation).
+    private mutating func foldIncident(_ recorded: Recorded) {
+        let time = recorded.time
+        switch recorded.event {
         case .incidentOpened(let severity, let title, let by):
             escalation = nil
             incident = Incident(number: (incident?.number ?? 0) + 1, title: title, severity: severity, openedAt: time, openedBy: by)
             add(recorded, .incident, .warning(severity), "incident #\(incident!.number) opened at \(severity.label) by \(by): \(title)")
             startEscalation(severity, at: time, recorded: recorded)
 
-        case .severityChanged(let to, let by, let reason):
-            guard var open = incident else { break }
-            let from = open.severity
-            open.severity = to
-            open.peak = max(open.peak, to)
-            incident = open
-            add(recorded, .incident, .warning(to), "severity \(from.label) → \(to.label) by \(by)" + (reason.isEmpty ? "" : ": \(reason)"))
+        case .severityChanged(let to, _, _):
+            guard let from = incident?.severity else { break }
+            var log = TimelineLog(recorded)
+            incident?.apply(recorded.event, at: time, log: &log)
+            add(log)
             if to > from { escalate(to: to, at: time, recorded: recorded) }
 
-        case .statusChanged(let to, let by):
-            guard var open = incident else { break }
-            let from = open.status
-            open.status = to
-            open.resolvedAt = to == .resolved ? time : nil
-            incident = open
-            let tone: TimelineEntry.Tone = to == .resolved ? .good : .info
-            add(recorded, .incident, tone, "status \(from.label) → \(to.label) by \(by)"
-                + (to == .resolved ? " (lasted \(Format.age(open.duration(at: time))))" : ""))
-            if to == .resolved, let e = escalation, e.stopped != .resolved {
-                escalation?.stopped = .resolved
-                if e.isActive { add(recorded, .incident, .good, "escalation stopped: incident resolved") }
-            }
-
-        case .roleAssigned(let role, let person, let by):
+        case .statusChanged, .roleAssigned:
             guard incident != nil else { break }
-            incident?.roles[role] = person
-            add(recorded, .incident, .info, "\(role.label): \(person) (assigned by \(by))")
+            var log = TimelineLog(recorded)
+            incident?.apply(recorded.event, at: time, log: &log)
+            // A resolution stops the escalation too, after the incident's own line.
+            escalation?.apply(recorded.event, at: time, log: &log)
+            add(log)
+        default:
+            break
+        }
+    }
 
-        case .pageIssued(let page):
-            escalation?.pages.append(SentPage(request: page, sentAt: time))
-            nextPageID = max(nextPageID, page.id + 1)
-            if page.repage == true {
-                escalation?.lastRepageAt = time
-                add(recorded, .incident, .warning(page.severity),
-                    "paging \(page.person.name) \(page.person.handle) again (\(page.tierName)): acknowledged, and still open")
-            } else {
-                add(recorded, .incident, .warning(page.severity),
-                    "paging \(page.person.name) \(page.person.handle) (\(page.tierName)\(page.round > 0 ? ", repeat \(page.round)" : "")) for \(page.severity.label)")
-            }
-
-        case .pageFinished(let id, let outcome):
-            guard var e = escalation, let i = e.pages.firstIndex(where: { $0.request.id == id }) else { break }
-            e.pages[i].outcome = outcome
-            escalation = e
-            let page = e.pages[i].request
-            if outcome.succeeded {
-                add(recorded, .incident, .good, "page to \(page.person.name) delivered (\(outcome.detail))")
-            } else {
-                add(recorded, .incident, .bad, "PAGE TO \(page.person.name.uppercased()) FAILED (\(outcome.detail))")
-            }
-
-        case .acknowledged(let by):
-            guard var e = escalation, e.isActive else { break }
-            e.acknowledgedBy = by
-            e.acknowledgedAt = time
-            e.stopped = .acknowledged(by: by)
-            // The ack answers every page sent so far, and only those.
-            e.answered.formUnion(e.pages.map(\.request.tier))
-            e.acknowledgedTier = e.pages.last(where: { $0.request.repage != true })?.request.tier
-            e.lastRepageAt = nil
-            escalation = e
-            add(recorded, .incident, .good, "acknowledged by \(by) after \(Format.age(time.timeIntervalSince(e.startedAt))); escalation stopped")
-
-        case .metricsPinned(let samples, let by, let ages):
-            let parts = samples.enumerated().map { i, s in
-                let age = ages.flatMap { i < $0.count ? $0[i] : nil }.map { " (\(Format.age($0)) old)" } ?? ""
-                return "\(s.key.cohort.rawValue) \(s.key.metric.label.lowercased()) \(Format.value(s.value, s.key.metric))\(age)"
-            }
-            add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
-
+    /// An analysis check of the canary, and the rollback or pause it may call for.
+    private mutating func foldAnalysis(_ recorded: Recorded) -> [Effect] {
+        let time = recorded.time
+        var effects: [Effect] = []
+        switch recorded.event {
         case .analysisChecked(let check):
             canary.lastCheckAt = time
             canary.lastCheck = check
@@ -311,22 +364,17 @@ public struct WarRoomState: Sendable, Codable {
                     effects += issue(.pause, reason: "no data for \(canary.inconclusiveInARow) checks in a row: \(check.reason)", trigger: time)
                 }
             }
+        default:
+            break
+        }
+        return effects
+    }
 
-        case .awaitingApproval(let step):
-            canary.phase = .awaitingApproval
-            let weight = step < plan.steps.count ? plan.steps[step].weight : nil
-            canary.stop = .awaitingApproval(weight: weight)
-            add(recorded, .canary, .warning(.sev4), "hold passed; \(weight.map { Format.weight($0) } ?? "the next step") needs approval")
-
-        case .ttrMeasured(let seconds, let trigger, let from):
-            canary.ttrTrigger = nil
-            canary.ttr = seconds
-            canary.ttrStart = from ?? .decision
-            canary.breachAt = nil
-            let met = seconds <= Self.ttrTarget
-            add(recorded, .canary, met ? .good : .bad,
-                "time to rollback \(Format.clock(seconds)) from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC (target \(Format.clock(Self.ttrTarget))\(met ? ", met" : ", MISSED"))")
-
+    /// Commands issued and finished, and what they did to the canary.
+    private mutating func foldCommand(_ recorded: Recorded) -> [Effect] {
+        let time = recorded.time
+        var effects: [Effect] = []
+        switch recorded.event {
         case .commandIssued(let request):
             commandsInFlight[request.id] = request
             nextCommandID = max(nextCommandID, request.id + 1)
@@ -379,80 +427,43 @@ public struct WarRoomState: Sendable, Codable {
                     break
                 }
             }
+        default:
+            break
+        }
+        return effects
+    }
 
+    /// Pages and acknowledgements go to the escalation; a page with no
+    /// escalation (it ended since) is still in the timeline.
+    private mutating func foldEscalation(_ recorded: Recorded) {
+        var log = TimelineLog(recorded)
+        if case .pageIssued(let page) = recorded.event {
+            nextPageID = max(nextPageID, page.id + 1)
+            if escalation == nil { log.add(.incident, .warning(page.severity), page.timelineText) }
+        }
+        escalation?.apply(recorded.event, at: recorded.time, log: &log)
+        add(log)
+    }
+
+    /// What people write into the timeline: notes, pinned values, hand-overs.
+    private mutating func foldNote(_ recorded: Recorded) {
+        switch recorded.event {
         case .note(let text, let by):
             add(recorded, .note, .info, "\(by): \(text)")
+
+        case .metricsPinned(let samples, let by, let ages):
+            let parts = samples.enumerated().map { i, s in
+                let age = ages.flatMap { i < $0.count ? $0[i] : nil }.map { " (\(Format.age($0)) old)" } ?? ""
+                return "\(s.key.cohort.rawValue) \(s.key.metric.label.lowercased()) \(Format.value(s.value, s.key.metric))\(age)"
+            }
+            add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
 
         case .commandHandedOver(let from, let to, let reason, let granted):
             add(recorded, .session, .info, "command handed from \(from.name) to \(to.name)"
                 + (granted ? "" : " (\(from.user)'s warroom was no longer running)") + ": \(reason)")
-
-        case .history(let source, let histories):
-            for h in histories {
-                series[h.key, default: Series(capacity: seriesCapacity, source: source)].merge(h.points, from: source)
-            }
-            let points = histories.reduce(0) { $0 + $1.points.count }
-            add(recorded, .source, .info, "source \(source): \(points) past value\(points == 1 ? "" : "s") loaded for \(histories.count) series")
-
-        case .alert(let notice):
-            let known = alerts[notice.fingerprint] ?? alertsBeforeSession[notice.fingerprint]
-            alertsBeforeSession[notice.fingerprint] = nil
-            if notice.change == .resolved { alerts[notice.fingerprint] = nil } else { alerts[notice.fingerprint] = notice }
-            let repeated = known?.change == notice.change || (known?.change == .unsilenced && notice.change == .firing)
-            let level = notice.level.map { " (\($0.label))" } ?? ""
-            let summary = notice.summary.map { ": \($0)" } ?? ""
-            if !repeated {
-                switch notice.change {
-                case .firing, .unsilenced:
-                    add(recorded, .alert, notice.level.map { .warning($0) } ?? .bad,
-                        "alert \(notice.name) \(notice.change == .firing ? "FIRING" : "unsilenced, firing")\(level)\(summary)")
-                case .silenced:
-                    add(recorded, .alert, .info, "alert \(notice.name) silenced\(level)\(summary)")
-                case .resolved:
-                    add(recorded, .alert, .good, "alert \(notice.name) resolved")
-                }
-            }
-            if notice.change == .firing || notice.change == .unsilenced, let to = notice.level {
-                effects += raise(to: to, why: "alert \(notice.name)\(summary)")
-            }
-
-        case .deadManSwitch(let source, let silentFor):
-            silentSources[source] = time
-            add(recorded, .source, .bad, "DEAD-MAN'S SWITCH: \(source) has sent nothing for \(Format.age(silentFor)) (it must always report)")
-
-        case .launchStarted(let by, let reason):
-            canary.started = true
-            let first = plan.steps.first.map { Format.weight($0.weight) } ?? "the first step"
-            add(recorded, .canary, .info, "launch started by \(by): \(reason); \(first) as soon as nothing holds it")
-
-        case .holdsChanged(let holds):
-            canary.recordedHolds = holds
-            if holds.isEmpty {
-                add(recorded, .canary, .good, "nothing holds the canary now")
-            } else {
-                add(recorded, .canary, .warning(.sev3), "canary held: \(holds.text)")
-            }
-
-        case .holdsOverridden(let holds, let by, let reason):
-            canary.override = HoldOverride(holds: holds, by: by, reason: reason)
-            add(recorded, .canary, .warning(.sev2), "\(by) OVERRODE the holds until the next step (\(holds.text)): \(reason)")
-
-        case .trafficRead(let reading):
-            let before = canary.drift
-            let couldRead = canary.controller.map { $0.percent != nil } ?? true
-            canary.controller = reading
-            canary.controllerReadAt = time
-            let after = canary.drift
-            if reading.percent == nil, couldRead {
-                add(recorded, .canary, .bad, "cannot read the traffic in force: \(reading.detail)")
-            }
-            if let d = after, before.map({ $0.plan != d.plan || $0.controller != d.controller }) ?? true {
-                add(recorded, .canary, .bad, "DRIFT: plan says \(Format.weight(d.plan)), controller says \(Format.weight(d.controller))")
-            } else if before != nil, after == nil, let p = reading.percent {
-                add(recorded, .canary, .good, "controller agrees: \(Format.weight(p)) in force")
-            }
+        default:
+            break
         }
-        return effects
     }
 
     /// " (stage 2/4)", or " (off plan, between 5% and 25%)" for an off-plan weight.
@@ -617,7 +628,16 @@ public struct WarRoomState: Sendable, Codable {
     }
 
     private mutating func add(_ recorded: Recorded, _ kind: TimelineEntry.Kind, _ tone: TimelineEntry.Tone, _ text: String) {
-        timeline.append(TimelineEntry(seq: recorded.seq, time: recorded.time, kind: kind, tone: tone, text: text))
+        add(TimelineEntry(seq: recorded.seq, time: recorded.time, kind: kind, tone: tone, text: text))
+    }
+
+    /// The lines a sub-state's fold wrote, in order.
+    private mutating func add(_ log: TimelineLog) {
+        for entry in log.entries { add(entry) }
+    }
+
+    private mutating func add(_ entry: TimelineEntry) {
+        timeline.append(entry)
         if timeline.count > Self.timelineLimit + Self.timelineLimit / 4 {
             timeline.removeFirst(timeline.count - Self.timelineLimit)
         }
@@ -628,7 +648,7 @@ public struct WarRoomState: Sendable, Codable {
 
 
     /// The latest value of every series and its age at `now`: a pinned value keeps its age.
-    public func latestValues(at now: Date) -> (samples: [Sample], ages: [TimeInterval]) {
+    public func latestValues(at now: Date) -> PinnedValues {
         var samples: [Sample] = []
         var ages: [TimeInterval] = []
         for cohort in Cohort.allCases {
@@ -638,45 +658,45 @@ public struct WarRoomState: Sendable, Codable {
                 ages.append(max(0, now.timeIntervalSince(latest.time)))
             }
         }
-        return (samples, ages)
+        return PinnedValues(samples: samples, ages: ages)
     }
 
     /// Why a note cannot be recorded: it depends on its text alone, never on
     /// the state, so `warroom note` needs no fold.
-    public static func noteRefusal(_ text: String) -> String? {
-        NoteRules.problem(with: text).map { "note not recorded: \($0)" }
+    public static func noteRefusal(_ text: String) -> EventRefusal? {
+        NoteRules.problem(with: text).map(EventRefusal.note)
     }
 
     /// Why a person's event cannot be recorded now, or nil when it can.
     /// Automatic events are never refused.
-    public func refusal(of event: Event) -> String? {
+    public func refusal(of event: Event) -> EventRefusal? {
         switch event {
         case .note(let text, _):
             return Self.noteRefusal(text)
         case .incidentOpened(let severity, let title, _):
-            if let open = incident, open.isOpen { return "incident #\(open.number) is still open; resolve it first" }
-            if severity == .none { return "choose a severity from SEV-1 to SEV-4" }
-            return NoteRules.problem(with: title).map { "incident not declared: \($0)" }
+            if let open = incident, open.isOpen { return .incidentStillOpen(number: open.number) }
+            if severity == .none { return .noSeverity }
+            return NoteRules.problem(with: title).map(EventRefusal.title)
         case .severityChanged(let to, _, _):
-            guard let open = incident, open.isOpen else { return "no open incident" }
-            if to == open.severity { return "the incident is already \(to.label)" }
-            if to == .none { return "choose a severity from SEV-1 to SEV-4" }
+            guard let open = incident, open.isOpen else { return .noOpenIncident }
+            if to == open.severity { return .alreadyAtSeverity(to) }
+            if to == .none { return .noSeverity }
             return nil
         case .statusChanged(let to, _):
-            guard let open = incident else { return "no incident" }
-            if !open.isOpen && to == .resolved { return "incident #\(open.number) is already resolved" }
-            if to == open.status { return "the status is already \(to.label)" }
+            guard let open = incident else { return .noIncident }
+            if !open.isOpen && to == .resolved { return .alreadyResolved(number: open.number) }
+            if to == open.status { return .alreadyAtStatus(to) }
             return nil
         case .roleAssigned(_, let person, _):
-            guard incident?.isOpen == true else { return "no open incident" }
-            return NoteRules.problem(with: person).map { "role not assigned: \($0)" }
+            guard incident?.isOpen == true else { return .noOpenIncident }
+            return NoteRules.problem(with: person).map(EventRefusal.roleName)
         case .metricsPinned(let samples, _, _):
-            return samples.isEmpty ? "no values to pin yet" : nil
+            return samples.isEmpty ? .nothingToPin : nil
         case .acknowledged:
-            guard let e = escalation else { return "nothing to acknowledge: no one has been paged" }
+            guard let e = escalation else { return .nothingToAcknowledge }
             switch e.stopped {
-            case .acknowledged(let by)?: return "already acknowledged by \(by)"
-            case .resolved?: return "the escalation already stopped (incident resolved)"
+            case .acknowledged(let by)?: return .alreadyAcknowledged(by: by)
+            case .resolved?: return .escalationStopped
             case nil: return nil
             }
         default:

@@ -173,7 +173,7 @@ public actor WarRoom {
 
     /// Record a person's event if the state allows it; otherwise record nothing
     /// and return why (for the screen or the command line).
-    public func perform(_ event: Event) throws -> String? {
+    public func perform(_ event: Event) throws -> EventRefusal? {
         if let refusal = state.refusal(of: event) { return refusal }
         try send(event)
         return nil
@@ -216,7 +216,7 @@ public actor WarRoom {
     }
 
     /// Pin the latest value of every series into the timeline, with its age.
-    public func pinMetrics(by person: String) throws -> String? {
+    public func pinMetrics(by person: String) throws -> EventRefusal? {
         let latest = state.latestValues(at: clock.now())
         return try perform(.metricsPinned(samples: latest.samples, by: person, ages: latest.ages))
     }

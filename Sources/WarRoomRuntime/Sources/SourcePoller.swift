@@ -85,10 +85,10 @@ public struct SourcePoller: Sendable {
                 throw PollFailure(reason: "bad health JSON: \(error)")
             }
         }
-        do {
+        do throws(HealthDecoder.Failure) {
             return try HealthDecoder.decode(data)
         } catch {
-            throw PollFailure(reason: "bad health JSON: \(error)")
+            throw PollFailure(reason: "bad health JSON: \(error)", cause: error.notJSON ? .healthNotJSON : nil)
         }
     }
 
@@ -435,10 +435,20 @@ public struct SourcePoller: Sendable {
 }
 
 public struct PollFailure: Error, CustomStringConvertible, Equatable {
+    /// What went wrong where a caller decides on it (the reason is for display).
+    public enum Cause: Sendable, Equatable {
+        /// A health source's body is not JSON at all (`probe` suggests `--kind scrape`).
+        case healthNotJSON
+    }
+
     public var reason: String
+    public var cause: Cause?
     /// The reason often quotes what a server sent: it is made inert, and URLs
     /// in it are masked (userinfo, secret query values).
-    public init(reason: String) { self.reason = Redact.text(InertText.clean(reason)) }
+    public init(reason: String, cause: Cause? = nil) {
+        self.reason = Redact.text(InertText.clean(reason))
+        self.cause = cause
+    }
     public var description: String { reason }
 }
 

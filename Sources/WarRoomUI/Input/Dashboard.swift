@@ -225,7 +225,7 @@ public struct Dashboard: Sendable {
                 return nil
             }
             if let problem = ReasonRules.problem(with: reason) {
-                flash = Flash(text: problem, isError: true, until: now + 4)
+                flash = Flash(text: problem.text, isError: true, until: now + 4)
                 return nil
             }
             a.reason = reason

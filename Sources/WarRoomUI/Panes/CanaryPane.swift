@@ -74,26 +74,31 @@ public struct CanaryPane {
         }
 
         // Why it stopped, or what holds it, matters most: up to two lines.
-        let held = state.blockingHolds(at: now).filter { if case .commandInFlight = $0 { false } else { true } }
-        if let stop = canary.stop {
+        switch state.canaryReason(at: now) {
+        case .stopped(let stop)?:
             let role: Role = stop.isCritical ? .sev1 : canary.phase == .rolledBack ? .sev3 : .sev2
             for line in TextWidth.wrap("\(canary.phase == .rolledBack ? "↩" : "⏸") \(stop.text)", width: inner.width, lines: 2) {
                 grid.put(line, in: inner, row: row, role: role)
                 row += 1
             }
-        } else if [.progressing, .pending, .awaitingApproval].contains(canary.phase), canary.phase != .pending || canary.started, !held.isEmpty {
+        case .held(let all)? where [.progressing, .pending, .awaitingApproval].contains(canary.phase):
+            // The command in flight shows on its own line ("Sending: …").
+            let held = all.filter { if case .commandInFlight = $0 { false } else { true } }
+            guard !held.isEmpty else { break }
             let trouble = held.contains(where: \.isTrouble)
-            for line in TextWidth.wrap("⏸ held: \(held.text)", width: inner.width, lines: 2) {
+            for line in TextWidth.wrap("⏸ \(CanaryReason.held(held).text)", width: inner.width, lines: 2) {
                 grid.put(line, in: inner, row: row, role: trouble ? .sev2 : .dim)
                 row += 1
             }
+        case .notStarted?, .held?, nil:
+            break  // not started: the line above says so, with the key to press
         }
         if let o = canary.override, row < inner.height {
             grid.put(TextWidth.truncate("⚠ holds overridden by \(o.by): \(o.reason)", to: inner.width), in: inner, row: row, role: .sev2)
             row += 1
         }
         if let drift = canary.drift, row < inner.height {
-            grid.put(TextWidth.truncate("✖ DRIFT: plan says \(Format.weight(drift.plan)), controller says \(Format.weight(drift.controller))", to: inner.width),
+            grid.put(TextWidth.truncate("✖ \(drift.text)", to: inner.width),
                      in: inner, row: row, role: .sev1)
             row += 1
         } else if let reading = canary.controller, reading.percent == nil, row < inner.height {
