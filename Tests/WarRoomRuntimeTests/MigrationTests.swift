@@ -76,6 +76,34 @@ struct MigrationTests {
         #expect(reports.withLock { $0.isEmpty })
     }
 
+    @Test("a migration that frees most of the file compacts it once (VACUUM): the free pages go, the events and samples stay, and the progress says so")
+    func compactsAfterwards() throws {
+        let path = temporaryJournalPath()
+        let written = legacyLaunch(start: start, seconds: 12_000)
+        try SQLiteJournal.writeFormat1(path: path, events: written)
+        let sizeBefore = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        let before = try SQLiteJournalReader(path: path).history()
+        let reports = Mutex<[JournalMigrationProgress]>([])
+        let journal = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }
+        let steps = reports.withLock { $0.map(\.step) }
+        #expect(steps.last == "compacting the file", "\(Set(steps))")
+        #expect(reports.withLock { $0.last?.done == 1 })
+        // Read back from SQLite, not trusted: few free pages are left, and the file shrank.
+        let reader = try SQLiteJournalReader(path: path)
+        let (free, pages) = try reader.pragmaCounts()
+        #expect(free * 10 < pages, "\(free) of \(pages) pages still free")
+        _ = try journal.lastSeq()
+        let sizeAfter = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(sizeAfter < sizeBefore / 2, "\(sizeBefore) bytes before, \(sizeAfter) after")
+        func parts(_ list: [Recorded]) -> (events: [Recorded], samples: [[Sample]]) {
+            (list.filter { if case .samples = $0.event { false } else { true } },
+             list.compactMap { if case .samples(_, let s) = $0.event { s } else { nil } })
+        }
+        let (oldEvents, oldSamples) = parts(before), (newEvents, newSamples) = parts(try reader.history())
+        #expect(newEvents == oldEvents, "every incident event")
+        #expect(newSamples == oldSamples, "every sample, in order")
+    }
+
     @Test("a journal that cannot be migrated (an unreadable samples event) is refused and left as it was")
     func failedMigrationChangesNothing() throws {
         let path = temporaryJournalPath()

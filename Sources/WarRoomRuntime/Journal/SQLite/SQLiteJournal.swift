@@ -160,11 +160,32 @@ public final class SQLiteJournal: JournalWriter {
                     try db.execute(sql: "PRAGMA user_version = \(Self.formatVersion)")
                 }
             }
+            try compactAfterMigration(progress: progress)
         } catch let error as JournalError {
             throw error
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
+    }
+
+    /// Moving the samples out frees most of an old journal's pages, which
+    /// SQLite keeps in the file until a `VACUUM`. When over half the file is
+    /// free, rewrite it once (SQLite's own crash-safe copy; readers keep
+    /// their snapshot), before anything else is written. Its progress has no steps: 0 of 1, then 1 of 1.
+    private func compactAfterMigration(progress: ((JournalMigrationProgress) throws -> Void)?) throws {
+        let (free, total) = try pool.read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
+        }
+        guard free > 1024, free * 2 > total else { return }
+        try progress?(JournalMigrationProgress(step: "compacting the file", done: 0, total: 1))
+        try owned {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM")
+                // In WAL mode the rewritten pages are in the log: copy them back and truncate, so the file shrinks now.
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
+        try progress?(JournalMigrationProgress(step: "compacting the file", done: 1, total: 1))
     }
 
     /// Append events durably, in order, in one transaction; returns them as recorded.

@@ -107,6 +107,13 @@ public final class SQLiteJournalReader: JournalReader {
         }
     }
 
+    /// Free pages and all pages of the file (`PRAGMA freelist_count`, `page_count`), for tests.
+    func pragmaCounts() throws -> (free: Int, pages: Int) {
+        try current().read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
+        }
+    }
+
     public func lastSeq() throws -> Int64 {
         do {
             return try current().read { db in try SQLiteJournalRows.lastSeq(db) }
