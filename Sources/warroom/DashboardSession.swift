@@ -181,22 +181,23 @@ struct DashboardSession {
         // commits are skipped on the watch's thread, so they wake nothing here.
         // The one-second clock above is the safety net.
         let changes = journal.makeWakeup()  // skips this process's own commits
-        let own = journal
         tasks.append(Task {
             for await _ in changes.stream() {
-                // The log is written before its commit is visible (an fsync, then
-                // the shared index): read after 20 ms, and if nothing new shows
-                // and the change was not this war room's own commit, look again
-                // a few times within half a second rather than at the next clock.
+                // Another process changed the journal (its own commits are skipped
+                // by the wake-up). The log is written before the commit is visible
+                // (an fsync, then the shared index): read after 20 ms, and if nothing
+                // new shows yet look again a few times within half a second rather
+                // than at the next clock.
                 for pause in [20, 50, 100, 300] {
-                    try? await Task.sleep(for: .milliseconds(pause))
                     do {
+                        try await Task.sleep(for: .milliseconds(pause))
                         if try await warroom.catchUp() > 0 { break }
+                    } catch is CancellationError {
+                        return
                     } catch {
                         logger.error("catching up: \(error)")
                         break
                     }
-                    if own.wrote(within: .milliseconds(250)) { break }
                 }
             }
         })

@@ -124,6 +124,21 @@ struct CommitTests {
         await room.waitForCommands()
     }
 
+    @Test("a decision is made on what other processes appended: an ack recorded from another shell since the last read stops the page the next tick would send")
+    func decidedAfterForeignEvents() async throws {
+        let (room, journal, _) = try room()
+        try await room.send(.sessionStarted(Self.session))
+        try await room.submit(Self.spike(0.15))  // SEV-2: the incident opens, its first page is due
+        #expect(await room.snapshot.state.incident?.isOpen == true)
+        // `warroom ack` in another shell, not yet read by this war room.
+        try SQLiteJournal(path: journal.location).append(.acknowledged(by: "ana"), at: Date())
+        try await room.tick()
+        let kinds = try journal.events().map(\.event.kind)
+        #expect(kinds.contains("acknowledged"))
+        #expect(!kinds.contains("page_issued"), "paged after the acknowledgement: \(kinds)")
+        await room.waitForCommands()
+    }
+
     @Test("an event another process appended is folded before this war room's own, in seq order")
     func foreignFirst() async throws {
         let (room, journal, _) = try room()

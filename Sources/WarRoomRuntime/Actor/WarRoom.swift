@@ -147,6 +147,14 @@ public actor WarRoom {
     /// therefore only ever follow a durable record. If the commit fails,
     /// nothing is folded or shown, and the error goes to the caller.
     private func commit(_ effects: [Effect]) throws {
+        try commit { _ in effects }
+    }
+
+    /// The same, with the effects decided inside the transaction: `decide`
+    /// sees the state with other processes' events folded in (an ack that
+    /// came in since the last read stops the page it would have sent, a
+    /// resolution refuses the command). It returns no effects to do nothing.
+    private func commit(_ decide: (WarRoomState) -> [Effect]) throws {
         let now = clock.now()
         var next = state
         var batchMS: Int64?
@@ -155,7 +163,7 @@ public actor WarRoom {
             // The transaction holds the write lock: what another process
             // appended before it is folded first, in order.
             for foreign in try tx.events(after: next.lastSeq) { next.apply(foreign) }
-            return try next.drive(effects) { event in
+            return try next.drive(decide(next)) { event in
                 guard case .samples(let source, let samples) = event else { return try tx.append(event, at: now) }
                 // One time for every batch of a commit, later than the commit before.
                 let ms = batchMS ?? max(SampleBatch.milliseconds(now), after == .min ? .min : after + 1)
@@ -175,8 +183,14 @@ public actor WarRoom {
     /// and return why (for the screen or the command line).
     public func perform(_ event: Event) throws -> EventRefusal? {
         if let refusal = state.refusal(of: event) { return refusal }
-        try send(event)
-        return nil
+        // Asked again once what other processes appended is folded in.
+        var refused: EventRefusal?
+        try commit { now in
+            refused = now.refusal(of: event)
+            return refused == nil ? [.record(event)] : []
+        }
+        if refused == nil { publish() }
+        return refused
     }
 
     /// Issue a person's command if the canary's state allows it; otherwise
@@ -185,12 +199,18 @@ public actor WarRoom {
         if executor == nil { return .readOnly }
         if let refusal = state.refusal(of: action, at: clock.now()) { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        let request = CommandRequest(id: state.nextCommandID, action: action, by: person, reason: reason,
-                                     automatic: false, trigger: trigger ?? clock.now())
-        // A rollback pre-empts what is in flight; a pause pre-empts stepping.
-        try commit(state.commandEffects(request))
+        let at = clock.now()
+        // A rollback pre-empts what is in flight; a pause pre-empts stepping. Asked
+        // again once what other processes appended is folded in.
+        var refused: CommandRefusal?
+        try commit { now in
+            refused = now.refusal(of: action, at: at)
+            guard refused == nil else { return [] }
+            return now.commandEffects(CommandRequest(id: now.nextCommandID, action: action, by: person, reason: reason,
+                                                     automatic: false, trigger: trigger ?? at))
+        }
         publish()
-        return nil
+        return refused
     }
 
     /// Start the launch: the canary takes its first step as soon as nothing holds it.
@@ -225,9 +245,11 @@ public actor WarRoom {
     public func tick() throws {
         try compactIfDue()
         checkpointIfDue()
-        let effects = state.tick(at: clock.now())
-        guard !effects.isEmpty else { return }
-        try commit(effects)
+        let now = clock.now()
+        guard !state.tick(at: now).isEmpty else { return }
+        // Decided again inside the transaction: an ack another shell recorded
+        // since the last read stops the page this tick would send.
+        try commit { $0.tick(at: now) }
         publish()
     }
 
@@ -265,8 +287,12 @@ public actor WarRoom {
     private func execute(_ request: CommandRequest) {
         guard let executor else {
             // Unreachable by construction for read-only war rooms; record it loudly anyway.
-            try? commit([.record(.commandFinished(id: request.id, outcome: CommandOutcome(
-                succeeded: false, detail: "this war room cannot send commands", duration: 0)))])
+            do {
+                try commit([.record(.commandFinished(id: request.id, outcome: CommandOutcome(
+                    succeeded: false, detail: "this war room cannot send commands", duration: 0)))])
+            } catch {
+                logger.error("cannot record that command \(request.id) was not sent: \(error)")
+            }
             return
         }
         let service = state.session?.service ?? ""

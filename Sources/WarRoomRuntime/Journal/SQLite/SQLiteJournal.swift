@@ -25,9 +25,11 @@ public final class SQLiteJournal: JournalWriter {
     private let pool: DatabasePool
     /// Series ids the writer connection knows (committed ones only).
     private let seriesIDs = Mutex(SampleStore.SeriesIDs())
-    /// Writes in progress through this object, and when the last one ended:
-    /// a change the kernel reports then is this process's own (`wrote(within:)`).
-    private let ownWrites = Mutex((active: 0, ended: ContinuousClock.Instant?.none))
+    /// Writes in progress through this object, and the journal's file stamps
+    /// as its last write left them: a change the kernel reports while it
+    /// writes, or that leaves the files exactly so, is this process's own
+    /// (`isOwnChange()`); another process's commit changes the stamps.
+    private let ownWrites = Mutex((active: 0, left: SQLiteFileStamp?.none))
 
     /// Open (creating if needed: its folder 0700, the file 0600) the journal at `path`.
     /// A journal of an older format is migrated first, in one transaction;
@@ -137,7 +139,7 @@ public final class SQLiteJournal: JournalWriter {
 
     private func migrate(progress: ((JournalMigrationProgress) throws -> Void)?) throws {
         do {
-            try pool.write { db in
+            let movedSamples = try pool.write { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 let hasEvents = try db.tableExists("events")
                 if version > Self.formatVersion {
@@ -153,14 +155,20 @@ public final class SQLiteJournal: JournalWriter {
                     }
                 }
                 // All steps in this one transaction: a failure (or a kill) leaves the journal as it was.
+                var last: JournalMigrationProgress?
+                let told: ((JournalMigrationProgress) throws -> Void)? = progress.map { tell in { last = $0; try tell($0) } }
                 for (to, step) in Self.migrations where to > version {
-                    try step(db, path, progress)
+                    try step(db, path, told)
                 }
                 if version < Self.formatVersion {
                     try db.execute(sql: "PRAGMA user_version = \(Self.formatVersion)")
                 }
+                // Said once more just before the commit, so that a stop asked for
+                // during the last steps still rolls it all back.
+                if let last { try progress?(last) }
+                return version >= 1 && version < 2  // the samples left the event log
             }
-            try compactAfterMigration(progress: progress)
+            if movedSamples { compactAfterMigration(progress: progress) }
         } catch let error as JournalError {
             throw error
         } catch let error as DatabaseError {
@@ -169,23 +177,31 @@ public final class SQLiteJournal: JournalWriter {
     }
 
     /// Moving the samples out frees most of an old journal's pages, which
-    /// SQLite keeps in the file until a `VACUUM`. When over half the file is
-    /// free, rewrite it once (SQLite's own crash-safe copy; readers keep
-    /// their snapshot), before anything else is written. Its progress has no steps: 0 of 1, then 1 of 1.
-    private func compactAfterMigration(progress: ((JournalMigrationProgress) throws -> Void)?) throws {
-        let (free, total) = try pool.read { db in
-            (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
-        }
-        guard free > 1024, free * 2 > total else { return }
-        try progress?(JournalMigrationProgress(step: "compacting the file", done: 0, total: 1))
-        try owned {
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "VACUUM")
-                // In WAL mode the rewritten pages are in the log: copy them back and truncate, so the file shrinks now.
-                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+    /// SQLite keeps in the file until a `VACUUM`. Right after that migration,
+    /// when over half the file is free, rewrite it once (SQLite's own
+    /// crash-safe copy; readers keep their snapshot) and truncate the log.
+    /// Best effort: the migration is committed already, so a stop asked for
+    /// now, a full disk or a busy reader only leave the file large (it is
+    /// never retried on a later open). Its progress has no steps: 0 of 1,
+    /// then 1 of 1.
+    private func compactAfterMigration(progress: ((JournalMigrationProgress) throws -> Void)?) {
+        do {
+            let (free, total) = try pool.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
             }
+            guard free > 1024, free * 2 > total else { return }
+            try progress?(JournalMigrationProgress(step: "compacting the file", done: 0, total: 1))
+            try owned {
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "VACUUM")
+                    // In WAL mode the rewritten pages are in the log: copy them back and truncate, so the file shrinks now.
+                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                }
+            }
+            try progress?(JournalMigrationProgress(step: "compacting the file", done: 1, total: 1))
+        } catch {
+            // Stopped, or cannot: the journal is migrated and whole, only not compacted.
         }
-        try progress?(JournalMigrationProgress(step: "compacting the file", done: 1, total: 1))
     }
 
     /// Append events durably, in order, in one transaction; returns them as recorded.
@@ -204,21 +220,22 @@ public final class SQLiteJournal: JournalWriter {
         }
     }
 
-    /// Whether this object is writing, or ended a write within `window`: a
-    /// change of the files seen then is its own (the commander's inotify
-    /// watch skips those, so its own commits wake nothing).
-    public func wrote(within window: Duration) -> Bool {
-        ownWrites.withLock { w in
-            w.active > 0 || w.ended.map { ContinuousClock.now - $0 < window } ?? false
-        }
+    /// Whether the journal's files are as this object's own writing has them:
+    /// it is writing now, or its last write left exactly these stamps (size,
+    /// modification time, inode of the database and its log). A commit by
+    /// another process after it changes them, so it is never taken for ours.
+    public func isOwnChange() -> Bool {
+        let (active, left) = ownWrites.withLock { ($0.active, $0.left) }
+        return active > 0 || (left != nil && SQLiteFileStamp(path: path) == left)
     }
 
     private func owned<T>(_ body: () throws -> T) rethrows -> T {
         ownWrites.withLock { $0.active += 1 }
         defer {
+            let stamp = SQLiteFileStamp(path: path)
             ownWrites.withLock {
                 $0.active -= 1
-                $0.ended = ContinuousClock.now
+                $0.left = stamp
             }
         }
         return try body()
@@ -322,9 +339,9 @@ public final class SQLiteJournal: JournalWriter {
 
     public func makeWatch(maximumGap: Duration) -> any JournalWatching { SQLiteJournalWatch(path: path, maximumGap: maximumGap) }
 
-    /// Its own commits are skipped: they wake nothing (see `wrote(within:)`).
+    /// Its own commits are skipped: they wake nothing (see `isOwnChange()`).
     public func makeWakeup() -> any JournalWakeup {
-        SQLiteJournalWakeup(path: path, isOwn: { [self] in wrote(within: .milliseconds(100)) })
+        SQLiteJournalWakeup(path: path, isOwn: { [self] in isOwnChange() })
     }
 
     /// Where a journal goes when none is named: `$XDG_STATE_HOME/warroom/`.
