@@ -59,6 +59,7 @@ struct DashboardSession {
             var recheck = false
             let seconds = OneSecondClock.ticks()
             var next = seconds.makeAsyncIterator()
+            var clockFailed = false
             repeat {
                 if ContinuousClock.now >= beat {
                     do { try held.heartbeat() } catch { logger.error("\(error)") }
@@ -81,7 +82,13 @@ struct DashboardSession {
                         mailbox.requestStop(message: "\(error)")
                     }
                 }
-            } while await next.next() != nil && !Task.isCancelled
+                if await next.next() == nil, !Task.isCancelled {
+                    // The clock's thread could not start (no pipe): never stop the heartbeat and the ticks.
+                    if !clockFailed { logger.critical("the one-second clock's thread stopped; sleeping on the runtime instead") }
+                    clockFailed = true
+                    do { try await OneSecondClock.sleepToNextSecond() } catch { break }
+                }
+            } while !Task.isCancelled
         })
 
         let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)

@@ -17,11 +17,17 @@ enum OneSecondClock {
         return .milliseconds(Int(((1 - fraction) * 1000).rounded(.up)) + 5)
     }
 
+    /// A runtime sleep until just after the next whole second: the fallback.
+    static func sleepToNextSecond() async throws {
+        try await Task.sleep(for: untilNextSecond())
+    }
+
     /// One element just after each whole second, sent by a thread asleep in
     /// poll() between them: a runtime sleep costs its timer thread and a hop
     /// through the pool each time, which an idle commander pays every second.
     /// A slow consumer gets one element for many seconds. Ends when the
-    /// consuming task is cancelled.
+    /// consuming task is cancelled, or at once if no pipe can be made (the
+    /// caller then falls back to `sleepToNextSecond()`).
     static func ticks() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var fds: [Int32] = [-1, -1]
@@ -39,7 +45,11 @@ enum OneSecondClock {
                 let ms = Int32(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)
                 stop.revents = 0
                 let ready = poll(&stop, 1, ms)
-                if ready < 0, errno == EINTR { continue }
+                if ready < 0 {
+                    // Interrupted, or poll itself failing: sleep the rest and tick anyway.
+                    if errno != EINTR { usleep(useconds_t(max(0, ms)) * 1000) }
+                    continue
+                }
                 if ready != 0 { break }  // the write end closed: stop
                 continuation.yield()
             }

@@ -19,7 +19,8 @@ enum TmuxViewers {
         let env = ProcessInfo.processInfo.environment
         guard env["TMUX"] != nil, let pane = env["TMUX_PANE"] else { return nil }
         // Found once: spawning by name walks PATH with a fork per entry, every time.
-        guard let tmux = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map({ "\($0)/tmux" })
+        // (Absolute entries only: a relative one would find a `tmux` in the current folder.)
+        guard let tmux = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").filter({ $0.hasPrefix("/") }).map({ "\($0)/tmux" })
             .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return nil }
@@ -70,7 +71,9 @@ enum TmuxViewers {
     private static func output(of argv: [String], stop: Int32) -> String? {
         var out: [Int32] = [-1, -1]
         guard pipe(&out) == 0 else { return nil }
-        _ = fcntl(out[0], F_SETFD, FD_CLOEXEC)
+        // Both ends close-on-exec, so no other child keeps the write end open
+        // (dup2 onto the child's stdout clears the flag there).
+        for fd in out { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -81,8 +84,19 @@ enum TmuxViewers {
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for a in cArgs + cEnv { free(a) } }
+        // The child starts with default signal handling (we ignore SIGPIPE) and no blocked signals.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t(), none = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
         close(out[1])
         defer { close(out[0]) }
         guard spawned == 0 else { return nil }
@@ -97,13 +111,16 @@ enum TmuxViewers {
             if ms <= 0 { timedOut = true; break }
             for i in fds.indices { fds[i].revents = 0 }
             let ready = poll(&fds, 2, ms)
-            if ready < 0 { if errno == EINTR { continue } else { break } }
+            if ready < 0 { if errno == EINTR { continue } else { timedOut = true; break } }
             if ready == 0 { timedOut = true; break }
             if fds[1].revents != 0 { timedOut = true; break }  // stopping: do not wait for it
             let n = buffer.withUnsafeMutableBytes { read(out[0], $0.baseAddress, $0.count) }
-            if n <= 0 { break }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { timedOut = true; break }
+            if n == 0 { break }  // end of its output
             bytes += buffer[0 ..< n]
         }
+        // Anything but the end of its output: it must not keep the thread in waitpid.
         if timedOut { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
