@@ -104,13 +104,21 @@ measure() {
         }' "$WORK/$name.before" "$WORK/$name.after"
 }
 
+# session NAME READY-TEXT COMMAND: start it, wait for READY-TEXT and WARMUP,
+# print its measure line, then quit it (q) and wait for it to end.
+session() {
+    local name=$1 ready=$2 line
+    start_session "$name" "$3"
+    wait_for_text "$name" "$ready"
+    sleep "$WARMUP"
+    line=$(measure "$name" "$(pane_pid "$name")")
+    tm send-keys -t "$name" q
+    for _ in $(seq 1 100); do tm has-session -t "$name" 2>/dev/null || break; sleep 0.1; done
+    printf '%s\n' "$line"
+}
+
 say "warroom demo --scenario calm: ${WARMUP}s to settle, then ${DURATION}s counted..."
-start_session demo "'$BIN' demo --scenario calm --journal '$WORK/idle.sqlite' --log '$WORK/demo.log'"
-wait_for_text demo "Live metrics"
-sleep "$WARMUP"
-DEMO=$(measure demo "$(pane_pid demo)")
-tm send-keys -t demo q
-for i in $(seq 1 100); do tm has-session -t demo 2>/dev/null || break; sleep 0.1; done
+DEMO=$(session demo "Live metrics" "'$BIN' demo --scenario calm --journal '$WORK/idle.sqlite' --log '$WORK/demo.log'")
 
 say "warroom run (a commander, one source polled every 60 s): ${WARMUP}s to settle, then ${DURATION}s counted..."
 cat >"$WORK/run.yaml" <<'YAML'
@@ -121,18 +129,10 @@ sources:
     url: http://127.0.0.1:9/health
     interval: 60s
 YAML
-start_session run "'$BIN' run --config '$WORK/run.yaml' --journal '$WORK/run.sqlite' --log '$WORK/run.log'"
-wait_for_text run "Live metrics"
-sleep "$WARMUP"
-RUN=$(measure run "$(pane_pid run)")
-tm send-keys -t run q
-for i in $(seq 1 100); do tm has-session -t run 2>/dev/null || break; sleep 0.1; done
+RUN=$(session run "Live metrics" "'$BIN' run --config '$WORK/run.yaml' --journal '$WORK/run.sqlite' --log '$WORK/run.log'")
 
 say "warroom wallboard on the now idle journal: ${WARMUP}s to settle, then ${DURATION}s counted..."
-start_session wall "'$BIN' wallboard --journal '$WORK/idle.sqlite' --log '$WORK/wall.log'"
-wait_for_text wall "READ-ONLY"
-sleep "$WARMUP"
-WALL=$(measure wallboard "$(pane_pid wall)")
+WALL=$(session wallboard "READ-ONLY" "'$BIN' wallboard --journal '$WORK/idle.sqlite' --log '$WORK/wall.log'")
 
 printf '\nWake-ups a second (voluntary context switches, all threads; %s, %s s each, %s cores, load %s)\n' \
     "$BIN" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -191,11 +191,9 @@ struct DashboardSession {
         tasks.append(Task {
             for await _ in changes.stream() {
                 // Another process changed the journal (its own commits are skipped
-                // by the wake-up). The log is written before the commit is visible
-                // (an fsync, then the shared index): read after 20 ms, and if nothing
-                // new shows yet look again a few times within half a second rather
-                // than at the next clock.
-                for pause in [20, 50, 100, 300] {
+                // by the wake-up): read, and look again while nothing new shows,
+                // rather than wait for the next clock.
+                for pause in SQLiteJournalWakeup.readAfter {
                     do {
                         try await Task.sleep(for: .milliseconds(pause))
                         if try await warroom.catchUp() > 0 { break }

@@ -69,7 +69,7 @@ struct Wallboard: AsyncParsableCommand {
             var lookingAgain = false
             while why != .stopped {
                 // The log's write comes just before its commit (an fsync): let it land.
-                if why == .changed { usleep(20_000) }
+                if why == .changed { usleep(useconds_t(SQLiteJournalWakeup.readAfter[0] * 1000)) }
                 // Who commands: a held lease with a fresh heartbeat, looked at every second.
                 var presenceChanged = false
                 if ContinuousClock.now - lookedAtLease >= .milliseconds(900) {
@@ -83,11 +83,11 @@ struct Wallboard: AsyncParsableCommand {
                     // A change seen by the kernel is read at once; the stamp check
                     // at each second catches what it cannot see. The commit itself
                     // is invisible to inotify: a read that found nothing after a
-                    // change looks again after 50, 100 and 300 ms, then at the next second.
+                    // change looks again (`SQLiteJournalWakeup.readAfter`), then at the next second.
                     let changed = watch.shouldRead() || why == .changed || lookingAgain
                     let fresh = changed || recheck || failed ? try position.read(j, into: &state) : 0
                     recheck = changed && fresh == 0
-                    if fresh > 0 { soon = [] } else if why == .changed { soon = [50, 100, 300] }
+                    if fresh > 0 { soon = [] } else if why == .changed { soon = SQLiteJournalWakeup.readAfter.dropFirst().map(Int32.init)[...] }
                     if failed { mailbox.flash("journal readable again", isError: false) }
                     failed = false
                     // Only new events (or news of the commander) wake the screen; its clock ticks on its own.

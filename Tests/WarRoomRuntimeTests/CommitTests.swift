@@ -139,6 +139,20 @@ struct CommitTests {
         await room.waitForCommands()
     }
 
+    @Test("a tick with nothing due opens no write transaction")
+    func idleTickWritesNothing() async throws {
+        let (room, journal, clock) = try room()
+        try await room.send(.sessionStarted(Self.session))
+        try await room.submit(Self.spike(0.001))
+        try await room.tick()  // the first tick may compact the samples store once
+        let writes = journal.writes
+        for _ in 0 ..< 5 {
+            clock.advance(by: 1)
+            try await room.tick()
+        }
+        #expect(journal.writes == writes)
+    }
+
     @Test("an event another process appended is folded before this war room's own, in seq order")
     func foreignFirst() async throws {
         let (room, journal, _) = try room()

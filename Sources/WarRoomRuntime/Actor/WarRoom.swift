@@ -179,18 +179,26 @@ public actor WarRoom {
         checkpointIfDue()
     }
 
+    /// A person's request, refused or committed on the state with other
+    /// processes' events folded in (inside the transaction): `refusal` says
+    /// why not there, else `effects` are committed. Returns the refusal.
+    /// (The callers ask the state as it is first, to answer at once without
+    /// opening a write transaction; this asks again where it counts.)
+    private func commit<Refusal>(unless refusal: (WarRoomState) -> Refusal?, _ effects: (WarRoomState) -> [Effect]) throws -> Refusal? {
+        var refused: Refusal?
+        try commit { now in
+            refused = refusal(now)
+            return refused == nil ? effects(now) : []
+        }
+        if refused == nil { publish() }
+        return refused
+    }
+
     /// Record a person's event if the state allows it; otherwise record nothing
     /// and return why (for the screen or the command line).
     public func perform(_ event: Event) throws -> EventRefusal? {
         if let refusal = state.refusal(of: event) { return refusal }
-        // Asked again once what other processes appended is folded in.
-        var refused: EventRefusal?
-        try commit { now in
-            refused = now.refusal(of: event)
-            return refused == nil ? [.record(event)] : []
-        }
-        if refused == nil { publish() }
-        return refused
+        return try commit(unless: { $0.refusal(of: event) }) { _ in [.record(event)] }
     }
 
     /// Issue a person's command if the canary's state allows it; otherwise
@@ -200,17 +208,11 @@ public actor WarRoom {
         if let refusal = state.refusal(of: action, at: clock.now()) { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
         let at = clock.now()
-        // A rollback pre-empts what is in flight; a pause pre-empts stepping. Asked
-        // again once what other processes appended is folded in.
-        var refused: CommandRefusal?
-        try commit { now in
-            refused = now.refusal(of: action, at: at)
-            guard refused == nil else { return [] }
-            return now.commandEffects(CommandRequest(id: now.nextCommandID, action: action, by: person, reason: reason,
-                                                     automatic: false, trigger: trigger ?? at))
+        // A rollback pre-empts what is in flight; a pause pre-empts stepping.
+        return try commit(unless: { $0.refusal(of: action, at: at) }) { now in
+            now.commandEffects(CommandRequest(id: now.nextCommandID, action: action, by: person, reason: reason,
+                                              automatic: false, trigger: trigger ?? at))
         }
-        publish()
-        return refused
     }
 
     /// Start the launch: the canary takes its first step as soon as nothing holds it.
@@ -218,7 +220,9 @@ public actor WarRoom {
         if executor == nil { return .readOnly }
         if let refusal = state.startRefusal { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        try commit([.record(.launchStarted(by: person, reason: reason))])
+        if let refused = try commit(unless: \.startRefusal, { _ in [.record(.launchStarted(by: person, reason: reason))] }) {
+            return refused
+        }
         try tick()
         publish()
         return nil
@@ -230,9 +234,9 @@ public actor WarRoom {
         let now = clock.now()
         if let refusal = state.overrideRefusal(at: now) { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        try commit([.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))])
-        publish()
-        return nil
+        return try commit(unless: { $0.overrideRefusal(at: now) }) { state in
+            [.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))]
+        }
     }
 
     /// Pin the latest value of every series into the timeline, with its age.

@@ -17,6 +17,12 @@ import Glibc
 /// and the stream stays silent.
 public final class SQLiteJournalWakeup: JournalWakeup {
     public let path: String
+    /// How long after a change to read, and to read again while nothing new
+    /// shows (ms, one after the other): the log is written before the commit
+    /// is visible (an fsync, then the shared index), so a read just after the
+    /// kernel's report may find nothing yet.
+    public static let readAfter: [Int] = [20, 50, 100, 300]
+
     /// Whether the kernel reports changes (false: only the safety check sees them).
     public let isEventDriven: Bool
     private let notifyFD: Int32
