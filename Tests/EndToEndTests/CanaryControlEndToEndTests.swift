@@ -50,11 +50,10 @@ struct CanaryControlEndToEndTests {
         #expect(ttr.count == 1, "\(events.filter { $0.event.kind != "samples" }.suffix(6).map { "\($0.seq) \($0.event)" })")
         if let (seconds, trigger, from) = ttr.first {
             #expect(seconds < 120)
-            // Counted from the breach, not the decision: the breach came before the rollback was decided.
-            // (Not "at least 1 s": polls are jittered, so the next one can come a little sooner.)
-            let decided = events.first { if case .commandIssued(let r) = $0.event, r.action == .rollback { true } else { false } }?.time
-            #expect(decided.map { trigger < $0 } == true, "counted from the breach, not the decision (breach \(trigger), rollback decided \(String(describing: decided)))")
-            #expect(seconds > 0)
+            // Not 00:00: the rollback itself takes the simulator about a second. (The bound was 1 s; beside
+            // stress-ng it measured 0.9987 s once, and a breach into SEV-1 is decided in the same commit,
+            // so the time alone cannot tell breach from decision: `from` and `trigger` below do.)
+            #expect(seconds >= 0.9, "counted from the breach, not the decision")
             #expect(from == .breach)
             let breach = events.first { if case .thresholdCrossed(let c) = $0.event { c.to >= .sev3 && c.to > c.from } else { false } }
             #expect(breach?.time == trigger, "the first crossing at SEV-3 or worse is the start")
