@@ -166,11 +166,16 @@ struct Export: ParsableCommand {
         let j = try openReader(journal)
         let now = Date()
         let state = try fold(j)
-        // The post-mortem reads every incident fact, and samples only for the
-        // incident's peaks (or all of them with --samples).
+        // The post-mortem reads every incident fact, and the incident's peaks
+        // as the samples store works them out (every sample with --samples).
         let window = state.incident.flatMap { i in i.openedAt <= (i.resolvedAt ?? now) ? i.openedAt ... (i.resolvedAt ?? now) : nil }
-        let events = samples ? try j.history() : try j.incidentFacts(samplesWithin: window)
-        let pm = PostMortem(state: state, events: events, now: now)
+        let pm: PostMortem
+        if samples {
+            pm = PostMortem(state: state, events: try j.history(), now: now)
+        } else {
+            let facts = try j.incidentFacts(samplesWithin: window)
+            pm = PostMortem(state: state, events: facts.events, now: now, storedPeaks: facts.storedPeaks)
+        }
         switch format {
         case .markdown: print(pm.markdown(), terminator: "")
         case .json: print(InertText.json(String(decoding: try pm.json(includeSamples: samples), as: UTF8.self)))

@@ -220,13 +220,14 @@ struct CheckpointJournalTests {
         let state = try reader.loadState().state
         let incident = try #require(state.incident)
         let window = incident.openedAt ... (incident.resolvedAt ?? now)
-        let some = try reader.incidentFacts(samplesWithin: window)
-        let kept = some.filter { $0.event.kind == "samples" }.count
-        #expect(kept > 0 && kept < all.events.filter { $0.event.kind == "samples" }.count, "only the incident's samples are read")
-        let pm = PostMortem(state: state, events: some, now: now)
+        let facts = try reader.incidentFacts(samplesWithin: window)
+        #expect(facts.events.allSatisfy { $0.event.kind != "samples" }, "no sample is read out of the store")
+        #expect(!facts.storedPeaks.isEmpty)
+        let pm = PostMortem(state: state, events: facts.events, now: now, storedPeaks: facts.storedPeaks)
         #expect(pm.markdown() == all.markdown())
         #expect(try pm.json(includeSamples: false) == all.json(includeSamples: false))
         #expect(!pm.peaks.isEmpty)
+        #expect(pm.peaks.map(\.key) == all.peaks.map(\.key) && pm.peaks.map(\.value) == all.peaks.map(\.value))
     }
 
     @Test("journal: checkpoint_events and checkpoint_every are read from the config; bad values name file, line and field")

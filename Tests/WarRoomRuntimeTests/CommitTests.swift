@@ -36,6 +36,7 @@ final class CountedJournal: JournalWriter {
         try inner.events(after: after, samplesWithin: samplesWithin)
     }
     func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint] { try inner.checkpoints(version: version, limit: limit) }
+    func samplePeaks(within window: ClosedRange<Date>) throws -> [SeriesKey: Double] { try inner.samplePeaks(within: window) }
     func makeWatch(maximumGap: Duration) -> any JournalWatching { inner.makeWatch(maximumGap: maximumGap) }
     func makeWakeup() -> any JournalWakeup { inner.makeWakeup() }
     func append(_ events: [(time: Date, event: Event)]) throws -> [Recorded] {

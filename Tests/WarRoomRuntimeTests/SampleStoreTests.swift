@@ -80,6 +80,35 @@ struct SampleStoreTests {
         #expect(try reader.changes(afterSeq: 0, samplesAfter: nil, recent: 1).batches.map(\.milliseconds) == [2_500])
     }
 
+    @Test("the store's peaks within a window are the worst value of each series over every source, bounds included, NaN left out; they equal a scan of the batches")
+    func peaksWithin() throws {
+        let path = temporaryJournalPath()
+        let journal = try SQLiteJournal(path: path)
+        let err = SeriesKey(.canary, .errorRate), lat = SeriesKey(.stable, .latencyP99), dry = SeriesKey(.canary, .latencyP99)
+        try journal.write { tx in
+            for ms in stride(from: Int64(0), through: 10_000, by: 500) {
+                let spike = ms == 2_000 || ms == 8_000  // on the window's two bounds
+                try tx.append(SampleBatch(milliseconds: ms, source: "a", samples: [
+                    Sample(err, spike ? 0.9 : 0.01 + Double(ms) / 1e6), Sample(dry, .nan)]))
+                try tx.append(SampleBatch(milliseconds: ms, source: "b", samples: [
+                    Sample(err, ms == 5_000 ? .nan : 0.02), Sample(lat, ms == 1_500 || ms == 8_500 ? 99 : Double(ms) / 1000)]))
+            }
+        }
+        let window = Date(timeIntervalSince1970: 2) ... Date(timeIntervalSince1970: 8)
+        for reader in [try SQLiteJournalReader(path: path) as any JournalReader, journal] {
+            let peaks = try reader.samplePeaks(within: window)
+            #expect(peaks == [err: 0.9, lat: 8], "the spikes at 2 s and 8 s count, those at 1.5 s and 8.5 s do not; an all-NaN series has no peak")
+            // The same as folding the batches the window holds.
+            var scanned: [SeriesKey: Double] = [:]
+            for b in try reader.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches where window.contains(b.time) {
+                for s in b.samples where !s.value.isNaN { scanned[s.key] = max(scanned[s.key] ?? -.infinity, s.value) }
+            }
+            #expect(peaks == scanned)
+            let inside = Date(timeIntervalSince1970: 2.0001) ... Date(timeIntervalSince1970: 7.9999)
+            #expect(try reader.samplePeaks(within: inside) == [err: 0.02, lat: 7.5], "a bound a fraction of a millisecond off leaves its spike out")
+        }
+    }
+
     @Test("the event log refuses samples: they belong in the samples store")
     func eventLogRefusesSamples() throws {
         let journal = try SQLiteJournal(path: temporaryJournalPath())

@@ -7,6 +7,9 @@ public struct PostMortem: Sendable {
     public let events: [Recorded]
     /// When the export was made (for an incident still open).
     public let now: Date
+    /// The worst values the samples store found within the incident (its
+    /// samples are not among `events`): merged with those of the events.
+    public let storedPeaks: [SeriesKey: Double]
 
     public init(events: [Recorded], now: Date) {
         var state = WarRoomState()
@@ -15,13 +18,15 @@ public struct PostMortem: Sendable {
     }
 
     /// From a state already folded (a checkpoint plus the tail) and the
-    /// events the text quotes: every event but samples, and the samples
-    /// recorded while the incident was open (its peaks). Gives the same text
-    /// as `init(events:now:)` with every event.
-    public init(state: WarRoomState, events: [Recorded], now: Date) {
+    /// events the text quotes: every event but samples, and either the
+    /// samples recorded while the incident was open or the peaks the samples
+    /// store found among them (`storedPeaks`). Gives the same text as
+    /// `init(events:now:)` with every event.
+    public init(state: WarRoomState, events: [Recorded], now: Date, storedPeaks: [SeriesKey: Double] = [:]) {
         self.state = state
         self.events = events
         self.now = now
+        self.storedPeaks = storedPeaks
     }
 
     var service: String { state.session?.service ?? "the service" }
@@ -36,10 +41,12 @@ public struct PostMortem: Sendable {
     /// The worst value each watched series reached while the incident was open.
     public var peaks: [(key: SeriesKey, value: Double)] {
         guard let incident = state.incident else { return [] }
-        var worst: [SeriesKey: Double] = [:]
+        func watched(_ key: SeriesKey) -> Bool { key.metric == .errorRate || key.metric == state.rules.latencyMetric }
+        // A sample with no data (NaN) is no peak: never "peaked at -inf".
+        var worst = storedPeaks.filter { watched($0.key) && !$0.value.isNaN }
         for e in events where e.time >= incident.openedAt && e.time <= (incident.resolvedAt ?? now) {
             if case .samples(_, let samples) = e.event {
-                for s in samples where s.key.metric == .errorRate || s.key.metric == state.rules.latencyMetric {
+                for s in samples where watched(s.key) && !s.value.isNaN {
                     worst[s.key] = max(worst[s.key] ?? -.infinity, s.value)
                 }
             }

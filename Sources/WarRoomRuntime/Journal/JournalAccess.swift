@@ -33,6 +33,11 @@ public protocol JournalReader: Sendable {
     /// first, at most `limit`; only those at or below the newest event.
     func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint]
 
+    /// The largest value of each (cohort, metric) among the samples store's
+    /// points within `window`, over every source; values with no data (NaN)
+    /// are left out. Empty for a format 1 journal (its samples are events).
+    func samplePeaks(within window: ClosedRange<Date>) throws -> [SeriesKey: Double]
+
     /// Says when a follower should read again, and at least every
     /// `maximumGap` (file stamps for SQLite, a server's own count later).
     func makeWatch(maximumGap: Duration) -> any JournalWatching
@@ -67,6 +72,18 @@ public struct JournalChanges: Sendable, Equatable {
     }
     /// Both, in the order they happened.
     public var merged: [Recorded] { SampleBatch.merged(events: events, batches: batches) }
+}
+
+/// What `export` reads for a post-mortem: every incident event (and a format
+/// 1 journal's samples within the incident), and the peaks the samples store
+/// found within the incident.
+public struct IncidentFacts: Sendable, Equatable {
+    public var events: [Recorded]
+    public var storedPeaks: [SeriesKey: Double]
+    public init(events: [Recorded], storedPeaks: [SeriesKey: Double]) {
+        self.events = events
+        self.storedPeaks = storedPeaks
+    }
 }
 
 /// A checkpoint as stored: the folded state after event `seq` (see
@@ -107,15 +124,15 @@ extension JournalReader {
         return (WarRoomState(seriesCapacity: seriesCapacity), nil)
     }
 
-    /// Every incident event, and the samples kept within `window` in their
-    /// place among them: from the samples store, or (a format 1 journal, read
-    /// as it is) from the event log. What `export` reads.
-    public func incidentFacts(samplesWithin window: ClosedRange<Date>?) throws -> [Recorded] {
+    /// Every incident event, and the worst value each series reached within
+    /// `window` (the incident's peaks), which the samples store works out
+    /// itself, so a long open incident never reads its samples out. A format 1
+    /// journal, read as it is, has its samples among the events: those within
+    /// the window come with the events instead. What `export` reads.
+    public func incidentFacts(samplesWithin window: ClosedRange<Date>?) throws -> IncidentFacts {
         let events = try events(after: 0, samplesWithin: window)
-        guard let window else { return events }
-        let batches = try changes(afterSeq: .max, samplesAfter: SampleBatch.milliseconds(window.lowerBound) - 1, recent: nil)
-            .batches.filter { window.contains($0.time) }
-        return SampleBatch.merged(events: events, batches: batches)
+        guard let window else { return IncidentFacts(events: events, storedPeaks: [:]) }
+        return IncidentFacts(events: events, storedPeaks: try samplePeaks(within: window))
     }
 
     /// The newest checkpoint plus every event after it except samples: what

@@ -295,6 +295,15 @@ public final class SQLiteJournal: JournalWriter {
         }
     }
 
+    public func samplePeaks(within window: ClosedRange<Date>) throws -> [SeriesKey: Double] {
+        let (low, high) = SampleStore.bounds(window)
+        do {
+            return try pool.read { db in try SampleStore.peaks(db, low: low, high: high) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
     public func events(after: Int64, samplesWithin: ClosedRange<Date>?) throws -> [Recorded] {
         do {
             return try pool.read { db in try SQLiteJournalRows.events(db, after: after, samplesWithin: samplesWithin, path: path) }

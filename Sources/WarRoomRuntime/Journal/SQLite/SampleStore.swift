@@ -165,6 +165,31 @@ enum SampleStore {
         return out
     }
 
+    /// The largest value of each (cohort, metric) over every source's points
+    /// with `low <= t <= high` (ms), NaN (stored as NULL) left out: one range
+    /// scan of the primary key inside SQLite, nothing decoded per point.
+    static func peaks(_ db: Database, low: Int64, high: Int64) throws -> [SeriesKey: Double] {
+        guard try present(db), low <= high else { return [:] }
+        var out: [SeriesKey: Double] = [:]
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT s.cohort, s.metric, MAX(p.v) FROM samples p JOIN series s ON s.id = p.series
+            WHERE p.t >= ? AND p.t <= ? AND p.v IS NOT NULL GROUP BY s.cohort, s.metric
+            """, arguments: [low, high])
+        for row in rows {
+            guard let cohort = Cohort(rawValue: row[0]), let metric = MetricKind(rawValue: row[1]), let v = row[2] as Double? else { continue }
+            out[SeriesKey(cohort, metric)] = v
+        }
+        return out
+    }
+
+    /// The window's bounds as the store's milliseconds: the points whose
+    /// times (`t / 1000` seconds) fall within it.
+    static func bounds(_ window: ClosedRange<Date>) -> (low: Int64, high: Int64) {
+        var low = SampleBatch.milliseconds(window.lowerBound)
+        if Date(timeIntervalSince1970: Double(low) / 1000) < window.lowerBound { low += 1 }
+        return (low, SampleBatch.milliseconds(window.upperBound))
+    }
+
     /// Points stored now (for tests and benchmarks).
     static func pointCount(_ db: Database) throws -> Int {
         guard try present(db) else { return 0 }
