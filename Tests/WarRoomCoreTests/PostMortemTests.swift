@@ -44,6 +44,27 @@ struct PostMortemTests {
         #expect(text == expected, "\(name) differs; re-record with WARROOM_RECORD_SNAPSHOTS=1 if intended")
     }
 
+    @Test("peaks: a series with no data (NaN) during the incident has no peak, never -inf; stored peaks merge with the events' samples, the worst winning")
+    func peaksLeaveOutNaN() throws {
+        let (events, now) = Self.incident()
+        let dark = SeriesKey(.canary, .latencyAvg)
+        let blanked = events.map { e -> Recorded in
+            guard case .samples(let source, let samples) = e.event else { return e }
+            return Recorded(seq: e.seq, time: e.time, event: .samples(source: source, samples: samples.map { $0.key == dark ? Sample(dark, .nan) : $0 }))
+        }
+        let pm = PostMortem(events: blanked, now: now)
+        #expect(!pm.peaks.isEmpty)
+        #expect(!pm.peaks.contains { $0.key == dark }, "\(pm.peaks)")
+        #expect(!pm.impact.contains("inf") && !pm.impact.contains("nan"), "\(pm.impact)")
+        let full = PostMortem(events: events, now: now)
+        let canaryErrors = try #require(full.peaks.first { $0.key == SeriesKey(.canary, .errorRate) }?.value)
+        let merged = PostMortem(state: pm.state, events: blanked, now: now,
+                                storedPeaks: [dark: .nan, SeriesKey(.canary, .errorRate): canaryErrors + 0.5, SeriesKey(.stable, .errorRate): -1])
+        #expect(!merged.peaks.contains { $0.key == dark }, "a NaN stored peak is left out too")
+        #expect(merged.peaks.first { $0.key == SeriesKey(.canary, .errorRate) }?.value == canaryErrors + 0.5)
+        #expect(merged.peaks.first { $0.key == SeriesKey(.stable, .errorRate) }?.value == 0.004, "the events' worse value wins over a lower stored one")
+    }
+
     @Test("markdown: the runbooks' post-mortem template and the three messages")
     func markdown() throws {
         let (events, now) = Self.incident()
