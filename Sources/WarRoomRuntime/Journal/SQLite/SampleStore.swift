@@ -168,16 +168,21 @@ enum SampleStore {
     /// The largest value of each (cohort, metric) over every source's points
     /// with `low <= t <= high` (ms), NaN (stored as NULL) left out: one range
     /// scan of the primary key inside SQLite, nothing decoded per point.
+    /// It still reads every point in the window: a long open incident costs
+    /// a scan of its points (see the README's table).
     static func peaks(_ db: Database, low: Int64, high: Int64) throws -> [SeriesKey: Double] {
         guard try present(db), low <= high else { return [:] }
+        // Grouped by series id alone (a join per point costs three times as
+        // much), then merged by (cohort, metric) over the sources here.
+        var keys: [Int64: SeriesKey] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, cohort, metric FROM series") {
+            guard let cohort = Cohort(rawValue: row[1]), let metric = MetricKind(rawValue: row[2]) else { continue }
+            keys[row[0]] = SeriesKey(cohort, metric)
+        }
         var out: [SeriesKey: Double] = [:]
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT s.cohort, s.metric, MAX(p.v) FROM samples p JOIN series s ON s.id = p.series
-            WHERE p.t >= ? AND p.t <= ? AND p.v IS NOT NULL GROUP BY s.cohort, s.metric
-            """, arguments: [low, high])
-        for row in rows {
-            guard let cohort = Cohort(rawValue: row[0]), let metric = MetricKind(rawValue: row[1]), let v = row[2] as Double? else { continue }
-            out[SeriesKey(cohort, metric)] = v
+        for row in try Row.fetchAll(db, sql: "SELECT series, MAX(v) FROM samples WHERE t >= ? AND t <= ? GROUP BY series", arguments: [low, high]) {
+            guard let key = keys[row[0]], let v = row[1] as Double? else { continue }  // MAX ignores NULL (NaN); all NULL gives NULL
+            out[key] = max(out[key] ?? v, v)
         }
         return out
     }
