@@ -89,11 +89,17 @@ struct ChaosDrillTests {
         try await tmux.waitFor("the last note", seconds: 5) { $0.contains("after the storm") }
         #expect(Date().timeIntervalSince(typed) < 2)
         notes.append("after the storm")
-        let screen = tmux.capture()
+        // tmux hands a pane its new size on a timer of its own (about 250 ms after a
+        // burst, later on a busy machine), so the note may first show in a frame of the
+        // size before; the pty's size and then the whole screen follow within seconds.
+        let panes = ["Live metrics", "Canary stage", "Incident timeline", "Escalation roster"]
+        let screen = (try? await tmux.waitFor("the whole screen at 160x48", seconds: 10) { s in
+            s.hasPrefix(" WARROOM ") && panes.allSatisfy { s.contains($0) }
+        }) ?? tmux.capture()
         // Whole, not patched: after a burst of resizes down to 1x1 a diff alone once left
         // most of the terminal blank; every pane and the header must be there again.
         #expect(screen.hasPrefix(" WARROOM "), "header")
-        for pane in ["Live metrics", "Canary stage", "Incident timeline", "Escalation roster"] {
+        for pane in panes {
             #expect(screen.contains(pane), "\(pane) missing after the storm")
         }
         #expect(screen.contains("✖ DOWN: ") && screen.contains("nothing"), "every source that is down is named")
