@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarRoomTestSupport
 @testable import WarRoomCore
 
 /// Journals for checkpoint tests: random ones driven through the reducer as

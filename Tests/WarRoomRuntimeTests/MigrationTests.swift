@@ -70,6 +70,17 @@ struct MigrationTests {
         #expect(newState.incident == oldState.incident)
         #expect(newState.timeline.map(\.text) == oldState.timeline.map(\.text))
         #expect(newState.series[SeriesKey(.canary, .errorRate)]?.points.elements == oldState.series[SeriesKey(.canary, .errorRate)]?.points.elements)
+        // The log was copied without its sample events: the schema is format 1's
+        // (the index by kind included), and the next event takes the seq after the
+        // last one ever recorded, a sample event here, never one the samples' commits point at.
+        #expect(written.last.map { if case .samples = $0.event { true } else { false } } == true)
+        let schema = try sqliteOutput(path, "SELECT name FROM sqlite_master WHERE tbl_name = 'events' ORDER BY name")
+        #expect(schema.trimmingCharacters(in: .whitespacesAndNewlines) == "events\nevents_kind", "\(schema)")
+        #expect(try sqliteOutput(path, "EXPLAIN QUERY PLAN SELECT seq FROM events WHERE kind = 'note'").contains("USING COVERING INDEX events_kind"))
+        let next = try journal.append(.note(text: "after the migration", by: "ana"), at: start.addingTimeInterval(400))
+        #expect(next.seq == Int64(written.count) + 1)
+        // The writer's connection is as it was before: SQLite's secure delete (zeroing freed pages) is on again.
+        #expect(try journal.writerPragma("secure_delete") == 1)
         // Opening again does nothing more.
         reports.withLock { $0 = [] }
         _ = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }

@@ -78,7 +78,12 @@ public final class SQLiteJournal: JournalWriter {
 
     /// `PRAGMA synchronous` as the writer connection has it (2 is FULL).
     func writerSynchronous() throws -> Int {
-        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try writerPragma("synchronous")
+    }
+
+    /// A setting of the writer's connection, read back (for tests).
+    func writerPragma(_ name: String) throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") ?? -1 }
     }
 
     /// Look at an existing file read-only first, so a journal from a newer
@@ -124,17 +129,22 @@ public final class SQLiteJournal: JournalWriter {
             """)
     }
 
-    /// Format 1: the event log.
-    private static func createEventLog(_ db: Database) throws {
+    /// Format 1: the event log (`named` otherwise only while the migration
+    /// to format 2 copies it), and its index by kind.
+    static func createEventLog(_ db: Database, named table: String = "events") throws {
         try db.execute(sql: """
-            CREATE TABLE events (
+            CREATE TABLE \(table) (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 time REAL NOT NULL,
                 kind TEXT NOT NULL,
                 payload TEXT NOT NULL
             );
-            CREATE INDEX events_kind ON events(kind);
             """)
+        if table == "events" { try indexEventLog(db) }
+    }
+
+    static func indexEventLog(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX events_kind ON events(kind)")
     }
 
     private func migrate(progress: ((JournalMigrationProgress) throws -> Void)?) throws {
