@@ -16,7 +16,7 @@ public final class SQLiteJournal: JournalWriter {
     /// - 1: the event log (`events`), samples as events.
     /// - 2: samples in their own store (`SampleStore`), out of the event log.
     /// - 3: checkpoints (`checkpoints`): the folded state after event `seq`, a cache.
-    public static let formatVersion = 3
+    public static let formatVersion = 4
     /// The oldest format this build reads (readers never migrate; writers do).
     public static let oldestReadable = 1
 
@@ -113,6 +113,7 @@ public final class SQLiteJournal: JournalWriter {
         (1, { db, _, _ in try createEventLog(db) }),
         (2, { db, path, progress in try SampleStore.migrateFrom1(db, path: path, progress: progress) }),
         (3, { db, _, _ in try createCheckpoints(db) }),
+        (4, { db, _, progress in try SampleStore.addPeaks(db, progress: progress) }),
     ]
 
     /// Format 3, checkpoints: the folded state after event `seq`, so readers

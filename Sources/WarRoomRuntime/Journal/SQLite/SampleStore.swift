@@ -15,8 +15,16 @@ import WarRoomCore
 ///   newest event's seq then, so readers fold batches and events in the order
 ///   the war room did (about 10 bytes a commit, not a point); dropped once
 ///   the points are downsampled;
-/// - `samples_compacted(tier, before)`: how far each downsampling tier has got.
+/// - `samples_compacted(tier, before)`: how far each downsampling tier has got;
+/// - `sample_peaks(m, series, v)` (format 4): the largest value of each series
+///   in each whole minute `m` (`t / 60000`), kept as written, never averaged,
+///   NaN left out, expired with the points: a long window's peaks are read
+///   from here (a row a minute) and only its partial first and last minute
+///   from the points.
 enum SampleStore {
+    /// Width of a peak bucket: a minute, in milliseconds.
+    static let peakMinute: Int64 = 60_000
+
     /// Migration step 1 → 2: the tables, and every `samples` event of a
     /// format 1 journal moved into them (incident events untouched). Runs in
     /// the caller's transaction.
@@ -44,6 +52,9 @@ enum SampleStore {
                 before INTEGER NOT NULL
             );
             """)
+        // Format 4's peaks come with the points here, in Swift: a backfill by
+        // SQL afterwards (`addPeaks`) would cost a week's migration 17 s more.
+        try createPeaks(db)
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE kind = 'samples'") ?? 0
         guard total > 0 else { return }
         try progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: 0, total: total))
@@ -82,10 +93,12 @@ enum SampleStore {
             try insert(db, SampleBatch(milliseconds: SampleBatch.milliseconds(Date(timeIntervalSince1970: time)), source: source,
                                        samples: samples, afterSeq: seq - 1), ids: &ids, points: &points)
             done += 1
+            if points.pendingPeaks > 65_536 { try points.flush(db) }
             if done % 4096 == 0 {
                 try progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: done, total: total))
             }
         }
+        try points.flush(db)
         try dropSampleEvents(db)
         try progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: total, total: total))
     }
@@ -122,6 +135,31 @@ enum SampleStore {
         try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)", arguments: [highest])
     }
 
+    private static func createPeaks(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sample_peaks (
+                m INTEGER NOT NULL,
+                series INTEGER NOT NULL,
+                v REAL NOT NULL,
+                PRIMARY KEY (m, series)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Migration step 3 → 4: the peaks of the points already stored (a
+    /// journal migrated from format 1 in this same transaction has them
+    /// already). One `GROUP BY` over every point kept.
+    static func addPeaks(_ db: Database, progress: ((JournalMigrationProgress) throws -> Void)?) throws {
+        guard try present(db), try !db.tableExists("sample_peaks") else { return }
+        try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 0, total: 1))
+        try createPeaks(db)
+        try db.execute(sql: """
+            INSERT INTO sample_peaks (m, series, v)
+            SELECT t / ?1 - (t % ?1 < 0), series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, series
+            """, arguments: [peakMinute])
+        try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 1, total: 1))
+    }
+
     /// Series ids by name, as this connection knows them.
     struct SeriesIDs {
         struct Name: Hashable {
@@ -136,6 +174,7 @@ enum SampleStore {
     static func insert(_ db: Database, _ batch: SampleBatch, ids: inout SeriesIDs) throws {
         var points = try PointWriter(db)
         try insert(db, batch, ids: &ids, points: &points)
+        try points.flush(db)
     }
 
     private static func insert(_ db: Database, _ batch: SampleBatch, ids: inout SeriesIDs, points: inout PointWriter) throws {
@@ -154,19 +193,53 @@ enum SampleStore {
 
     /// The one place a point is written: bound through SQLite's C API, with
     /// no argument array per point (GRDB's `StatementArguments` per point was
-    /// 15% of a week's migration). NaN is stored as NULL.
+    /// 15% of a week's migration). NaN is stored as NULL. Each point also
+    /// raises its minute's peak, gathered here and written by `flush`, which
+    /// every writer calls before its transaction ends.
     struct PointWriter {
+        private struct Minute: Hashable {
+            var m: Int64
+            var series: Int64
+        }
         let statement: Statement
+        let peakStatement: Statement
+        private var peaks: [Minute: Double] = [:]
 
         init(_ db: Database) throws {
             statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples (t, series, v) VALUES (?, ?, ?)")
+            peakStatement = try db.cachedStatement(sql: """
+                INSERT INTO sample_peaks (m, series, v) VALUES (?, ?, ?)
+                ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v
+                """)
         }
 
-        func write(_ db: Database, t: Int64, series: Int64, value: Double) throws {
+        var pendingPeaks: Int { peaks.count }
+
+        mutating func write(_ db: Database, t: Int64, series: Int64, value: Double) throws {
             let handle = statement.sqliteStatement
             sqlite3_bind_int64(handle, 1, t)
             sqlite3_bind_int64(handle, 2, series)
             if value.isNaN { sqlite3_bind_null(handle, 3) } else { sqlite3_bind_double(handle, 3, value) }
+            try Self.step(db, handle)
+            guard !value.isNaN else { return }
+            let minute = Minute(m: floorDiv(t, peakMinute), series: series)
+            peaks[minute] = max(peaks[minute] ?? value, value)
+        }
+
+        /// Write the gathered peaks (each only raises what is stored).
+        mutating func flush(_ db: Database) throws {
+            let handle = peakStatement.sqliteStatement
+            // In key order: appends to the tree rather than writes all over it.
+            for (minute, v) in peaks.sorted(by: { ($0.key.m, $0.key.series) < ($1.key.m, $1.key.series) }) {
+                sqlite3_bind_int64(handle, 1, minute.m)
+                sqlite3_bind_int64(handle, 2, minute.series)
+                sqlite3_bind_double(handle, 3, v)
+                try Self.step(db, handle)
+            }
+            peaks.removeAll(keepingCapacity: true)
+        }
+
+        private static func step(_ db: Database, _ handle: SQLiteStatement) throws {
             let rc = sqlite3_step(handle)
             let failure = rc == SQLITE_DONE ? nil : Self.error(db, rc)  // the message before the reset
             sqlite3_reset(handle)
@@ -238,10 +311,12 @@ enum SampleStore {
     }
 
     /// The largest value of each (cohort, metric) over every source's points
-    /// with `low <= t <= high` (ms), NaN (stored as NULL) left out: one range
-    /// scan of the primary key inside SQLite, nothing decoded per point.
-    /// It still reads every point in the window: a long open incident costs
-    /// a scan of its points (see the README's table).
+    /// with `low <= t <= high` (ms), NaN (stored as NULL) left out. The whole
+    /// minutes inside the window come from `sample_peaks` (a row per series a
+    /// minute); the partial minutes at its two ends, and a journal of format 3
+    /// or older read as it is, scan their points inside SQLite. Those points
+    /// may be the compaction's averages when they are older than an hour; the
+    /// whole minutes are always the maxima as written.
     static func peaks(_ db: Database, low: Int64, high: Int64) throws -> [SeriesKey: Double] {
         guard try present(db), low <= high else { return [:] }
         // Grouped by series id alone (a join per point costs three times as
@@ -252,9 +327,21 @@ enum SampleStore {
             keys[row[0]] = SeriesKey(cohort, metric)
         }
         var out: [SeriesKey: Double] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT series, MAX(v) FROM samples WHERE t >= ? AND t <= ? GROUP BY series", arguments: [low, high]) {
-            guard let key = keys[row[0]], let v = row[1] as Double? else { continue }  // MAX ignores NULL (NaN); all NULL gives NULL
-            out[key] = max(out[key] ?? v, v)
+        func merge(_ sql: String, _ arguments: StatementArguments) throws {
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                guard let key = keys[row[0]], let v = row[1] as Double? else { continue }  // MAX ignores NULL (NaN); all NULL gives NULL
+                out[key] = max(out[key] ?? v, v)
+            }
+        }
+        let scan = "SELECT series, MAX(v) FROM samples WHERE t >= ? AND t <= ? GROUP BY series"
+        // Whole minutes [first, end): first starts at or after low, end - 1 finishes by high.
+        let first = -floorDiv(-low, peakMinute), end = floorDiv(high + 1, peakMinute)
+        if try db.tableExists("sample_peaks"), first < end {
+            try merge("SELECT series, MAX(v) FROM sample_peaks WHERE m >= ? AND m < ? GROUP BY series", [first, end])
+            if low < first * peakMinute { try merge(scan, [low, first * peakMinute - 1]) }
+            if end * peakMinute <= high { try merge(scan, [end * peakMinute, high]) }
+        } else {
+            try merge(scan, [low, high])
         }
         return out
     }
@@ -287,6 +374,9 @@ enum SampleStore {
         try db.execute(sql: "DELETE FROM samples WHERE t < ?", arguments: [expiry])
         var removed = db.changesCount
         try db.execute(sql: "DELETE FROM sample_commits WHERE t < ?", arguments: [expiry])
+        if try db.tableExists("sample_peaks") {  // the minutes wholly before the expiry
+            try db.execute(sql: "DELETE FROM sample_peaks WHERE m < ?", arguments: [floorDiv(expiry, peakMinute)])
+        }
         var added = 0
         var left = budget  // points one run may rewrite: a long backlog (a migrated journal) is worked off over several runs
         var startAge = retention.full
@@ -325,7 +415,7 @@ enum SampleStore {
         return SampleCompaction(before: removed, after: added)
     }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
