@@ -79,8 +79,15 @@ struct MigrationTests {
         #expect(try sqliteOutput(path, "EXPLAIN QUERY PLAN SELECT seq FROM events WHERE kind = 'note'").contains("USING COVERING INDEX events_kind"))
         let next = try journal.append(.note(text: "after the migration", by: "ana"), at: start.addingTimeInterval(400))
         #expect(next.seq == Int64(written.count) + 1)
-        // The writer's connection is as it was before: SQLite's secure delete (zeroing freed pages) is on again.
-        #expect(try journal.writerPragma("secure_delete") == 1)
+        // The writer's connection is as it was before: SQLite's secure delete (zeroing
+        // freed pages) as a journal that never migrated has it.
+        #expect(try journal.writerPragma("secure_delete") == SQLiteJournal(path: temporaryJournalPath()).writerPragma("secure_delete"))
+        // Each minute's peaks, gathered while the points moved, are what SQL finds in the points.
+        let peaks = "SELECT m, series, v FROM sample_peaks ORDER BY m, series"
+        let grouped = "SELECT t / 60000, series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+        let gathered = try sqliteOutput(path, peaks)
+        #expect(gathered.split(separator: "\n").count > 5 * 4)
+        #expect(gathered == (try sqliteOutput(path, grouped)))
         // Opening again does nothing more.
         reports.withLock { $0 = [] }
         _ = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }

@@ -54,14 +54,52 @@ struct SamplePeaksTests {
                 "a row per series a minute")
         var rng = SplitMix(seed: 11)
         let reader = try SQLiteJournalReader(path: path)
+        var windows: [(Int64, Int64)] = []
         for i in 0 ..< 300 {
             let low = t0 - 30_000 + Int64(rng.next() % (13 * 60_000))
             let length: Int64 = i % 3 == 0 ? Int64(rng.next() % 60_000) : Int64(rng.next() % (13 * 60_000))
-            let high = low + length
+            windows.append((low, low + length))
+        }
+        // Bounds on, and a millisecond either side of, whole minutes.
+        for a in [1, 2, 5] as [Int64] {
+            for b in [a + 1, a + 3, 11] as [Int64] {
+                for (dl, dh) in [(0, -1), (-1, 0), (1, -2), (0, 0), (-1, -1)] as [(Int64, Int64)] {
+                    windows.append((t0 + a * 60_000 + dl, t0 + b * 60_000 + dh))
+                }
+            }
+        }
+        for (low, high) in windows {
             let expected = scanned(written, low, high)
             #expect(try SampleStoreAccess.peaks(journal, low, high) == expected, "window \(low - t0) ... \(high - t0)")
             #expect(try SampleStoreAccess.peaks(reader, low, high) == expected)
         }
+    }
+
+    @Test("before 1970 too: minutes of negative times round down, their windows equal a scan")
+    func negativeTimes() throws {
+        let journal = try SQLiteJournal(path: temporaryJournalPath())
+        let from: Int64 = -6 * 60_000 - 250
+        let written = try fill(journal, seed: 21, from: from)
+        var rng = SplitMix(seed: 4)
+        for _ in 0 ..< 100 {
+            let low = from + Int64(rng.next() % (12 * 60_000)), high = low + Int64(rng.next() % (6 * 60_000))
+            #expect(try SampleStoreAccess.peaks(journal, low, high) == scanned(written, low, high), "window \(low) ... \(high)")
+        }
+    }
+
+    @Test("a point written by plain SQL, as an older warroom still running on a migrated journal writes it, raises its minute's peak (the trigger)")
+    func olderWriterKeepsPeaks() throws {
+        let path = temporaryJournalPath()
+        let journal = try SQLiteJournal(path: path)
+        _ = try fill(journal, seed: 2)
+        let low = t0 + 60_000, high = t0 + 4 * 60_000 - 1
+        let before = try SampleStoreAccess.peaks(journal, low, high)
+        try sqlite(path, "INSERT INTO samples (t, series, v) VALUES (\(t0 + 2 * 60_000 + 30_123), 1, 1e9)")
+        let after = try SampleStoreAccess.peaks(journal, low, high)
+        #expect(after.values.contains(1e9) && after != before)
+        // NaN (NULL) is no peak.
+        try sqlite(path, "INSERT INTO samples (t, series, v) VALUES (\(t0 + 2 * 60_000 + 30_124), 1, NULL)")
+        #expect(try SampleStoreAccess.peaks(journal, low, high) == after)
     }
 
     @Test("after the points are averaged (10 s, then 1 min buckets), whole minutes still give the maxima as written; expired minutes go with their points")
@@ -77,6 +115,14 @@ struct SamplePeaksTests {
         let averaged = scanned(try journal.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches, low, high)
         #expect(averaged[keys[0]]! < raw[keys[0]]!, "the averages hide the spikes (or this test shows nothing)")
         #expect(try SampleStoreAccess.peaks(journal, low, high) == raw)
+        // Expiring part way through a minute takes the whole minute, points and peak
+        // together: every minute with a peak still has its points, and none without.
+        let keep = SampleRetention.standard.keep
+        _ = try journal.compactSamples(now: Date(timeIntervalSince1970: Double(t0 + 5 * 60_000 + 20_000) / 1000 + keep), retention: .standard)
+        let minutesWithPeaks = try scalar(path, "SELECT DISTINCT m FROM sample_peaks ORDER BY m")
+        let minutesWithPoints = try scalar(path, "SELECT DISTINCT t / 60000 FROM samples WHERE v IS NOT NULL ORDER BY 1")
+        #expect(minutesWithPeaks == minutesWithPoints)
+        #expect(minutesWithPeaks.split(separator: "\n").first.map(String.init) == "\((t0 + 5 * 60_000) / 60_000)")
         // Past the 30 days kept, the minutes' peaks are deleted with their points.
         _ = try journal.compactSamples(now: now.addingTimeInterval(31 * 86_400), retention: .standard)
         #expect(try scalar(path, "SELECT COUNT(*) FROM sample_peaks").trimmingCharacters(in: .whitespacesAndNewlines) == "0")

@@ -16,6 +16,7 @@ public final class SQLiteJournal: JournalWriter {
     /// - 1: the event log (`events`), samples as events.
     /// - 2: samples in their own store (`SampleStore`), out of the event log.
     /// - 3: checkpoints (`checkpoints`): the folded state after event `seq`, a cache.
+    /// - 4: each minute's peak of each series (`sample_peaks`), kept by a trigger.
     public static let formatVersion = 4
     /// The oldest format this build reads (readers never migrate; writers do).
     public static let oldestReadable = 1

@@ -20,7 +20,9 @@ import WarRoomCore
 ///   in each whole minute `m` (`t / 60000`), kept as written, never averaged,
 ///   NaN left out, expired with the points: a long window's peaks are read
 ///   from here (a row a minute) and only its partial first and last minute
-///   from the points.
+///   from the points. A trigger on `samples` keeps it, so every writer does,
+///   an older warroom still running on a journal a newer one migrated too;
+///   the one-time migration from format 1 gathers them in Swift instead.
 enum SampleStore {
     /// Width of a peak bucket: a minute, in milliseconds.
     static let peakMinute: Int64 = 60_000
@@ -52,8 +54,9 @@ enum SampleStore {
                 before INTEGER NOT NULL
             );
             """)
-        // Format 4's peaks come with the points here, in Swift: a backfill by
-        // SQL afterwards (`addPeaks`) would cost a week's migration 17 s more.
+        // Format 4's peaks come with the points here, in Swift, before the
+        // trigger exists (`addPeaks` creates it): the trigger per point, or a
+        // backfill by SQL afterwards, would cost a week's migration 17 s more.
         try createPeaks(db)
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE kind = 'samples'") ?? 0
         guard total > 0 else { return }
@@ -68,7 +71,7 @@ enum SampleStore {
         let read = try db.makeStatement(sql: "SELECT seq, time, payload FROM events WHERE kind = 'samples' ORDER BY seq")
         let handle = read.sqliteStatement
         defer { sqlite3_reset(handle) }
-        var points = try PointWriter(db)
+        var points = try PointWriter(db, gatheringPeaks: true)
         while true {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { break }
@@ -148,16 +151,28 @@ enum SampleStore {
 
     /// Migration step 3 → 4: the peaks of the points already stored (a
     /// journal migrated from format 1 in this same transaction has them
-    /// already). One `GROUP BY` over every point kept.
+    /// already), by one `GROUP BY` over every point kept, then the trigger
+    /// that keeps them from now on. Points a format 2 or 3 journal had
+    /// already averaged give the maxima of their averages.
     static func addPeaks(_ db: Database, progress: ((JournalMigrationProgress) throws -> Void)?) throws {
-        guard try present(db), try !db.tableExists("sample_peaks") else { return }
-        try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 0, total: 1))
-        try createPeaks(db)
+        guard try present(db) else { return }
+        if try !db.tableExists("sample_peaks") {
+            try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 0, total: 1))
+            try createPeaks(db)
+            try db.execute(sql: """
+                INSERT INTO sample_peaks (m, series, v)
+                SELECT t / ?1 - (t % ?1 < 0), series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, series
+                """, arguments: [peakMinute])
+            try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 1, total: 1))
+        }
+        // A point replaced at the same millisecond (INSERT OR REPLACE) still
+        // counts: it was read. A compaction's mean never raises its minute.
         try db.execute(sql: """
-            INSERT INTO sample_peaks (m, series, v)
-            SELECT t / ?1 - (t % ?1 < 0), series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, series
-            """, arguments: [peakMinute])
-        try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 1, total: 1))
+            CREATE TRIGGER IF NOT EXISTS sample_peaks_keep AFTER INSERT ON samples WHEN NEW.v IS NOT NULL BEGIN
+                INSERT INTO sample_peaks (m, series, v) VALUES (NEW.t / 60000 - (NEW.t % 60000 < 0), NEW.series, NEW.v)
+                ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v;
+            END
+            """)
     }
 
     /// Series ids by name, as this connection knows them.
@@ -174,7 +189,6 @@ enum SampleStore {
     static func insert(_ db: Database, _ batch: SampleBatch, ids: inout SeriesIDs) throws {
         var points = try PointWriter(db)
         try insert(db, batch, ids: &ids, points: &points)
-        try points.flush(db)
     }
 
     private static func insert(_ db: Database, _ batch: SampleBatch, ids: inout SeriesIDs, points: inout PointWriter) throws {
@@ -193,9 +207,10 @@ enum SampleStore {
 
     /// The one place a point is written: bound through SQLite's C API, with
     /// no argument array per point (GRDB's `StatementArguments` per point was
-    /// 15% of a week's migration). NaN is stored as NULL. Each point also
-    /// raises its minute's peak, gathered here and written by `flush`, which
-    /// every writer calls before its transaction ends.
+    /// 15% of a week's migration). NaN is stored as NULL. The migration from
+    /// format 1 (`gatheringPeaks`) also gathers each minute's peak here and
+    /// writes them by `flush` before its transaction ends; every other write
+    /// has the trigger raise them.
     struct PointWriter {
         private struct Minute: Hashable {
             var m: Int64
@@ -204,8 +219,10 @@ enum SampleStore {
         let statement: Statement
         let peakStatement: Statement
         private var peaks: [Minute: Double] = [:]
+        let gatheringPeaks: Bool
 
-        init(_ db: Database) throws {
+        init(_ db: Database, gatheringPeaks: Bool = false) throws {
+            self.gatheringPeaks = gatheringPeaks
             statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples (t, series, v) VALUES (?, ?, ?)")
             peakStatement = try db.cachedStatement(sql: """
                 INSERT INTO sample_peaks (m, series, v) VALUES (?, ?, ?)
@@ -221,7 +238,7 @@ enum SampleStore {
             sqlite3_bind_int64(handle, 2, series)
             if value.isNaN { sqlite3_bind_null(handle, 3) } else { sqlite3_bind_double(handle, 3, value) }
             try Self.step(db, handle)
-            guard !value.isNaN else { return }
+            guard gatheringPeaks, !value.isNaN else { return }
             let minute = Minute(m: floorDiv(t, peakMinute), series: series)
             peaks[minute] = max(peaks[minute] ?? value, value)
         }
@@ -370,12 +387,13 @@ enum SampleStore {
         guard try present(db) else { return SampleCompaction(before: 0, after: 0) }
         let nowMS = SampleBatch.milliseconds(now)
         // Expire first: nothing is downsampled only to be deleted.
-        let expiry = nowMS - Int64((retention.keep * 1000).rounded())
+        // Down to a whole minute, so a minute's peak and its points go together.
+        let expiry = floorDiv(nowMS - Int64((retention.keep * 1000).rounded()), peakMinute) * peakMinute
         try db.execute(sql: "DELETE FROM samples WHERE t < ?", arguments: [expiry])
         var removed = db.changesCount
         try db.execute(sql: "DELETE FROM sample_commits WHERE t < ?", arguments: [expiry])
-        if try db.tableExists("sample_peaks") {  // the minutes wholly before the expiry
-            try db.execute(sql: "DELETE FROM sample_peaks WHERE m < ?", arguments: [floorDiv(expiry, peakMinute)])
+        if try db.tableExists("sample_peaks") {
+            try db.execute(sql: "DELETE FROM sample_peaks WHERE m < ?", arguments: [expiry / peakMinute])
         }
         var added = 0
         var left = budget  // points one run may rewrite: a long backlog (a migrated journal) is worked off over several runs
