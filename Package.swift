@@ -79,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WarRoomRuntimeTests",
-            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport"],
+            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTestSupport"], swiftSettings: strict),

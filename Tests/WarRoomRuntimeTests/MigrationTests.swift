@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 import WarRoomCore
@@ -92,6 +93,18 @@ struct MigrationTests {
         reports.withLock { $0 = [] }
         _ = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }
         #expect(reports.withLock { $0.isEmpty })
+    }
+
+    @Test("peaks gathered during the migration and written a few at a time (every 3 entries) equal a GROUP BY over the points moved")
+    func peaksWrittenInPieces() throws {
+        let path = temporaryJournalPath()
+        try SQLiteJournal.writeFormat1(path: path, events: legacyLaunch(start: start, seconds: 600))
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try SampleStore.migrateFrom1(db, path: path, progress: nil, peakFlush: 3) }
+        try queue.close()
+        let peaks = try sqliteOutput(path, "SELECT m, series, v FROM sample_peaks ORDER BY m, series")
+        #expect(peaks.split(separator: "\n").count > 10 * 4)
+        #expect(peaks == (try sqliteOutput(path, "SELECT t / 60000, series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")))
     }
 
     @Test("a migration that frees most of the file compacts it once (VACUUM): the free pages go, the events and samples stay, and the progress says so")

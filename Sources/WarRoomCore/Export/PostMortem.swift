@@ -226,53 +226,50 @@ public struct PostMortem: Sendable {
 
     /// The journal's events as JSON, with the timeline text each produced.
     public func json(includeSamples: Bool) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         var texts: [Int64: [String]] = [:]
         for entry in state.timeline { texts[entry.seq, default: []].append(entry.text) }
-        var list: [[String: Any]] = []
+        var list: [JSONValue] = []
         for e in events {
             if case .samples = e.event, !includeSamples { continue }
-            let payload = try JSONSerialization.jsonObject(with: try encoder.encode(e.event))
-            var item: [String: Any] = ["seq": e.seq, "time": Format.iso(e.time), "kind": e.event.kind, "event": payload]
-            if let t = texts[e.seq] { item["timeline"] = t }
-            list.append(item)
+            var item: [String: JSONValue] = ["seq": .int(Int(e.seq)), "time": .string(Format.iso(e.time)), "kind": .string(e.event.kind), "event": .event(e.event)]
+            if let t = texts[e.seq] { item["timeline"] = .array(t.map(JSONValue.string)) }
+            list.append(.object(item))
         }
-        var root: [String: Any] = ["service": service, "exported_at": Format.iso(now), "events": list]
+        var root: [String: JSONValue] = ["service": .string(service), "exported_at": .string(Format.iso(now)), "events": .array(list)]
         if let i = state.incident {
-            var roles: [String: String] = [:]
-            for (r, p) in i.roles { roles[r.rawValue] = p }
+            var roles: [String: JSONValue] = [:]
+            for (r, p) in i.roles { roles[r.rawValue] = .string(p) }
             root["incident"] = [
-                "number": i.number, "title": i.title, "severity": i.severity.label, "peak": i.peak.label,
-                "status": i.status.rawValue, "opened_at": Format.iso(i.openedAt), "opened_by": i.openedBy,
-                "resolved_at": i.resolvedAt.map { Format.iso($0) } as Any? ?? NSNull(),
-                "duration_seconds": i.duration(at: now), "roles": roles, "impact": impact,
-            ] as [String: Any]
+                "number": .int(i.number), "title": .string(i.title), "severity": .string(i.severity.label), "peak": .string(i.peak.label),
+                "status": .string(i.status.rawValue), "opened_at": .string(Format.iso(i.openedAt)), "opened_by": .string(i.openedBy),
+                "resolved_at": .optional(i.resolvedAt.map { Format.iso($0) }),
+                "duration_seconds": .double(i.duration(at: now)), "roles": .object(roles), "impact": .string(impact),
+            ]
         }
-        root["actions"] = actions.map { a -> [String: Any] in
-            var item: [String: Any] = ["id": a.request.id, "action": a.request.action.description, "by": a.request.by,
-                                       "automatic": a.request.automatic, "reason": a.request.reason, "issued_at": Format.iso(a.issued.time)]
+        root["actions"] = .array(actions.map { a -> JSONValue in
+            var item: [String: JSONValue] = ["id": .int(a.request.id), "action": .string(a.request.action.description), "by": .string(a.request.by),
+                                             "automatic": .bool(a.request.automatic), "reason": .string(a.request.reason), "issued_at": .string(Format.iso(a.issued.time))]
             if let o = a.outcome {
-                item["succeeded"] = o.succeeded
-                item["detail"] = o.detail
-                item["duration_seconds"] = o.duration
-                item["output"] = o.output
+                item["succeeded"] = .bool(o.succeeded)
+                item["detail"] = .string(o.detail)
+                item["duration_seconds"] = .double(o.duration)
+                item["output"] = .string(o.output)
                 if o.isUnknown { item["outcome_unknown"] = true }
             }
-            return item
-        }
+            return .object(item)
+        })
         // Each rollback with its own time to rollback.
-        root["rollbacks"] = rollbackTTRs.map { r -> [String: Any] in
-            var item: [String: Any] = ["id": r.request.id, "issued_at": Format.iso(r.issued), "automatic": r.request.automatic]
+        root["rollbacks"] = .array(rollbackTTRs.map { r -> JSONValue in
+            var item: [String: JSONValue] = ["id": .int(r.request.id), "issued_at": .string(Format.iso(r.issued)), "automatic": .bool(r.request.automatic)]
             if let ttr = r.ttr {
-                item["ttr_seconds"] = ttr.seconds
-                item["ttr_from"] = ttr.from.rawValue
-                item["ttr_trigger"] = Format.iso(ttr.trigger)
-                item["ttr_met"] = ttr.seconds <= WarRoomState.ttrTarget
+                item["ttr_seconds"] = .double(ttr.seconds)
+                item["ttr_from"] = .string(ttr.from.rawValue)
+                item["ttr_trigger"] = .string(Format.iso(ttr.trigger))
+                item["ttr_met"] = .bool(ttr.seconds <= WarRoomState.ttrTarget)
             }
-            return item
-        }
-        root["messages"] = ["initial": initialAlert, "update": update, "resolution": resolution as Any? ?? NSNull()] as [String: Any]
-        return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            return .object(item)
+        })
+        root["messages"] = ["initial": .string(initialAlert), "update": .string(update), "resolution": .optional(resolution)]
+        return try JSONValue.object(root).data()
     }
 }

@@ -30,7 +30,9 @@ enum SampleStore {
     /// Migration step 1 → 2: the tables, and every `samples` event of a
     /// format 1 journal moved into them (incident events untouched). Runs in
     /// the caller's transaction.
-    static func migrateFrom1(_ db: Database, path: String, progress: ((JournalMigrationProgress) throws -> Void)?) throws {
+    /// `peakFlush`: how many gathered (minute, series) peaks are held before
+    /// they are written (smaller only in tests).
+    static func migrateFrom1(_ db: Database, path: String, progress: ((JournalMigrationProgress) throws -> Void)?, peakFlush: Int = 65_536) throws {
         try db.execute(sql: """
             CREATE TABLE series (
                 id INTEGER PRIMARY KEY,
@@ -96,7 +98,7 @@ enum SampleStore {
             try insert(db, SampleBatch(milliseconds: SampleBatch.milliseconds(Date(timeIntervalSince1970: time)), source: source,
                                        samples: samples, afterSeq: seq - 1), ids: &ids, points: &points)
             done += 1
-            if points.pendingPeaks > 65_536 { try points.flush(db) }
+            if points.pendingPeaks >= peakFlush { try points.flush(db) }
             if done % 4096 == 0 {
                 try progress?(JournalMigrationProgress(step: "moving samples out of the event log", done: done, total: total))
             }
