@@ -78,6 +78,49 @@ struct SamplesStoreEndToEndTests {
         #expect(valueLines(afterStatus.output) == valueLines(beforeStatus.output), "\(afterStatus.output)")
     }
 
+    @Test("kill -9 in the middle of the migration (moving samples, or compacting after it) loses nothing: the journal is as it was, or migrated whole, and the next writer finishes it")
+    func killedMigration() async throws {
+        let binary = try warroomBinary()
+        let path = temporaryPath("legacy-kill.sqlite")
+        #expect(try spawn([binary, "journal-legacy", "--journal", path, "--seconds", "10000", "--sources", "4"]).status == 0)
+        let before = try exportJSON(binary, path)
+        func integrity() throws -> String {
+            try spawn(["sqlite3", path, "PRAGMA integrity_check"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func version() throws -> String {
+            try spawn(["sqlite3", path, "PRAGMA user_version"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Killed while the samples move: the transaction never committed.
+        for (stage, marker) in [("moving", "event log): 20%"), ("compacting", "(compacting the file)")] {
+            let note = try ServerProcess([binary, "note", "--journal", path, "--by", "drill", "killed while \(stage)"], port: 0,
+                                         directory: try temporaryDirectory("kill-\(stage)"))
+            var exited = false
+            try await waitUntil("the migration to reach \(stage)", seconds: 120) {
+                var status: Int32 = 0
+                if waitpid(note.pid, &status, WNOHANG) == note.pid { exited = true; return true }
+                return note.logText.contains(marker)
+            }
+            if !exited { note.kill(SIGKILL) }
+            #expect(try integrity() == "ok", "\(stage)")
+            if stage == "moving" {
+                #expect(!exited, "the migration ended before the kill; the drill killed nothing")
+                #expect(try version() == "1", "uncommitted: still format 1")
+                #expect(try exportJSON(binary, path) == before, "killed while moving samples: nothing changed")
+            } else {
+                // Committed before the compaction: format 4, every incident event and sample kept.
+                #expect(try version() == "\(SQLiteJournal.formatVersion)")
+                let after = try exportJSON(binary, path)
+                let old = (before["events"] as? [NSDictionary]) ?? [], new = (after["events"] as? [NSDictionary]) ?? []
+                // The note is there if the compaction finished before the kill (it is appended after it).
+                #expect((new.count == old.count || new.count == old.count + 1) && Array(new.prefix(old.count)) == old, "the incident events")
+            }
+        }
+        // The next writer opens it as it is and goes on.
+        #expect(try spawn([binary, "note", "--journal", path, "--by", "drill", "after the kills"]).status == 0)
+        #expect(try integrity() == "ok")
+        #expect(try !SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches.isEmpty)
+    }
+
     @Test("a dashboard opening a format 1 journal shows the migration on its loading screen, never OK; q stops it and leaves the journal as it was; the next open migrates it and goes live")
     func migrationOnScreen() async throws {
         let binary = try warroomBinary()

@@ -94,6 +94,15 @@ struct PostMortemTests {
         let actions = try #require(root["actions"] as? [[String: Any]])
         #expect(actions.last?["action"] as? String == "rollback")
         #expect(actions.last?["automatic"] as? Bool == true)
+        // Slashes as they are; non-finite numbers as the journal writes them, never an error.
+        let odd = events + [
+            Recorded(seq: 9_001, time: now, event: .note(text: "see runbooks/rollback.md", by: "ana")),
+            Recorded(seq: 9_002, time: now, event: .samples(source: "h", samples: [Sample(SeriesKey(.canary, .latencyP99), .infinity),
+                                                                                  Sample(SeriesKey(.stable, .latencyP99), .nan)])),
+        ]
+        let oddText = String(decoding: try PostMortem(events: odd, now: now).json(includeSamples: true), as: UTF8.self)
+        #expect(oddText.contains("runbooks/rollback.md"))
+        #expect(oddText.contains("\"+Inf\"") && oddText.contains("\"NaN\""))
         let all = try PostMortem(events: events, now: now).json(includeSamples: true)
         let withSamples = try #require(try JSONSerialization.jsonObject(with: all) as? [String: Any])
         #expect((withSamples["events"] as? [[String: Any]])?.count == events.count)

@@ -102,6 +102,20 @@ struct SamplePeaksTests {
         #expect(try SampleStoreAccess.peaks(journal, low, high) == after)
     }
 
+    @Test("a point replaced at the same millisecond still counts toward its minute's peak: it was read")
+    func replacedPointCounts() throws {
+        let journal = try SQLiteJournal(path: temporaryJournalPath())
+        let key = keys[0]
+        try journal.write { tx in
+            try tx.append(SampleBatch(milliseconds: t0 + 61_000, source: "a", samples: [Sample(key, 5)]))
+            try tx.append(SampleBatch(milliseconds: t0 + 61_000, source: "a", samples: [Sample(key, 1)]))
+        }
+        let stored = try journal.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches.flatMap(\.samples).map(\.value)
+        #expect(stored == [1], "the point kept is the later one")
+        #expect(try SampleStoreAccess.peaks(journal, t0 + 60_000, t0 + 120_000 - 1) == [key: 5], "a whole minute: its peak")
+        #expect(try SampleStoreAccess.peaks(journal, t0 + 60_500, t0 + 61_500) == [key: 1], "a partial minute: its points")
+    }
+
     @Test("after the points are averaged (10 s, then 1 min buckets), whole minutes still give the maxima as written; expired minutes go with their points")
     func survivesCompaction() throws {
         let path = temporaryJournalPath()

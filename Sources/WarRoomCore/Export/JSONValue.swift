@@ -39,24 +39,19 @@ public enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, Expressi
         case .array(let items):
             var c = encoder.unkeyedContainer()
             for v in items { try c.encode(v) }
-        case .string(let s):
-            var c = encoder.singleValueContainer()
-            try c.encode(s)
-        case .int(let n):
-            var c = encoder.singleValueContainer()
-            try c.encode(n)
-        case .double(let d):
-            var c = encoder.singleValueContainer()
-            try c.encode(d)
-        case .bool(let b):
-            var c = encoder.singleValueContainer()
-            try c.encode(b)
-        case .null:
-            var c = encoder.singleValueContainer()
-            try c.encodeNil()
+        case .string(let s): try single(encoder) { try $0.encode(s) }
+        case .int(let n): try single(encoder) { try $0.encode(n) }
+        case .double(let d): try single(encoder) { try $0.encode(d) }
+        case .bool(let b): try single(encoder) { try $0.encode(b) }
+        case .null: try single(encoder) { try $0.encodeNil() }
         case .event(let e):
             try e.encode(to: encoder)
         }
+    }
+
+    private func single(_ encoder: any Encoder, _ body: (inout any SingleValueEncodingContainer) throws -> Void) throws {
+        var c = encoder.singleValueContainer()
+        try body(&c)
     }
 
     /// Pretty, keys sorted, slashes as they are, non-finite numbers as

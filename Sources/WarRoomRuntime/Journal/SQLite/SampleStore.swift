@@ -27,6 +27,12 @@ enum SampleStore {
     /// Width of a peak bucket: a minute, in milliseconds.
     static let peakMinute: Int64 = 60_000
 
+    /// The minute of `t` in SQL, rounded down as `floorDiv` rounds (the
+    /// trigger and the backfill; the migration's gathering uses `floorDiv`).
+    private static func minuteSQL(_ t: String) -> String {
+        "\(t) / \(peakMinute) - (\(t) % \(peakMinute) < 0)"
+    }
+
     /// Migration step 1 → 2: the tables, and every `samples` event of a
     /// format 1 journal moved into them (incident events untouched). Runs in
     /// the caller's transaction.
@@ -69,7 +75,7 @@ enum SampleStore {
         // and parsed without JSONDecoder when it has the shape the encoder
         // writes (LegacySamplesJSON); anything else is decoded as an Event.
         // Inserting into other tables while this reads `events` is fine; the
-        // delete comes after the last read.
+        // old log is dropped after the last read.
         let read = try db.makeStatement(sql: "SELECT seq, time, payload FROM events WHERE kind = 'samples' ORDER BY seq")
         let handle = read.sqliteStatement
         defer { sqlite3_reset(handle) }
@@ -130,12 +136,17 @@ enum SampleStore {
             """)
         let secure = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 1
         try db.execute(sql: "PRAGMA secure_delete = FAST")
-        defer { try? db.execute(sql: "PRAGMA secure_delete = \(secure)") }
-        try db.execute(sql: """
-            DROP TABLE events;
-            ALTER TABLE events_kept RENAME TO events;
-            DELETE FROM sqlite_sequence WHERE name = 'events';
-            """)
+        do {
+            try db.execute(sql: """
+                DROP TABLE events;
+                ALTER TABLE events_kept RENAME TO events;
+                DELETE FROM sqlite_sequence WHERE name = 'events';
+                """)
+        } catch {
+            try? db.execute(sql: "PRAGMA secure_delete = \(secure)")  // the drop's error is the one to report
+            throw error
+        }
+        try db.execute(sql: "PRAGMA secure_delete = \(secure)")
         try SQLiteJournal.indexEventLog(db)
         try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)", arguments: [highest])
     }
@@ -163,15 +174,16 @@ enum SampleStore {
             try createPeaks(db)
             try db.execute(sql: """
                 INSERT INTO sample_peaks (m, series, v)
-                SELECT t / ?1 - (t % ?1 < 0), series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, series
-                """, arguments: [peakMinute])
+                SELECT \(minuteSQL("t")), series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, series
+                """)
             try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 1, total: 1))
         }
         // A point replaced at the same millisecond (INSERT OR REPLACE) still
-        // counts: it was read. A compaction's mean never raises its minute.
+        // counts: it was read. A compaction's mean never raises its minute
+        // while its buckets lie within a minute (the default tiers).
         try db.execute(sql: """
             CREATE TRIGGER IF NOT EXISTS sample_peaks_keep AFTER INSERT ON samples WHEN NEW.v IS NOT NULL BEGIN
-                INSERT INTO sample_peaks (m, series, v) VALUES (NEW.t / 60000 - (NEW.t % 60000 < 0), NEW.series, NEW.v)
+                INSERT INTO sample_peaks (m, series, v) VALUES (\(minuteSQL("NEW.t")), NEW.series, NEW.v)
                 ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v;
             END
             """)
@@ -207,7 +219,8 @@ enum SampleStore {
         }
     }
 
-    /// The one place a point is written: bound through SQLite's C API, with
+    /// Where every point a source reads is written (only the compaction's
+    /// means are written by SQL of its own): bound through SQLite's C API, with
     /// no argument array per point (GRDB's `StatementArguments` per point was
     /// 15% of a week's migration). NaN is stored as NULL. The migration from
     /// format 1 (`gatheringPeaks`) also gathers each minute's peak here and
@@ -219,17 +232,16 @@ enum SampleStore {
             var series: Int64
         }
         let statement: Statement
-        let peakStatement: Statement
+        /// Set only while gathering (the migration from format 1).
+        private let peakStatement: Statement?
         private var peaks: [Minute: Double] = [:]
-        let gatheringPeaks: Bool
 
         init(_ db: Database, gatheringPeaks: Bool = false) throws {
-            self.gatheringPeaks = gatheringPeaks
             statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples (t, series, v) VALUES (?, ?, ?)")
-            peakStatement = try db.cachedStatement(sql: """
+            peakStatement = gatheringPeaks ? try db.cachedStatement(sql: """
                 INSERT INTO sample_peaks (m, series, v) VALUES (?, ?, ?)
                 ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v
-                """)
+                """) : nil
         }
 
         var pendingPeaks: Int { peaks.count }
@@ -240,14 +252,14 @@ enum SampleStore {
             sqlite3_bind_int64(handle, 2, series)
             if value.isNaN { sqlite3_bind_null(handle, 3) } else { sqlite3_bind_double(handle, 3, value) }
             try Self.step(db, handle)
-            guard gatheringPeaks, !value.isNaN else { return }
+            guard peakStatement != nil, !value.isNaN else { return }
             let minute = Minute(m: floorDiv(t, peakMinute), series: series)
             peaks[minute] = max(peaks[minute] ?? value, value)
         }
 
         /// Write the gathered peaks (each only raises what is stored).
         mutating func flush(_ db: Database) throws {
-            let handle = peakStatement.sqliteStatement
+            guard let handle = peakStatement?.sqliteStatement else { return }
             // In key order: appends to the tree rather than writes all over it.
             for (minute, v) in peaks.sorted(by: { ($0.key.m, $0.key.series) < ($1.key.m, $1.key.series) }) {
                 sqlite3_bind_int64(handle, 1, minute.m)
