@@ -174,11 +174,16 @@ struct CheckpointJournalTests {
         let after = try writer.events()
         #expect(after == dump)
         #expect(try PostMortem(events: after, now: clock.now()).json(includeSamples: true) == export.json(includeSamples: true))
-        // And the first commander on it checkpoints at once: its tail is past the policy's count.
+        // The migration wrote the checkpoint every reader starts from: the full fold's state.
         #expect(try writer.lastSeq() > 10)
-        let room = try WarRoom(journal: writer, clock: clock, executor: nil, checkpoints: CheckpointPolicy(everyEvents: 10, every: 60))
+        let migrated = try writer.allCheckpoints()
+        #expect(migrated.map(\.seq) == [try writer.lastSeq()])
+        #expect(try migrated.first?.payload == fullFold(path).checkpointPayload())
+        #expect(try SQLiteJournalReader(path: path).loadState().checkpointSeq == writer.lastSeq())
+        // And the commander on it checkpoints as it goes.
+        let room = try WarRoom(journal: writer, clock: clock, executor: nil, checkpoints: CheckpointPolicy(everyEvents: 1, every: 60))
         try await room.send(.note(text: "migrated", by: "ana"))
-        #expect(try writer.allCheckpoints().map(\.seq) == [try writer.lastSeq()])
+        #expect(try writer.allCheckpoints().map(\.seq).max() == writer.lastSeq())
         #expect(try scalar(path, "PRAGMA user_version") == "\(SQLiteJournal.formatVersion)")
         #expect(try scalar(path, "SELECT name FROM sqlite_master WHERE name = 'checkpoints'") == "checkpoints")
     }

@@ -7,7 +7,7 @@ import WarRoomCore
 /// A real SQLite journal, with its write transactions counted, and one that
 /// can be made to fail: what the actor commits together, and what it does
 /// when a commit fails.
-final class CountedJournal: JournalWriter {
+final class CountedJournal: JournalWriter, ForwardingReader {
     let inner: SQLiteJournal
     private let counts = Mutex((writes: 0, appends: 0, failNext: false))
     init(_ inner: SQLiteJournal) { self.inner = inner }
@@ -26,19 +26,7 @@ final class CountedJournal: JournalWriter {
         }
     }
 
-    var location: String { inner.location }
-    func events(after: Int64, limit: Int?) throws -> [Recorded] { try inner.events(after: after, limit: limit) }
-    func lastSeq() throws -> Int64 { try inner.lastSeq() }
-    func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges {
-        try inner.changes(afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent)
-    }
-    func events(after: Int64, samplesWithin: ClosedRange<Date>?) throws -> [Recorded] {
-        try inner.events(after: after, samplesWithin: samplesWithin)
-    }
-    func checkpoints(version: Int, limit: Int) throws -> [StoredCheckpoint] { try inner.checkpoints(version: version, limit: limit) }
-    func samplePeaks(within window: ClosedRange<Date>) throws -> [SeriesKey: Double] { try inner.samplePeaks(within: window) }
-    func makeWatch(maximumGap: Duration) -> any JournalWatching { inner.makeWatch(maximumGap: maximumGap) }
-    func makeWakeup() -> any JournalWakeup { inner.makeWakeup() }
+    var forwarded: any JournalReader { inner }
     func append(_ events: [(time: Date, event: Event)]) throws -> [Recorded] {
         if count(false) { throw JournalError(path: inner.location, reason: "disk full (a test)") }
         return try inner.append(events)

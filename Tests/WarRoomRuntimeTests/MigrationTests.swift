@@ -54,8 +54,11 @@ struct MigrationTests {
 
         let reports = Mutex<[JournalMigrationProgress]>([])
         let journal = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }
-        let progress = reports.withLock { $0 }
+        let all = reports.withLock { $0 }
+        let progress = all.filter { $0.step == "moving samples out of the event log" }
         #expect(progress.first?.done == 0 && progress.first?.total == oldSamples.count)
+        // Then the checkpoint every reader starts from (the full fold's), said as a last step.
+        #expect(all.last == JournalMigrationProgress(step: "writing a checkpoint", done: 1, total: 1))
         #expect(progress.last?.done == oldSamples.count)
         #expect(zip(progress, progress.dropFirst()).allSatisfy { $0.done <= $1.done })
 
@@ -67,6 +70,7 @@ struct MigrationTests {
         // Folded again from the new store, the state is the old one.
         var newState = WarRoomState()
         for e in try journal.history() { newState.apply(e) }
+        #expect(try journal.allCheckpoints().map(\.payload) == [newState.checkpointPayload()], "the migration's checkpoint is the full fold's state")
         #expect(newState.ruleLevels == oldState.ruleLevels)
         #expect(newState.incident == oldState.incident)
         #expect(newState.timeline.map(\.text) == oldState.timeline.map(\.text))
@@ -117,8 +121,9 @@ struct MigrationTests {
         let reports = Mutex<[JournalMigrationProgress]>([])
         let journal = try SQLiteJournal(path: path) { p in reports.withLock { $0.append(p) } }
         let steps = reports.withLock { $0.map(\.step) }
-        #expect(steps.last == "compacting the file", "\(Set(steps))")
-        #expect(reports.withLock { $0.last?.done == 1 })
+        let order = steps.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(order.suffix(2) == ["compacting the file", "writing a checkpoint"], "\(order)")
+        #expect(reports.withLock { $0.last(where: { $0.step == "compacting the file" })?.done == 1 })
         // Read back from SQLite, not trusted: few free pages are left, and the file shrank.
         let reader = try SQLiteJournalReader(path: path)
         let (free, pages) = try reader.pragmaCounts()

@@ -207,18 +207,22 @@ public struct Series: Sendable, Equatable {
 
     public var latest: Point? { points.last }
 
+    /// Whether `merge` takes this past point in: a finite value older than
+    /// the oldest point held (compared in whole milliseconds, as times are
+    /// stored, so a past point at the time of the oldest one is never taken
+    /// in twice).
+    public func takes(past p: Point) -> Bool {
+        guard p.value.isFinite else { return false }
+        guard points.count > 0 else { return true }
+        let oldest = points[0].time
+        if let limit = Points.milliseconds(oldest), let ms = Points.milliseconds(p.time) { return ms < limit }
+        return p.time < oldest
+    }
+
     /// Merge past points in (a backfill): everything sorted by time, the newest kept.
     public mutating func merge(_ history: [Point], from source: String) {
+        let older = history.filter(takes(past:)).sorted { $0.time < $1.time }
         let existing = points.elements
-        let oldestLive = existing.first?.time ?? .distantFuture
-        // Stored times are whole milliseconds: compare in those, so a past point
-        // at the time of the oldest live one is never taken in twice.
-        let limit = Points.milliseconds(oldestLive)
-        let older = history.filter { p in
-            guard p.value.isFinite else { return false }
-            if let limit, let ms = Points.milliseconds(p.time) { return ms < limit }
-            return p.time < oldestLive
-        }.sorted { $0.time < $1.time }
         guard !older.isEmpty else { return }
         var rebuilt = Points(capacity: points.capacity)
         for p in older + existing { rebuilt.append(p) }

@@ -2,7 +2,9 @@ import Foundation
 
 /// When the commander's war room writes a checkpoint of its folded state:
 /// every `everyEvents` events or every `every` seconds (of the injected
-/// clock), whichever comes first, and only when something new was folded.
+/// clock), whichever comes first, and only when something new was folded:
+/// an event, or a sample batch (a calm hour has no events, and a checkpoint
+/// an hour old would leave every reader an hour of samples to fold).
 /// `journal: {checkpoint_events: N, checkpoint_every: 60s}` in the config.
 public struct CheckpointPolicy: Sendable, Equatable {
     public var everyEvents: Int
@@ -18,9 +20,10 @@ public struct CheckpointPolicy: Sendable, Equatable {
         self.keep = max(1, keep)
     }
 
-    /// Is a checkpoint due, `events` events and `elapsed` seconds after the last one?
-    public func isDue(events: Int64, elapsed: TimeInterval) -> Bool {
-        events > 0 && (events >= Int64(everyEvents) || elapsed >= every)
+    /// Is a checkpoint due, `events` events, `batches` sample batches and
+    /// `elapsed` seconds after the last one?
+    public func isDue(events: Int64, batches: Int = 0, elapsed: TimeInterval) -> Bool {
+        events >= Int64(everyEvents) || ((events > 0 || batches > 0) && elapsed >= every)
     }
 }
 

@@ -137,15 +137,10 @@ public struct WarRoomState: Sendable, Codable, Equatable {
     /// Only the sparklines' points of batches the state has folded already
     /// (they came before a checkpoint), or of downsampled buckets: values for
     /// the history, older than what the series holds; no decision, no
-    /// timeline entry, no newer `latest`. One merge per series.
-    public mutating func fillHistory(_ batches: [SampleBatch]) {
-        var points: [SeriesKey: (source: String, points: [Series.Point])] = [:]
-        for batch in batches {
-            for sample in batch.samples {
-                points[sample.key, default: (batch.source, [])].points.append(Series.Point(time: batch.time, value: sample.value))
-            }
-        }
-        for (key, past) in points {
+    /// timeline entry, no newer `latest`. One merge per series; `past` holds
+    /// each series' points oldest first and the source of its newest.
+    public mutating func fillHistory(_ past: [SeriesKey: (source: String, points: [Series.Point])]) {
+        for (key, past) in past where !past.points.isEmpty {
             var s = series[key] ?? Series(capacity: seriesCapacity, source: past.source)
             s.merge(past.points, from: past.source)
             series[key] = s

@@ -37,6 +37,8 @@ public actor WarRoom {
     private let checkpoints: CheckpointPolicy?
     /// The newest checkpoint in the journal (its seq), and when this war room last wrote one or opened.
     private var checkpointSeq: Int64
+    /// Sample batches folded since the newest checkpoint this war room wrote.
+    private var batchesSinceCheckpoint = 0
     private var checkpointAt: Date
 
     /// Open a war room on a journal, folding what it already holds after
@@ -76,11 +78,12 @@ public actor WarRoom {
     private func checkpointIfDue() {
         guard let policy = checkpoints else { return }
         let now = clock.now()
-        guard policy.isDue(events: state.lastSeq - checkpointSeq, elapsed: now.timeIntervalSince(checkpointAt)) else { return }
+        guard policy.isDue(events: state.lastSeq - checkpointSeq, batches: batchesSinceCheckpoint, elapsed: now.timeIntervalSince(checkpointAt)) else { return }
         do {
             try journal.writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now,
                                                          payload: try state.checkpointPayload()), keep: policy.keep)
             checkpointSeq = state.lastSeq
+            batchesSinceCheckpoint = 0
         } catch {
             logger.error("cannot write a checkpoint at event \(state.lastSeq): \(error)")
         }
@@ -174,7 +177,10 @@ public actor WarRoom {
             }
         }
         state = next
-        if let batchMS { lastSampleMS = batchMS }
+        if let batchMS {
+            lastSampleMS = batchMS
+            batchesSinceCheckpoint += 1
+        }
         perform(actions)
         checkpointIfDue()
     }

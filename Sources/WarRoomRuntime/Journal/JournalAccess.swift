@@ -23,6 +23,15 @@ public protocol JournalReader: Sendable {
     /// many seconds of the newest. A journal of format 1 (not migrated) has
     /// its samples among the events and no batches.
     func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges
+
+    /// The sparklines' span, newest first: the sample batches within
+    /// `history` seconds of the newest, handed to `visit` until it returns
+    /// false, in one read transaction, so a reader that needs only the newest
+    /// few of them stops early (`JournalLoader`). `RecentSpan` says what it
+    /// needs to know to stop: the series keys stored, and the oldest batch in
+    /// the span committed after event `committedFrom` or a later one.
+    /// Nothing for a journal of format 1 (its samples are events).
+    func recentBatches(within history: TimeInterval, committedFrom seq: Int64, _ visit: (RecentSpan, SampleBatch) throws -> Bool) throws
     /// Events with `seq` greater than `after`, oldest first, leaving out
     /// metric samples except those recorded within `samplesWithin` (none
     /// when it is nil).
@@ -72,6 +81,20 @@ public struct JournalChanges: Sendable, Equatable {
     }
     /// Both, in the order they happened.
     public var merged: [Recorded] { SampleBatch.merged(events: events, batches: batches) }
+}
+
+/// What a reader of the sparklines' span newest first knows before it stops
+/// (`JournalReader.recentBatches`).
+public struct RecentSpan: Sendable, Equatable {
+    /// Every series key the samples store holds, over all sources.
+    public var keys: Set<SeriesKey>
+    /// The oldest time (ms) of a batch in the span committed after the event
+    /// asked about or a later one: every batch older than it was committed before.
+    public var firstCommitted: Int64?
+    public init(keys: Set<SeriesKey>, firstCommitted: Int64?) {
+        self.keys = keys
+        self.firstCommitted = firstCommitted
+    }
 }
 
 /// What `export` reads for a post-mortem: every incident event (and a format

@@ -61,18 +61,11 @@ public enum JournalLoader {
             let end = try journal.lastSeq()
             loading.total = max(0, end - from)
             progress(loading)
-            // The sparklines' span, read first: its batches say where among the events they go.
-            let span = try journal.changes(afterSeq: end, samplesAfter: nil, recent: history).batches
-            // A batch the start state folded already (a checkpoint is written
-            // after samples that came after its event): each source's batches
-            // come in time order, so one at or before its newest is one of them.
-            let folded = state.lastSampleAt.mapValues(SampleBatch.milliseconds)
-            func inPlace(_ b: SampleBatch) -> Bool {
-                guard let after = b.afterSeq, after >= from else { return false }
-                return folded[b.source].map { b.milliseconds > $0 } ?? true
-            }
-            let placed = span.filter(inPlace)
-            state.fillHistory(span.filter { !inPlace($0) })
+            // The sparklines' span, read first and newest first: its batches
+            // say where among the events they go, and only what the rings keep is held.
+            let span = try recentSpan(journal, within: history, from: from, state: state)
+            let placed = span.placed
+            state.fillHistory(span.past)
             let split = min(end, placed.first?.afterSeq ?? end)
             while state.lastSeq < split {
                 if Task.isCancelled { throw Stopped(loading: loading) }
@@ -97,7 +90,7 @@ public enum JournalLoader {
             for recorded in SampleBatch.merged(events: rest, batches: placed) { state.apply(recorded) }
             loading.read = loading.total ?? 0
             progress(loading)
-            let follower = JournalFollower(history: history, resumingAfter: span.last?.milliseconds)
+            let follower = JournalFollower(history: history, resumingAfter: span.newest)
             return Loaded(state: state, follower: follower)
         } catch let error as Stopped {
             throw error
@@ -106,5 +99,60 @@ public enum JournalLoader {
             progress(loading)
             throw error
         }
+    }
+
+    /// What the loader takes from the sparklines' span: the batches to fold
+    /// in their place among the events (oldest first), the points only the
+    /// sparklines need (each series' newest `seriesCapacity` of them, oldest
+    /// first), and the newest batch's time.
+    struct Span {
+        var placed: [SampleBatch] = []
+        var past: [SeriesKey: (source: String, points: [Series.Point])] = [:]
+        var newest: Int64?
+    }
+
+    /// Read the span newest first and stop as soon as nothing older can
+    /// change the state: every batch the start state has not folded is in
+    /// hand (those newer than the newest it folded, or committed after event
+    /// `from`), and every
+    /// series key stored has as many past points as its ring holds (a key
+    /// with fewer in the span reads the whole span). A day of 20 sources
+    /// holds 576k points in its last hour, of which the rings keep 3,600 a
+    /// series; the rest are never read.
+    ///
+    /// A batch is folded in its place when the start state has not folded it
+    /// (committed after its `lastSeq`, and newer than its source's newest
+    /// sample); any other (one a checkpoint holds, or a downsampled bucket)
+    /// only fills the sparklines, with the points older than what each
+    /// series holds (`Series.takes(past:)`).
+    static func recentSpan(_ journal: any JournalReader, within history: TimeInterval, from: Int64, state: WarRoomState) throws -> Span {
+        let folded = state.lastSampleAt.mapValues(SampleBatch.milliseconds)
+        let newestFolded = folded.values.max()
+        let capacity = state.seriesCapacity
+        var span = Span()
+        var newestFirst: [SeriesKey: (source: String, points: [Series.Point])] = [:]
+        var full = Set<SeriesKey>()
+        try journal.recentBatches(within: history, committedFrom: from) { known, b in
+            if span.newest == nil { span.newest = b.milliseconds }
+            if let after = b.afterSeq, after >= from, folded[b.source].map({ b.milliseconds > $0 }) ?? true {
+                span.placed.append(b)
+            } else {
+                for sample in b.samples where !full.contains(sample.key) {
+                    let point = Series.Point(time: b.time, value: sample.value)
+                    if let s = state.series[sample.key], !s.takes(past: point) { continue }
+                    newestFirst[sample.key, default: (b.source, [])].points.append(point)
+                    if newestFirst[sample.key]!.points.count >= capacity { full.insert(sample.key) }
+                }
+            }
+            // Past the oldest batch committed after `from` (all at its millisecond
+            // included), or at the newest the start state folded: the writer gives
+            // each commit a later time than the one before, so every batch at or
+            // before that time was committed with or before it, and is folded.
+            let allPlaced = (known.firstCommitted.map { b.milliseconds < $0 } ?? true) || newestFolded.map { b.milliseconds <= $0 } == true
+            return !(allPlaced && full.isSuperset(of: known.keys))
+        }
+        span.placed.reverse()
+        span.past = newestFirst.mapValues { ($0.source, $0.points.reversed()) }
+        return span
     }
 }

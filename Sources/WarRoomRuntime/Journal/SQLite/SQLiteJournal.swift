@@ -34,8 +34,9 @@ public final class SQLiteJournal: JournalWriter {
 
     /// Open (creating if needed: its folder 0700, the file 0600) the journal at `path`.
     /// A journal of an older format is migrated first, in one transaction;
-    /// `migrationProgress` hears how far it has got.
-    public init(path: String, migrationProgress: ((JournalMigrationProgress) throws -> Void)? = nil) throws {
+    /// `migrationProgress` hears how far it has got, and `now` stamps the
+    /// checkpoint a migration writes.
+    public init(path: String, migrationProgress: ((JournalMigrationProgress) throws -> Void)? = nil, now: () -> Date = Date.init) throws {
         self.path = path
         let fm = FileManager.default
         if !fm.fileExists(atPath: path) {
@@ -74,7 +75,7 @@ public final class SQLiteJournal: JournalWriter {
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
-        try migrate(progress: migrationProgress)
+        try migrate(progress: migrationProgress, now: now)
     }
 
     /// `PRAGMA synchronous` as the writer connection has it (2 is FULL).
@@ -149,7 +150,7 @@ public final class SQLiteJournal: JournalWriter {
         try db.execute(sql: "CREATE INDEX events_kind ON events(kind)")
     }
 
-    private func migrate(progress: ((JournalMigrationProgress) throws -> Void)?) throws {
+    private func migrate(progress: ((JournalMigrationProgress) throws -> Void)?, now: () -> Date) throws {
         do {
             let movedSamples = try pool.write { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -180,7 +181,10 @@ public final class SQLiteJournal: JournalWriter {
                 if let last { try progress?(last) }
                 return version >= 1 && version < 2  // the samples left the event log
             }
-            if movedSamples { compactAfterMigration(progress: progress) }
+            if movedSamples {
+                compactAfterMigration(progress: progress)
+                checkpointAfterMigration(progress: progress, now: now)
+            }
         } catch let error as JournalError {
             throw error
         } catch let error as DatabaseError {
@@ -213,6 +217,27 @@ public final class SQLiteJournal: JournalWriter {
             try progress?(JournalMigrationProgress(step: "compacting the file", done: 1, total: 1))
         } catch {
             // Stopped, or cannot: the journal is migrated and whole, only not compacted.
+        }
+    }
+
+    /// A journal of format 1 has no checkpoints: until a commander writes
+    /// one, every reader would fold it from the first event, with the whole
+    /// last hour of samples in place. Right after the migration, fold it once
+    /// and write the checkpoint every reader then starts from. Best effort,
+    /// like the compaction: a failure leaves the migrated journal as it is
+    /// (readers fold from the first event, and the commander writes one).
+    /// Its progress has no steps: 0 of 1, then 1 of 1.
+    private func checkpointAfterMigration(progress: ((JournalMigrationProgress) throws -> Void)?, now: () -> Date) {
+        do {
+            guard try newestCheckpoint().seq == nil else { return }
+            try progress?(JournalMigrationProgress(step: "writing a checkpoint", done: 0, total: 1))
+            let state = try JournalLoader.load(self).state
+            guard state.lastSeq > 0 else { return }
+            try writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now(),
+                                                 payload: try state.checkpointPayload()), keep: CheckpointPolicy.standard.keep)
+            try progress?(JournalMigrationProgress(step: "writing a checkpoint", done: 1, total: 1))
+        } catch {
+            // Stopped, or cannot: the journal is migrated and whole, only without a checkpoint yet.
         }
     }
 
@@ -281,6 +306,14 @@ public final class SQLiteJournal: JournalWriter {
     public func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges {
         do {
             return try pool.read { db in try SQLiteJournalRows.changes(db, afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent, path: path) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
+    public func recentBatches(within history: TimeInterval, committedFrom seq: Int64, _ visit: (RecentSpan, SampleBatch) throws -> Bool) throws {
+        do {
+            try pool.read { db in try SQLiteJournalRows.recentBatches(db, within: history, committedFrom: seq, visit) }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
@@ -393,6 +426,14 @@ enum SQLiteJournalRows {
                 throw JournalError(path: path, reason: "event \(seq) cannot be read: \(error)")
             }
         }
+    }
+
+    /// The span of `history` seconds before the newest batch, newest first (`JournalReader.recentBatches`).
+    static func recentBatches(_ db: Database, within history: TimeInterval, committedFrom seq: Int64, _ visit: (RecentSpan, SampleBatch) throws -> Bool) throws {
+        guard let newest = try SampleStore.newest(db) else { return }
+        let low = newest - Int64((history * 1000).rounded())
+        let span = RecentSpan(keys: try SampleStore.keys(db), firstCommitted: try SampleStore.firstCommitted(db, from: low, afterSeq: seq))
+        try SampleStore.batchesNewestFirst(db, from: low) { try visit(span, $0) }
     }
 
     /// Events after `afterSeq` and sample batches after `samplesAfter` (ms),

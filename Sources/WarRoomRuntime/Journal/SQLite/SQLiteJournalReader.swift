@@ -155,6 +155,14 @@ public final class SQLiteJournalReader: JournalReader {
         }
     }
 
+    public func recentBatches(within history: TimeInterval, committedFrom seq: Int64, _ visit: (RecentSpan, SampleBatch) throws -> Bool) throws {
+        do {
+            try current().read { db in try SQLiteJournalRows.recentBatches(db, within: history, committedFrom: seq, visit) }
+        } catch let error as DatabaseError {
+            throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
+        }
+    }
+
     public func fileStamp() -> SQLiteFileStamp { SQLiteFileStamp(path: path) }
 
     public func makeWatch(maximumGap: Duration) -> any JournalWatching { SQLiteJournalWatch(path: path, maximumGap: maximumGap) }

@@ -309,36 +309,99 @@ enum SampleStore {
     /// points of one source at one millisecond are one batch.
     static func batches(_ db: Database, after: Int64?, from: Int64?) throws -> [SampleBatch] {
         guard try present(db) else { return [] }
-        var names: [Int64: SeriesIDs.Name] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, source, cohort, metric FROM series") {
-            guard let cohort = Cohort(rawValue: row["cohort"]), let metric = MetricKind(rawValue: row["metric"]) else { continue }
-            names[row["id"]] = SeriesIDs.Name(source: row["source"], key: SeriesKey(cohort, metric))
-        }
+        let names = try seriesNames(db)
         let low = max(after.map { $0 + 1 } ?? Int64.min, from ?? Int64.min)
         var anchors: [Int64: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT t, after_seq FROM sample_commits WHERE t >= ?", arguments: [low]) {
             anchors[row[0]] = row[1]
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT t, series, v FROM samples WHERE t >= ? ORDER BY t, series", arguments: [low])
         var out: [SampleBatch] = []
-        var currentT: Int64?
-        var open: [String: Int] = [:]  // source -> index in `out`, for the current t
+        var group = BatchGroup()
+        let rows = try Row.fetchCursor(db, sql: "SELECT t, series, v FROM samples WHERE t >= ? ORDER BY t, series", arguments: [low])
         while let row = try rows.next() {
             let t: Int64 = row[0]
-            guard let name = names[row[1]] else { continue }
-            let value: Double = (row[2] as Double?) ?? .nan
-            if t != currentT {
-                currentT = t
-                open.removeAll(keepingCapacity: true)
-            }
-            if let i = open[name.source] {
-                out[i].samples.append(Sample(name.key, value))
-            } else {
-                open[name.source] = out.count
-                out.append(SampleBatch(milliseconds: t, source: name.source, samples: [Sample(name.key, value)], afterSeq: anchors[t]))
-            }
+            if t != group.t { group.flush(into: &out, anchor: group.t.flatMap { anchors[$0] }); group.t = t }
+            group.add(names[row[1]], (row[2] as Double?) ?? .nan)
         }
+        group.flush(into: &out, anchor: group.t.flatMap { anchors[$0] })
         return out
+    }
+
+    /// The batches with `t >= low`, newest first (each batch's samples in the
+    /// order `batches` gives them: the reverse of its order exactly), handed
+    /// to `visit` until it returns false. The points are read newest first,
+    /// so a reader that needs only the newest few stops early.
+    static func batchesNewestFirst(_ db: Database, from low: Int64, _ visit: (SampleBatch) throws -> Bool) throws {
+        guard try present(db) else { return }
+        let names = try seriesNames(db)
+        let anchor = try db.cachedStatement(sql: "SELECT after_seq FROM sample_commits WHERE t = ?")
+        var group = BatchGroup()
+        var batches: [SampleBatch] = []
+        func hand() throws -> Bool {
+            batches.removeAll(keepingCapacity: true)
+            group.flush(into: &batches, anchor: try Int64.fetchOne(anchor, arguments: [group.t]))
+            for b in batches.reversed() where try !visit(b) { return false }
+            return true
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT t, series, v FROM samples WHERE t >= ? ORDER BY t DESC, series DESC", arguments: [low])
+        var pending: [(name: SeriesIDs.Name?, value: Double)] = []
+        while let row = try rows.next() {
+            let t: Int64 = row[0]
+            if t != group.t {
+                // A millisecond's points came in descending series order: add them ascending.
+                for p in pending.reversed() { group.add(p.name, p.value) }
+                pending.removeAll(keepingCapacity: true)
+                if group.t != nil, try !hand() { return }
+                group.t = t
+            }
+            pending.append((names[row[1]], (row[2] as Double?) ?? .nan))
+        }
+        for p in pending.reversed() { group.add(p.name, p.value) }
+        _ = try hand()
+    }
+
+    /// The points of one millisecond, gathered into one batch per source
+    /// (in the order each source first appears), as `batches` returns them.
+    private struct BatchGroup {
+        var t: Int64?
+        private var order: [String] = []
+        private var samples: [String: [Sample]] = [:]
+
+        mutating func add(_ name: SeriesIDs.Name?, _ value: Double) {
+            guard let name else { return }  // a series row this build cannot read
+            if samples[name.source] == nil { order.append(name.source) }
+            samples[name.source, default: []].append(Sample(name.key, value))
+        }
+
+        mutating func flush(into out: inout [SampleBatch], anchor: Int64?) {
+            if let t {
+                for source in order { out.append(SampleBatch(milliseconds: t, source: source, samples: samples[source] ?? [], afterSeq: anchor)) }
+            }
+            order.removeAll(keepingCapacity: true)
+            samples.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Every series' source and key by id (rows whose cohort or metric this build does not know are left out).
+    private static func seriesNames(_ db: Database) throws -> [Int64: SeriesIDs.Name] {
+        var names: [Int64: SeriesIDs.Name] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, source, cohort, metric FROM series") {
+            guard let cohort = Cohort(rawValue: row["cohort"]), let metric = MetricKind(rawValue: row["metric"]) else { continue }
+            names[row["id"]] = SeriesIDs.Name(source: row["source"], key: SeriesKey(cohort, metric))
+        }
+        return names
+    }
+
+    /// The series keys stored, over every source.
+    static func keys(_ db: Database) throws -> Set<SeriesKey> {
+        guard try present(db) else { return [] }
+        return Set(try seriesNames(db).values.map(\.key))
+    }
+
+    /// The oldest time of a batch with `t >= low` committed after event `seq` or later.
+    static func firstCommitted(_ db: Database, from low: Int64, afterSeq seq: Int64) throws -> Int64? {
+        guard try present(db) else { return nil }
+        return try Int64.fetchOne(db, sql: "SELECT MIN(t) FROM sample_commits WHERE t >= ? AND after_seq >= ?", arguments: [low, seq])
     }
 
     /// The largest value of each (cohort, metric) over every source's points
@@ -352,11 +415,7 @@ enum SampleStore {
         guard try present(db), low <= high else { return [:] }
         // Grouped by series id alone (a join per point costs three times as
         // much), then merged by (cohort, metric) over the sources here.
-        var keys: [Int64: SeriesKey] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, cohort, metric FROM series") {
-            guard let cohort = Cohort(rawValue: row[1]), let metric = MetricKind(rawValue: row[2]) else { continue }
-            keys[row[0]] = SeriesKey(cohort, metric)
-        }
+        let keys = try seriesNames(db).mapValues(\.key)
         var out: [SeriesKey: Double] = [:]
         func merge(_ sql: String, _ arguments: StatementArguments) throws {
             for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
