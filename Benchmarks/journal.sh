@@ -151,7 +151,7 @@ mstart=$(date +%s%N)
 read -r msecs mkb <"$WORK/time"
 ROWS+=("migration 1 -> $(sqlite3 "$NEW" "PRAGMA user_version;")|$(awk -v s="$msecs" 'BEGIN { printf "%.0f", s * 1000 }') ms|$((mkb / 1024)) MB|once")
 run_all "migrated" "$NEW"
-BEHIND=$(sqlite3 "$NEW" "SELECT (SELECT MAX(seq) FROM events) - IFNULL((SELECT MAX(seq) FROM checkpoints), 0);")
+BEHIND=$(sqlite3 "$NEW" "SELECT COUNT(*) FROM events WHERE seq > IFNULL((SELECT MAX(seq) FROM checkpoints), 0);")
 printf '\nJournal readers on %s events (%s sources at 1 s; newest checkpoint %s events behind the end); %s; %s cores, load %s\n' \
     "$EVENTS" "$SOURCES" "$BEHIND" "$BIN" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %-44s %-8s %s\n' "command" "median wall time" "max RSS" "vs 300 ms"

@@ -6,7 +6,7 @@ struct WarRoomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warroom",
         abstract: "A full-screen terminal war room for risky launches: live metrics, canary stage, incident timeline, escalation roster.",
-        subcommands: [Demo.self, Run.self, Wallboard.self, Replay.self, Note.self, Ack.self, Status.self, Export.self, Check.self, Probe.self, Simulate.self, Screenshot.self, JournalStress.self, GroupCommitStress.self, JournalLegacy.self, JournalFill.self],
+        subcommands: [Demo.self, Run.self, Wallboard.self, Replay.self, Note.self, Ack.self, Status.self, Export.self, Check.self, Probe.self, Simulate.self, Screenshot.self, JournalStress.self, GroupCommitStress.self, JournalLegacy.self, JournalFill.self, JournalGrowth.self],
         defaultSubcommand: nil)
 
     /// ArgumentParser's own `main`, except that its messages (usage errors,

@@ -324,6 +324,19 @@ public final class SQLiteJournal: JournalWriter {
         try pool.read { db in try SampleStore.pointCount(db) }
     }
 
+    /// How many sample points and minutes' peaks the store holds (benchmarks).
+    public func sampleRowCounts() throws -> (points: Int, peaks: Int) {
+        try pool.read { db in
+            (try SampleStore.pointCount(db), try db.tableExists("sample_peaks") ? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sample_peaks") ?? 0 : 0)
+        }
+    }
+
+    /// Copy the log into the database and truncate it (`wal_checkpoint(TRUNCATE)`),
+    /// so the file's size is the journal's (benchmarks).
+    public func checkpointLog() throws {
+        try owned { try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+    }
+
     public func events(after: Int64, limit: Int?) throws -> [Recorded] {
         do {
             return try pool.read { db in try SQLiteJournalRows.events(db, after: after, limit: limit, path: path) }
