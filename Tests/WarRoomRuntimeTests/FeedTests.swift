@@ -9,8 +9,9 @@ import WarRoomCore
 
 @Suite("Health poller over real HTTP on loopback", .serialized)
 struct SourcePollerTests {
-    func poller(_ url: String, timeout: TimeInterval = 5) -> SourcePoller {
-        SourcePoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout), client: .shared)
+    func poller(_ url: String, timeout: TimeInterval = 5, clock: any WarRoomClock = SystemClock()) -> SourcePoller {
+        SourcePoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout), client: .shared, clock: clock,
+                     random: { 0 })
     }
 
     func failure(_ url: String, timeout: TimeInterval = 5) async -> String? {
@@ -86,14 +87,24 @@ struct SourcePollerTests {
         }
     }
 
-    @Test("a source that stops answering is one sourceDown; its return is one sourceUp with the downtime")
+    @Test("a source that stops answering is one sourceDown, however many polls it refuses (its return: ClockTests.pollerBackoff)")
     func downAndUp() async throws {
         let events = Mutex<[Event]>([])
         let port = freePort()
-        let p = poller("http://127.0.0.1:\(port)/health", timeout: 0.3)
+        let clock = ManualClock()
+        let p = poller("http://127.0.0.1:\(port)/health", timeout: 0.3, clock: clock)
         let task = Task { await p.run { e in events.withLock { $0.append(e) } } }
-        try await waitUntil { events.withLock { $0.count } >= 1 }
-        try await Task.sleep(for: .milliseconds(700))
+        // Five refused polls, each woken by the clock as soon as the poller sleeps
+        // between polls (0.2 s, backing off to 0.4 and 0.8 s, no jitter), not in a
+        // fetch (whose deadline, 0.55 s away, sleeps on the clock too).
+        func betweenPolls() async throws {
+            try await waitUntil(seconds: 60) { clock.sleepers.count == 1 && abs(clock.sleepers[0].timeIntervalSince(clock.now()) - 0.55) > 0.01 }
+        }
+        for _ in 0 ..< 5 {
+            try await betweenPolls()
+            clock.set(try #require(clock.sleepers.first))
+        }
+        try await betweenPolls()
         task.cancel()
         await task.value
         let seen = events.withLock { $0 }

@@ -19,14 +19,20 @@ public struct SourcePoller: Sendable {
     let clock: any WarRoomClock
     let limiter: PollLimiter?
     let environment: [String: String]
+    /// A number in 0...1 for each wait's jitter (injected: tests know each wait).
+    let random: @Sendable () -> Double
 
+    /// `clock` gives the time, the wait between polls and each fetch's
+    /// deadline; `random` the jitter.
     public init(source: SourceConfig, client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
-                limiter: PollLimiter? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+                limiter: PollLimiter? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0 ... 1) }) {
         self.source = source
         self.client = client
         self.clock = clock
         self.limiter = limiter
         self.environment = environment
+        self.random = random
     }
 
     // MARK: - HTTP
@@ -45,7 +51,7 @@ public struct SourcePoller: Sendable {
         let timeout = source.timeout
         let request = http
         do {
-            return try await withDeadline(timeout + 0.25) {  // the client's own deadline reports the connect error first
+            return try await withDeadline(timeout + 0.25, clock: clock) {  // the client's own deadline reports the connect error first
                 let response = try await client.execute(request, timeout: .milliseconds(clampedMilliseconds(timeout)))
                 if let refusal = WarRoomHTTPClient.redirectRefusal(status: Int(response.status.code), location: response.headers.first(name: "Location")) {
                     throw PollFailure(reason: refusal)
@@ -427,9 +433,9 @@ public struct SourcePoller: Sendable {
             }
             // Back off while the source is down, never past 4 intervals or 30 s; jitter spreads sources apart.
             let backoff = failures > 1 ? min(pow(2, Double(failures - 1)), 4) : 1
-            let jitter = source.jitter > 0 ? Double.random(in: 0 ... source.jitter) * source.interval : 0
+            let jitter = source.jitter > 0 ? min(max(random(), 0), 1) * source.jitter * source.interval : 0
             let wait = min(source.interval * backoff, max(source.interval, 30)) + jitter - clock.now().timeIntervalSince(started)
-            if wait > 0 { try? await Task.sleep(for: .milliseconds(clampedMilliseconds(wait))) }
+            if wait > 0 { try? await clock.sleep(for: wait) }
         }
     }
 }

@@ -3,14 +3,14 @@ import Foundation
 /// The whole operation (connect, headers and a trickling body) took too long.
 public struct DeadlineExceeded: Error, Equatable {}
 
-/// Run `operation`, cancelling it if it has not finished within `seconds`.
+/// Run `operation`, cancelling it if it has not finished within `seconds` of `clock`.
 public func withDeadline<T: Sendable>(
-    _ seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T
+    _ seconds: TimeInterval, clock: any WarRoomClock = SystemClock(), _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await operation() }
         group.addTask {
-            try await Task.sleep(for: .milliseconds(clampedMilliseconds(seconds)))
+            try await clock.sleep(for: seconds)
             return nil
         }
         defer { group.cancelAll() }

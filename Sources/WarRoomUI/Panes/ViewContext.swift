@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WarRoomCore
 
 /// Everything a pane needs to draw: the snapshot, the time, the glyphs.
@@ -16,10 +17,31 @@ public struct ViewContext: Sendable {
     }
 
     public var localOffset: Int { timeZone.secondsFromGMT(for: now) }
-    public var localZoneName: String { timeZone.abbreviation(for: now) ?? timeZone.identifier }
+    public var localZoneName: String { ZoneNames.name(of: timeZone, at: now, offset: localOffset) }
 
     /// The zero of the timeline's T+ clock: the incident's start, else the launch's.
     public var epoch: Date? { state.incident?.openedAt ?? state.launchStartedAt }
+}
+
+/// A time zone's abbreviation ("UTC", "CET", "CEST"), asked of ICU once per
+/// zone and offset rather than on every frame: the header draws it every
+/// second, and ICU's lookup was a few per cent of an idle dashboard's CPU.
+/// The abbreviation changes only with the offset (summer time), so the
+/// offset is part of the key.
+enum ZoneNames {
+    private struct Key: Hashable {
+        var zone: String
+        var offset: Int
+    }
+    private static let known = Mutex<[Key: String]>([:])
+
+    static func name(of zone: TimeZone, at date: Date, offset: Int) -> String {
+        let key = Key(zone: zone.identifier, offset: offset)
+        if let name = known.withLock({ $0[key] }) { return name }
+        let name = zone.abbreviation(for: date) ?? zone.identifier
+        known.withLock { $0[key] = name }
+        return name
+    }
 }
 
 extension Severity {

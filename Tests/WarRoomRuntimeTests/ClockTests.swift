@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import Synchronization
+import Testing
+import WarRoomCore
+@testable import WarRoomRuntime
+
+@Suite("A clock that sleeps")
+struct ClockTests {
+    final class Woke: Sendable {
+        private let seen = Mutex<[Int]>([])
+        func add(_ n: Int) { seen.withLock { $0.append(n) } }
+        var order: [Int] { seen.withLock { $0 } }
+    }
+
+    @Test("a sleeper on the manual clock wakes when the time reaches its deadline, never before; in deadline order")
+    func wakesOnAdvance() async throws {
+        let clock = ManualClock()
+        let start = clock.now()
+        let woke = Woke()
+        let a = Task { try await clock.sleep(for: 5); woke.add(5) }
+        let b = Task { try await clock.sleep(for: 2); woke.add(2) }
+        try await waitUntil(seconds: 60) { clock.sleepers.count == 2 }
+        #expect(clock.sleepers == [start + 2, start + 5])
+        clock.advance(by: 1.999)
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(woke.order.isEmpty, "not before its deadline")
+        clock.advance(by: 0.001)
+        try await b.value
+        #expect(woke.order == [2])
+        clock.set(start + 60)
+        try await a.value
+        #expect(woke.order == [2, 5])
+        #expect(clock.sleepers.isEmpty)
+        // Nothing to wait for: at once.
+        try await clock.sleep(for: 0)
+        try await clock.sleep(for: -3)
+    }
+
+    @Test("a cancelled sleeper wakes at once with CancellationError, also when cancelled before it slept")
+    func cancellation() async throws {
+        let clock = ManualClock()
+        let sleeping = Task { try await clock.sleep(for: 3600) }
+        try await waitUntil(seconds: 60) { clock.sleepers.count == 1 }
+        sleeping.cancel()
+        await #expect(throws: CancellationError.self) { try await sleeping.value }
+        #expect(clock.sleepers.isEmpty)
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await clock.sleep(for: 3600)
+        }
+        await #expect(throws: CancellationError.self) { try await early.value }
+        #expect(clock.sleepers.isEmpty)
+    }
+
+    @Test("a deadline on the manual clock fires when the clock passes it, not in real time")
+    func deadline() async throws {
+        let clock = ManualClock()
+        let result = Task { try await withDeadline(10, clock: clock) { try await Task.sleep(for: .seconds(3600)); return 1 } }
+        try await waitUntil(seconds: 60) { clock.sleepers.count == 1 }
+        clock.advance(by: 10)
+        await #expect(throws: DeadlineExceeded.self) { try await result.value }
+        #expect(try await withDeadline(10, clock: clock) { 7 } == 7)
+    }
+
+    @Test("a poller sleeps on its clock: the interval, then while down twice and four times it, never past 30 s, plus the injected jitter; one sourceDown, one sourceUp with the clock's downtime")
+    func pollerBackoff() async throws {
+        let healthy = Atomic<Bool>(false)
+        let polls = Atomic<Int>(0)
+        let router = Router()
+        router.get("health") { _, _ -> Response in
+            polls.add(1, ordering: .relaxed)
+            guard healthy.load(ordering: .relaxed) else { return Response(status: .serviceUnavailable) }
+            return Response(status: .ok, body: .init(byteBuffer: .init(string: #"{"status": "ok", "error_rate": 0.01}"#)))
+        }
+        try await withServer(router) { port in
+            let clock = ManualClock()
+            let start = clock.now()
+            let source = SourceConfig(name: "h", kind: .health(url: "http://127.0.0.1:\(port)/health"), interval: 10, timeout: 2)  // jitter 10% by default
+            let poller = SourcePoller(source: source, client: .shared, clock: clock, random: { 0.5 })
+            let events = Mutex<[Event]>([])
+            let task = Task { await poller.run { e in events.withLock { $0.append(e) } } }
+            defer { task.cancel() }
+            // Each wait: what the poller asked its clock for, after each poll.
+            var waits: [TimeInterval] = []
+            for poll in 1 ... 5 {
+                // Asleep between polls, not in a fetch (whose deadline, 2.25 s away, sleeps on the clock too).
+                try await waitUntil(seconds: 60) {
+                    polls.load(ordering: .relaxed) == poll && clock.sleepers.count == 1 && clock.sleepers[0] > clock.now() + 5
+                }
+                let until = try #require(clock.sleepers.first)
+                waits.append((until.timeIntervalSince(clock.now()) * 1000).rounded() / 1000)
+                if poll == 4 { healthy.store(true, ordering: .relaxed) }
+                clock.set(until)
+            }
+            // Down from the first poll: 1 interval, then 2, then 4 capped at 30 s; back up at the fifth: 1 again.
+            // Jitter: 0.5 of 10% of 10 s.
+            #expect(waits == [10.5, 20.5, 30.5, 30.5, 10.5], "\(waits)")
+            try await waitUntil(seconds: 60) { events.withLock { $0.contains { if case .samples = $0 { true } else { false } } } }
+            let seen = events.withLock { $0 }
+            #expect(seen.first == .sourceDown(source: "h", reason: "HTTP 503 Service Unavailable"))
+            #expect(seen.filter { if case .sourceDown = $0 { true } else { false } }.count == 1)
+            #expect(seen.contains(.sourceUp(source: "h", downFor: 10.5 + 20.5 + 30.5 + 30.5)), "\(seen)")
+            #expect(clock.now() == start + 102.5)
+        }
+    }
+}
