@@ -116,6 +116,28 @@ struct CommanderLeaseTests {
         lease.release()
     }
 
+    @Test("take-over looks again as its clock moves: released, the lease is taken at the next look of the injected clock, the request stamped by it")
+    func takeOverOnClock() async throws {
+        let journal = try freshJournal()
+        let ana = try SQLiteCommanderLease.acquire(journal: journal, as: identity("ana", pid: 1))
+        let clock = ManualClock()
+        let ben = identity("ben", pid: 2)
+        let waiting = Task {
+            try await SQLiteCommanderLease.takeOver(journal: journal, as: ben, reason: "handoff", clock: clock, waiting: { _ in })
+        }
+        try await waitUntil(seconds: 60) { clock.sleepers.count == 1 && ana.pendingRequest() != nil }
+        #expect(ana.pendingRequest()?.at == clock.now())
+        #expect(clock.sleepers == [clock.now() + 0.1])
+        // Still held: a look finds it held, and sleeps again.
+        clock.advance(by: 0.1)
+        try await waitUntil(seconds: 60) { clock.sleepers == [clock.now() + 0.1] }
+        ana.release()
+        clock.advance(by: 0.1)
+        let lease = try await waiting.value
+        #expect(lease.holder == ben)
+        lease.release()
+    }
+
     @Test("take-over when nobody holds the lease succeeds at once")
     func takeOverFree() async throws {
         let journal = try freshJournal()

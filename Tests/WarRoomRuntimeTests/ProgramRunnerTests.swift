@@ -36,21 +36,27 @@ struct ProgramRunnerTests {
         #expect(outcome.output == "ok\\x1b[2J\n\\x9bx\t\\x1b]52;c;eA==\\x07\n\\u202ertl")
     }
 
-    @Test("a program past its timeout is killed with its whole process group")
+    @Test("a program past its timeout (on the injected clock) is killed with its whole process group")
     func timeout() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-child-\(UUID().uuidString)").path
-        let started = Date()
-        let outcome = await ProgramRunner.run(["/bin/sh", "-c", "sleep 60 & echo $! > \(pidFile); echo waiting; wait"], timeout: 1)
-        #expect(Date().timeIntervalSince(started) < 10)
+        let clock = ManualClock()
+        let run = Task { await ProgramRunner.run(["/bin/sh", "-c", "sleep 3600 & echo $! > \(pidFile); echo waiting; wait"], timeout: 3600, clock: clock) }
+        // The watchdog sleeps on the clock; an hour of it passes at once.
+        try await waitUntil(seconds: 60) { clock.sleepers.count == 1 && FileManager.default.fileExists(atPath: pidFile) }
+        clock.advance(by: 3600)
+        let outcome = await run.value
         #expect(!outcome.succeeded)
-        #expect(outcome.detail == "timeout after 1s: process group killed")
+        #expect(outcome.detail == "timeout after 1h: process group killed")
+        #expect(outcome.duration == 3600, "measured on the same clock")
         #expect(outcome.output == "waiting")
         let child = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        try await Task.sleep(for: .milliseconds(200))
         // Gone, or a zombie waiting for a reaper: either way no longer running.
-        let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
-        let state = stat.split(separator: ")").last?.split(separator: " ").first ?? "gone"
-        #expect(state == "gone" || state == "Z", "the background child was killed too (state \(state))")
+        let state: @Sendable () -> String = {
+            let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+            return stat.split(separator: ")").last?.split(separator: " ").first.map(String.init) ?? "gone"
+        }
+        try await waitUntil(seconds: 30) { state() == "gone" || state() == "Z" }
+        #expect(state() == "gone" || state() == "Z", "the background child was killed too (state \(state()))")
     }
 
     @Test("a program that prints a lot keeps only its last lines, in bounded memory")

@@ -103,7 +103,7 @@ extension ExactCommand {
             }
             let request = http
             do {
-                let (code, location, bytes) = try await withDeadline(timeout + 0.25) {
+                let (code, location, bytes) = try await withDeadline(timeout + 0.25, clock: clock) {
                     let response = try await client.execute(request, timeout: .milliseconds(clampedMilliseconds(timeout)))
                     return (response.status.code, response.headers.first(name: "Location"), try await response.body.collect(upTo: 64 * 1024))
                 }

@@ -40,7 +40,7 @@ public enum ProgramRunner {
             ) { execution in
                 let pid = execution.processIdentifier.value
                 let watchdog = Task {
-                    try await Task.sleep(for: .milliseconds(clampedMilliseconds(timeout)))
+                    try await clock.sleep(for: timeout)
                     timedOut.set()
                     kill(-pid, SIGKILL)
                 }

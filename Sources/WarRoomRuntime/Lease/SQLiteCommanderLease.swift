@@ -69,9 +69,10 @@ public final class SQLiteCommanderLease: CommanderLease {
 
     /// Ask the holder for command and wait until it is ours: at once when
     /// nobody holds it (the holder is gone), else when the holder grants it
-    /// or dies. `waiting` is called once with the holder being asked.
+    /// or dies. `waiting` is called once with the holder being asked. It
+    /// looks again every 100 ms of `clock`.
     public static func takeOver(
-        journal: String, as me: CommanderIdentity, reason: String,
+        journal: String, as me: CommanderIdentity, reason: String, clock: any WarRoomClock = SystemClock(),
         waiting: @Sendable (CommanderIdentity?) -> Void
     ) async throws -> SQLiteCommanderLease {
         let holder: CommanderIdentity?
@@ -88,11 +89,11 @@ public final class SQLiteCommanderLease: CommanderLease {
             let other = (try? JSONDecoder().decode(TakeOverRequest.self, from: readAll(fd)))?.by
             throw LeaseRefusal.alreadyRequested(journal: journal, by: other)
         }
-        let request = TakeOverRequest(by: me, reason: reason, at: Date())
+        let request = TakeOverRequest(by: me, reason: reason, at: clock.now())
         replaceContents(fd, with: (try? JSONEncoder().encode(request)) ?? Data())
         waiting(holder)
         while true {
-            try await Task.sleep(for: .milliseconds(100))
+            try await clock.sleep(for: 0.1)
             switch attempt(journal: journal, as: me) {
             case .success(let lease):
                 _ = ftruncate(fd, 0)
