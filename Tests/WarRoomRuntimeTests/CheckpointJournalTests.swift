@@ -107,6 +107,22 @@ struct CheckpointJournalTests {
         #expect(try journal.allCheckpoints().count == 2, "60 s have long passed: the next event checkpoints")
     }
 
+    @Test("a clock that goes back does not stop the checkpoints: the next thing folded after it writes one")
+    func clockGoesBack() async throws {
+        let path = temporaryJournalPath()
+        let clock = ManualClock()
+        let journal = try SQLiteJournal(path: path)
+        let room = try WarRoom(journal: journal, clock: clock, executor: nil, checkpoints: CheckpointPolicy(everyEvents: 10_000, every: 60))
+        try await room.send(.sessionStarted(Self.session()))
+        clock.advance(by: 60)
+        try await room.tick()
+        #expect(try journal.allCheckpoints().count == 1)
+        clock.advance(by: -3600)
+        try await room.submit(.samples(source: "health", samples: [Sample(SeriesKey(.canary, .errorRate), 0.01)]))
+        try await room.tick()
+        #expect(try journal.allCheckpoints().map(\.time).max() == clock.now(), "written at once, not an hour later")
+    }
+
     @Test("a checkpoint that does not decode, or of another version, is ignored: the state comes from the events, the same")
     func unusableCheckpoints() async throws {
         let path = temporaryJournalPath()

@@ -32,9 +32,12 @@ struct ClockTests {
         try await a.value
         #expect(woke.order == [2, 5])
         #expect(clock.sleepers.isEmpty)
-        // Nothing to wait for: at once.
+        // Nothing to wait for: at once (a value that is not finite too, as on the system clock).
         try await clock.sleep(for: 0)
         try await clock.sleep(for: -3)
+        try await clock.sleep(for: .nan)
+        try await clock.sleep(for: -.infinity)
+        #expect(clock.sleepers.isEmpty)
     }
 
     @Test("a cancelled sleeper wakes at once with CancellationError, also when cancelled before it slept")

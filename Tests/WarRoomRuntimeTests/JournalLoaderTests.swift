@@ -224,4 +224,31 @@ struct JournalLoaderTests {
         let last = try SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches.map(\.milliseconds).last
         #expect(try #require(last) > times.last!)
     }
+
+    @Test("a series only the sparklines fill counts only the points merge takes: NaN never fills a ring, and a key with nothing but NaN still gets its series")
+    func nanNeverFillsARing() throws {
+        let path = temporaryJournalPath()
+        let journal = try SQLiteJournal(path: path)
+        let info = SessionInfo(service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+                               sources: [], mode: .run, startedBy: "ana")
+        let empty = SeriesKey(.stable, .latencyP99)
+        let ms0 = SampleBatch.milliseconds(t0)
+        try journal.write { tx in
+            _ = try tx.append(.sessionStarted(info), at: t0)
+            for i in 0 ..< 40 {
+                let value = i % 2 == 0 ? Double.nan : Double(i)
+                try tx.append(SampleBatch(milliseconds: ms0 + Int64(i * 100), source: "h", samples: [Sample(key, value), Sample(empty, .nan)]))
+            }
+        }
+        _ = try journal.append(.note(text: "after the samples", by: "ana"), at: t0.addingTimeInterval(5))
+        // A start state past every batch's commit that holds no series (as a checkpoint of
+        // another capacity would not): every batch only fills the sparklines.
+        var start = WarRoomState(seriesCapacity: 10)
+        for e in try journal.events() { start.apply(e) }
+        #expect(start.series.isEmpty)
+        let state = try JournalLoader.load(journal, into: start, history: 10).state
+        #expect(state.series[key]?.points.elements.map(\.value) == (21 ... 39).filter { $0 % 2 == 1 }.map(Double.init), "the newest 10 finite points")
+        #expect(state.series[key]?.source == "h")
+        #expect(state.series[empty].map { $0.points.isEmpty } == true, "the NaN-only key has its series, empty")
+    }
 }

@@ -138,9 +138,11 @@ public struct WarRoomState: Sendable, Codable, Equatable {
     /// (they came before a checkpoint), or of downsampled buckets: values for
     /// the history, older than what the series holds; no decision, no
     /// timeline entry, no newer `latest`. One merge per series; `past` holds
-    /// each series' points oldest first and the source of its newest.
+    /// each series' points oldest first and the source of its newest (a
+    /// series it creates is that source's, as the newest point's source is in
+    /// a fold; one with no points is created empty).
     public mutating func fillHistory(_ past: [SeriesKey: (source: String, points: [Series.Point])]) {
-        for (key, past) in past where !past.points.isEmpty {
+        for (key, past) in past {
             var s = series[key] ?? Series(capacity: seriesCapacity, source: past.source)
             s.merge(past.points, from: past.source)
             series[key] = s

@@ -6,8 +6,9 @@ import Synchronization
 /// fetch's deadline) wakes when they do, in milliseconds of real time.
 public protocol WarRoomClock: Sendable {
     func now() -> Date
-    /// Sleep for `seconds` of this clock's time (at once for 0 or less).
-    /// Throws `CancellationError` when the task is cancelled.
+    /// Sleep for `seconds` of this clock's time: at once for 0 or less or a
+    /// value that is not finite, as `clampedMilliseconds` has it, and at most
+    /// a year. Throws `CancellationError` when the task is cancelled.
     func sleep(for seconds: TimeInterval) async throws
 }
 
@@ -51,11 +52,14 @@ public final class ManualClock: WarRoomClock {
             defer { s.next += 1 }
             return s.next
         }
+        // However it ends, nothing of this sleeper is left behind (a cancel that
+        // came just after its wake-up leaves a mark to remove).
+        defer { state.withLock { _ = $0.sleepers.removeValue(forKey: id) } }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (wake: CheckedContinuation<Void, any Error>) in
                 let outcome: Result<Void, any Error>? = state.withLock { s in
                     if case .cancelled = s.sleepers.removeValue(forKey: id) { return .failure(CancellationError()) }
-                    let until = s.now.addingTimeInterval(seconds.isFinite ? max(0, seconds) : 366 * 86_400)
+                    let until = s.now.addingTimeInterval(Double(clampedMilliseconds(seconds)) / 1000)
                     if until <= s.now { return .success(()) }
                     s.sleepers[id] = .waiting(until: until, wake: wake)
                     return nil

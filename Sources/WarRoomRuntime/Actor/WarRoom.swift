@@ -37,8 +37,8 @@ public actor WarRoom {
     private let checkpoints: CheckpointPolicy?
     /// The newest checkpoint in the journal (its seq), and when this war room last wrote one or opened.
     private var checkpointSeq: Int64
-    /// Sample batches folded since the newest checkpoint this war room wrote.
-    private var batchesSinceCheckpoint = 0
+    /// Commits with sample batches folded since the newest checkpoint this war room wrote.
+    private var commitsWithSamplesSinceCheckpoint = 0
     private var checkpointAt: Date
 
     /// Open a war room on a journal, folding what it already holds after
@@ -78,12 +78,14 @@ public actor WarRoom {
     private func checkpointIfDue() {
         guard let policy = checkpoints else { return }
         let now = clock.now()
-        guard policy.isDue(events: state.lastSeq - checkpointSeq, batches: batchesSinceCheckpoint, elapsed: now.timeIntervalSince(checkpointAt)) else { return }
+        // A clock that went back since the last one: due, or it would be due only once the clock caught up.
+        let elapsed = now >= checkpointAt ? now.timeIntervalSince(checkpointAt) : .infinity
+        guard policy.isDue(events: state.lastSeq - checkpointSeq, batches: commitsWithSamplesSinceCheckpoint, elapsed: elapsed) else { return }
         do {
             try journal.writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now,
                                                          payload: try state.checkpointPayload()), keep: policy.keep)
             checkpointSeq = state.lastSeq
-            batchesSinceCheckpoint = 0
+            commitsWithSamplesSinceCheckpoint = 0
         } catch {
             logger.error("cannot write a checkpoint at event \(state.lastSeq): \(error)")
         }
@@ -179,7 +181,7 @@ public actor WarRoom {
         state = next
         if let batchMS {
             lastSampleMS = batchMS
-            batchesSinceCheckpoint += 1
+            commitsWithSamplesSinceCheckpoint += 1
         }
         perform(actions)
         checkpointIfDue()

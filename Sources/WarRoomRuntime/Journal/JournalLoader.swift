@@ -138,9 +138,12 @@ public enum JournalLoader {
                 span.placed.append(b)
             } else {
                 for sample in b.samples where !full.contains(sample.key) {
+                    // A key seen only with no data (NaN) still gets its series, as a fold gives it.
+                    if newestFirst[sample.key] == nil { newestFirst[sample.key] = (b.source, []) }
                     let point = Series.Point(time: b.time, value: sample.value)
-                    if let s = state.series[sample.key], !s.takes(past: point) { continue }
-                    newestFirst[sample.key, default: (b.source, [])].points.append(point)
+                    // Only what `merge` takes counts toward a full ring (never a NaN or an infinity).
+                    guard (state.series[sample.key] ?? Series(capacity: capacity, source: b.source)).takes(past: point) else { continue }
+                    newestFirst[sample.key]!.points.append(point)
                     if newestFirst[sample.key]!.points.count >= capacity { full.insert(sample.key) }
                 }
             }
