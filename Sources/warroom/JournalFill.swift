@@ -12,6 +12,16 @@ import WarRoomRuntime
 /// benchmark times readers on it as it is, the one-time migration, and
 /// readers on the migrated journal.
 struct JournalFill: ParsableCommand {
+    /// A benchmark health source's 8 values at one poll: `wobble` (0 to 0.01) varies them.
+    static func healthSamples(canaryErrors: Double, wobble: Double) -> [Sample] {
+        [
+            Sample(SeriesKey(.canary, .errorRate), canaryErrors), Sample(SeriesKey(.stable, .errorRate), 0.004 + wobble / 10),
+            Sample(SeriesKey(.canary, .latencyAvg), 0.13 + wobble), Sample(SeriesKey(.stable, .latencyAvg), 0.12 + wobble),
+            Sample(SeriesKey(.canary, .latencyP95), 0.26 + wobble), Sample(SeriesKey(.stable, .latencyP95), 0.25 + wobble),
+            Sample(SeriesKey(.canary, .throughput), 12 + wobble), Sample(SeriesKey(.stable, .throughput), 1150 + wobble),
+        ]
+    }
+
     static let configuration = CommandConfiguration(commandName: "journal-fill", shouldDisplay: false)
 
     @Option var journal: String
@@ -72,12 +82,7 @@ struct JournalFill: ParsableCommand {
                 let bad = polls >= trouble && polls < trouble + 600
                 let wobble = Double((polls * 7919) % 100) / 10_000
                 let canary = bad ? 0.25 + wobble : 0.003 + wobble / 10
-                try process([.record(.samples(source: name, samples: [
-                    Sample(SeriesKey(.canary, .errorRate), canary), Sample(SeriesKey(.stable, .errorRate), 0.004 + wobble / 10),
-                    Sample(SeriesKey(.canary, .latencyAvg), 0.13 + wobble), Sample(SeriesKey(.stable, .latencyAvg), 0.12 + wobble),
-                    Sample(SeriesKey(.canary, .latencyP95), 0.26 + wobble), Sample(SeriesKey(.stable, .latencyP95), 0.25 + wobble),
-                    Sample(SeriesKey(.canary, .throughput), 12 + wobble), Sample(SeriesKey(.stable, .throughput), 1150 + wobble),
-                ]))])
+                try process([.record(.samples(source: name, samples: Self.healthSamples(canaryErrors: canary, wobble: wobble)))])
             }
             if second % 600 == 0 { try process([.record(.note(text: "still watching, hour \(second / 3600)", by: "scribe"))]) }
             try process(state.tick(at: now))

@@ -42,12 +42,8 @@ struct JournalGrowth: ParsableCommand {
                         polls += 1
                         let wobble = Double((polls * 7919) % 100) / 10_000
                         let ms = SampleBatch.milliseconds(start) + Int64(second) * 1000 + offsets[i]
-                        try tx.append(SampleBatch(milliseconds: ms, source: name, samples: [
-                            Sample(SeriesKey(.canary, .errorRate), 0.003 + wobble / 10), Sample(SeriesKey(.stable, .errorRate), 0.004 + wobble / 10),
-                            Sample(SeriesKey(.canary, .latencyAvg), 0.13 + wobble), Sample(SeriesKey(.stable, .latencyAvg), 0.12 + wobble),
-                            Sample(SeriesKey(.canary, .latencyP95), 0.26 + wobble), Sample(SeriesKey(.stable, .latencyP95), 0.25 + wobble),
-                            Sample(SeriesKey(.canary, .throughput), 12 + wobble), Sample(SeriesKey(.stable, .throughput), 1150 + wobble),
-                        ]))
+                        try tx.append(SampleBatch(milliseconds: ms, source: name,
+                                                  samples: JournalFill.healthSamples(canaryErrors: 0.003 + wobble / 10, wobble: wobble)))
                     }
                 }
             }

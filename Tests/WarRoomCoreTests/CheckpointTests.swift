@@ -240,9 +240,9 @@ struct CheckpointTests {
         #expect(p.isDue(events: 10_000, elapsed: 0))
         #expect(p.isDue(events: 1, elapsed: 60))
         // Samples alone count as something new once the time has passed, never by their number.
-        #expect(p.isDue(events: 0, batches: 1, elapsed: 60))
-        #expect(!p.isDue(events: 0, batches: 1_000_000, elapsed: 59.9))
-        #expect(!p.isDue(events: 0, batches: 0, elapsed: 3600))
+        #expect(p.isDue(events: 0, sampleCommits: 1, elapsed: 60))
+        #expect(!p.isDue(events: 0, sampleCommits: 1_000_000, elapsed: 59.9))
+        #expect(!p.isDue(events: 0, sampleCommits: 0, elapsed: 3600))
         #expect(CheckpointPolicy.standard == CheckpointPolicy(everyEvents: 10_000, every: 60, keep: 3))
     }
 }

@@ -20,10 +20,10 @@ public struct CheckpointPolicy: Sendable, Equatable {
         self.keep = max(1, keep)
     }
 
-    /// Is a checkpoint due, `events` events, `batches` sample batches and
-    /// `elapsed` seconds after the last one?
-    public func isDue(events: Int64, batches: Int = 0, elapsed: TimeInterval) -> Bool {
-        events >= Int64(everyEvents) || ((events > 0 || batches > 0) && elapsed >= every)
+    /// Is a checkpoint due, `events` events, `sampleCommits` commits of
+    /// sample batches and `elapsed` seconds after the last one?
+    public func isDue(events: Int64, sampleCommits: Int = 0, elapsed: TimeInterval) -> Bool {
+        events >= Int64(everyEvents) || ((events > 0 || sampleCommits > 0) && elapsed >= every)
     }
 }
 

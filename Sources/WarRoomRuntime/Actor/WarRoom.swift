@@ -80,7 +80,7 @@ public actor WarRoom {
         let now = clock.now()
         // A clock that went back since the last one: due, or it would be due only once the clock caught up.
         let elapsed = now >= checkpointAt ? now.timeIntervalSince(checkpointAt) : .infinity
-        guard policy.isDue(events: state.lastSeq - checkpointSeq, batches: commitsWithSamplesSinceCheckpoint, elapsed: elapsed) else { return }
+        guard policy.isDue(events: state.lastSeq - checkpointSeq, sampleCommits: commitsWithSamplesSinceCheckpoint, elapsed: elapsed) else { return }
         do {
             try journal.writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now,
                                                          payload: try state.checkpointPayload()), keep: policy.keep)

@@ -142,7 +142,8 @@ public enum JournalLoader {
                     if newestFirst[sample.key] == nil { newestFirst[sample.key] = (b.source, []) }
                     let point = Series.Point(time: b.time, value: sample.value)
                     // Only what `merge` takes counts toward a full ring (never a NaN or an infinity).
-                    guard (state.series[sample.key] ?? Series(capacity: capacity, source: b.source)).takes(past: point) else { continue }
+                    // (With no series yet, `takes` asks only for a finite value.)
+                    guard state.series[sample.key].map({ $0.takes(past: point) }) ?? point.value.isFinite else { continue }
                     newestFirst[sample.key]!.points.append(point)
                     if newestFirst[sample.key]!.points.count >= capacity { full.insert(sample.key) }
                 }
