@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +43,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                // A dashboard's loops (clock, pollers, snapshot pump, journal catch-up, command drain) as services with a graceful shutdown.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -63,6 +66,7 @@ let package = Package(
                 "WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomThemes", "WarRoomTerminal", "LaunchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -79,7 +83,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WarRoomRuntimeTests",
-            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTestSupport"], swiftSettings: strict),

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ServiceLifecycle
 import WarRoomCore
 import WarRoomRuntime
 import WarRoomTerminal
@@ -43,56 +44,19 @@ struct DashboardSession {
         defer { self.lease.release() }
         let client = WarRoomHTTPClient()
         let mailbox = try SnapshotMailbox()
-        let failures = FailureBox()
-        var tasks: [Task<Void, Never>] = []
-        let room = RoomBox()
-
-        // The one-second clock: the lease's heartbeat (followers tell a live
-        // commander from a dead one by it), a request for command, and once
-        // loaded the war room's time-driven decisions and what other processes
-        // (`note`, `ack`) appended. Nothing else here wakes on time.
-        let held = lease
-        tasks.append(Task {
-            var beat = ContinuousClock.now
-            // An unchanged stamp is only a hint: read anyway every 5 s.
-            var watch = SQLiteJournalWatch(path: journalPath, maximumGap: .seconds(5))  // before the journal is open (it opens while loading)
-            var recheck = false
-            let seconds = OneSecondClock.ticks()
-            var next = seconds.makeAsyncIterator()
-            var clockFailed = false
-            repeat {
-                if ContinuousClock.now >= beat {
-                    do { try held.heartbeat() } catch { logger.error("\(error)") }
-                    beat = ContinuousClock.now + heartbeatInterval
-                }
-                mailbox.setTakeOverRequest(held.pendingRequest())
-                if let warroom = room.warroom {
-                    do {
-                        // The log is written before its commit shows: a read that found
-                        // nothing after a change looks again at the next second.
-                        let changed = watch.shouldRead()
-                        if changed || recheck {
-                            let fresh = try await warroom.catchUp()
-                            recheck = changed && fresh == 0
-                        }
-                        try await warroom.tick()
-                    } catch {
-                        logger.critical("cannot record: \(error)")
-                        failures.record("\(error)")
-                        mailbox.requestStop(message: "\(error)")
-                    }
-                }
-                if await next.next() == nil, !Task.isCancelled {
-                    // The clock's thread could not start (no pipe): never stop the heartbeat and the ticks.
-                    if !clockFailed { logger.critical("the one-second clock's thread stopped; sleeping on the runtime instead") }
-                    clockFailed = true
-                    do { try await OneSecondClock.sleepToNextSecond() } catch { break }
-                }
-            } while !Task.isCancelled
-        })
+        // The one place "cannot record" goes: what the war room records by
+        // itself stops the session; a person's request is refused on screen.
+        let failures = RecordFailures(logger: logger, stop: { mailbox.requestStop(message: $0) },
+                                      tell: { mailbox.flash($0, isError: true, seconds: 15) })
+        let room = WarRoomSlot()
+        let services = SessionServices(logger: logger)
+        // An unchanged stamp is only a hint: read anyway every 5 s (made before the journal is open; it opens while loading).
+        let clock = CommanderClock(clock: SystemClock(), lease: lease, room: room,
+                                   watch: SQLiteJournalWatch(path: journalPath, maximumGap: .seconds(5)),
+                                   failures: failures, logger: logger, onRequest: { mailbox.setTakeOverRequest($0) })
 
         let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
-        if let viewers = TmuxViewers.watch(mailbox) { tasks.append(viewers) }
+        let viewers = TmuxViewers.watch(mailbox)
         let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
                                  abortWindow: config.abortWindow, dryRun: config.dryRun)
         var dashboard = Dashboard(access: .command(panel))
@@ -101,20 +65,22 @@ struct DashboardSession {
         if let first = screen.warnings.first {
             mailbox.flash(first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
         }
-        let setup = screen
-        let closed = Task {
-            await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
-                logger.info("intent \(intent)")
-                intentSink.yield(intent)
-            }
+        let terminal = TerminalService(mailbox: mailbox, dashboard: dashboard, setup: screen, failures: failures) { intent in
+            logger.info("intent \(intent)")
+            intentSink.yield(intent)
         }
+        let group = services.group(screen: terminal, commanderClock: clock, room: room)
+        let running = Task { try await group.run() }
         // Everything after this returns through the screen: stop it, then say why.
+        func finish() async -> ExitReason {
+            do { try await running.value } catch { logger.error("session: \(error)") }
+            viewers?.cancel()
+            try? await client.shutdown()
+            return terminal.reason ?? .stopped(message: nil)
+        }
         func stop(_ message: String) async -> Int32 {
             mailbox.requestStop(message: message)
-            _ = await closed.value
-            for task in tasks { task.cancel() }
-            for task in tasks { await task.value }
-            try? await client.shutdown()
+            _ = await finish()
             warn("warroom: \(message)")
             return 1
         }
@@ -134,7 +100,7 @@ struct DashboardSession {
             return (journal, try JournalLoader.load(journal, progress: { mailbox.post(loading: $0) }))
         }
         let quitWhileLoading = Task {
-            _ = await closed.value
+            await terminal.closed()
             loading.cancel()
         }
         let journal: SQLiteJournal
@@ -143,11 +109,7 @@ struct DashboardSession {
             (journal, loaded) = try await loading.value
         } catch is JournalLoader.Stopped {
             // The screen closed (q, a signal) before the journal was read: nothing was recorded.
-            let reason = await closed.value
-            for task in tasks { task.cancel() }
-            for task in tasks { await task.value }
-            try? await client.shutdown()
-            return reason.status
+            return await finish().status
         } catch {
             return await stop("\(error)")
         }
@@ -183,72 +145,28 @@ struct DashboardSession {
         }
         room.set(warroom)
 
-        // What other processes append (`note`, `ack`, a take-over) shows at once:
-        // the kernel says when the journal's files change; this war room's own
-        // commits are skipped on the watch's thread, so they wake nothing here.
-        // The one-second clock above is the safety net.
-        let changes = journal.makeWakeup()  // skips this process's own commits
-        tasks.append(Task {
-            for await _ in changes.stream() {
-                // Another process changed the journal (its own commits are skipped
-                // by the wake-up): read, and look again while nothing new shows,
-                // rather than wait for the next clock.
-                for pause in SQLiteJournalWakeup.readAfter {
-                    do {
-                        try await Task.sleep(for: .milliseconds(pause))
-                        if try await warroom.catchUp() > 0 { break }
-                    } catch is CancellationError {
-                        return
-                    } catch {
-                        logger.error("catching up: \(error)")
-                        break
-                    }
-                }
-            }
-        })
-
-        tasks.append(Task {
-            // The first snapshot is the state as loaded: from here on the screen is live.
-            for await snapshot in await warroom.snapshots() { mailbox.post(snapshot) }
-        })
+        // The screen live from the state as loaded; what other processes append
+        // at once (this war room's own commits are skipped by the wake-up); a
+        // poller per source; the operator's intents one at a time, in the order typed.
+        let changes = journal.makeWakeup()
         let limiter = PollLimiter(limit: config.maxConcurrentPolls)
-        for source in config.sources {
-            let poller = SourcePoller(source: source, client: client, limiter: limiter)
-            tasks.append(Task {
-                await poller.run(onWarning: { logger.warning("\($0)") }) { event in
-                    do {
-                        try await warroom.submit(event)  // group commit with the other sources
-                    } catch {
-                        logger.critical("cannot record: \(error)")
-                        failures.record("\(error)")
-                        mailbox.requestStop(message: "\(error)")
-                    }
-                }
-            })
-        }
-
         let handedOver = HandOverBox()
         let intents = IntentHandler(warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger,
-                                    lease: lease, handedOver: handedOver)
-        tasks.append(Task {
-            // One at a time, in the order typed.
-            for await intent in intentStream { await intents.handle(intent) }
-        })
-        let reason = await closed.value
-        intentSink.finish()
-        logger.info("screen closed: \(reason)")
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
-        // Give a command in flight a moment to report; its outcome belongs in the journal.
-        let drain = Task { await warroom.waitForCommands() }
-        let deadline = Task {
-            try? await Task.sleep(for: .seconds(3))
-            drain.cancel()
+                                    failures: failures, lease: lease, handedOver: handedOver)
+        var joining: [any Service] = [
+            SnapshotPump(warroom: warroom) { mailbox.post($0) },
+            JournalCatchUp(changes: { changes.stream() }, warroom: warroom, clock: SystemClock(), logger: logger),
+        ]
+        for source in config.sources {
+            joining.append(PollerService(poller: SourcePoller(source: source, client: client, limiter: limiter), name: source.name,
+                                         warroom: warroom, failures: failures, logger: logger))
         }
-        await drain.value
-        deadline.cancel()
-        try? await client.shutdown()
-        if let message = failures.first {
+        joining.append(IntentService(intents: intentStream, sink: intentSink, handler: intents))
+        await services.join(group, joining)
+
+        let reason = await finish()
+        logger.info("screen closed: \(reason)")
+        if let message = failures.stopMessage {
             warn("warroom: \(message)")
             return 1
         }
@@ -262,12 +180,71 @@ struct DashboardSession {
     }
 }
 
+/// The screen as a service: ends when the operator quits (or a signal, or
+/// a handoff); a shutdown the group starts (a failure) closes it with the
+/// failure's message.
+final class TerminalService: Service, Sendable {
+    private let mailbox: SnapshotMailbox
+    private let dashboard: Dashboard
+    private let setup: ScreenSetup
+    private let failures: RecordFailures
+    private let onIntent: @Sendable (Intent) -> Void
+    private let state = Mutex<(reason: ExitReason?, waiting: [CheckedContinuation<Void, Never>])>((nil, []))
 
-/// The war room, once the journal is loaded (the clock runs before it exists).
-final class RoomBox: Sendable {
-    private let value = Mutex<WarRoom?>(nil)
-    func set(_ warroom: WarRoom) { value.withLock { $0 = warroom } }
-    var warroom: WarRoom? { value.withLock { $0 } }
+    init(mailbox: SnapshotMailbox, dashboard: Dashboard, setup: ScreenSetup, failures: RecordFailures, onIntent: @escaping @Sendable (Intent) -> Void) {
+        self.mailbox = mailbox
+        self.dashboard = dashboard
+        self.setup = setup
+        self.failures = failures
+        self.onIntent = onIntent
+    }
+
+    func run() async {
+        let reason = await withGracefulShutdownHandler {
+            await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth,
+                                  mouse: setup.mouse, onIntent: onIntent)
+        } onGracefulShutdown: { [mailbox, failures] in
+            mailbox.requestStop(message: failures.stopMessage)
+        }
+        let waiting = state.withLock { s in
+            s.reason = reason
+            defer { s.waiting = [] }
+            return s.waiting
+        }
+        for wake in waiting { wake.resume() }
+    }
+
+    /// How the screen closed, once it has.
+    var reason: ExitReason? { state.withLock { $0.reason } }
+
+    /// Returns once the screen has closed.
+    func closed() async {
+        await withCheckedContinuation { (wake: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s in
+                if s.reason != nil { return true }
+                s.waiting.append(wake)
+                return false
+            }
+            if done { wake.resume() }
+        }
+    }
+}
+
+/// The operator's intents, handled one at a time in the order typed. At
+/// shutdown the stream is finished, so what was typed before the quit is
+/// still handled (a note typed just before `q` is recorded).
+struct IntentService: Service {
+    let intents: AsyncStream<Intent>
+    let sink: AsyncStream<Intent>.Continuation
+    let handler: IntentHandler
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            for await intent in intents { await handler.handle(intent) }
+        } onGracefulShutdown: { [sink] in
+            sink.finish()
+        }
+    }
 }
 
 /// Whom this commander handed command to, once it has.
@@ -277,9 +254,3 @@ final class HandOverBox: Sendable {
     var to: CommanderIdentity? { value.withLock { $0 } }
 }
 
-/// The first fatal error seen by a background task.
-final class FailureBox: Sendable {
-    private let value = Mutex<String?>(nil)
-    func record(_ message: String) { value.withLock { if $0 == nil { $0 = message } } }
-    var first: String? { value.withLock { $0 } }
-}

@@ -12,6 +12,7 @@ struct IntentHandler: Sendable {
     let mailbox: SnapshotMailbox
     let user: String
     let logger: Logger
+    let failures: RecordFailures
     /// The commander's lease, for handing command over.
     var lease: (any CommanderLease)? = nil
     var handedOver: HandOverBox? = nil
@@ -71,8 +72,7 @@ struct IntentHandler: Sendable {
                 mailbox.flash(done, isError: false, seconds: 3)
             }
         } catch {
-            logger.error("cannot record \(intent): \(error)")
-            mailbox.flash("NOT RECORDED: \(error)", isError: true, seconds: 15)
+            failures.report(error, from: .person("\(intent)"))
         }
     }
 }

@@ -100,7 +100,7 @@ struct Wallboard: AsyncParsableCommand {
                     if !failed { mailbox.flash("cannot read the journal: \(error)", isError: true, seconds: 3600) }
                     failed = true
                 }
-                let toNextSecond = OneSecondClock.untilNextSecond()
+                let toNextSecond = SecondTicks.untilNextSecond()
                 let second = Int32(toNextSecond.components.seconds * 1000 + toNextSecond.components.attoseconds / 1_000_000_000_000_000)
                 let pause = soon.popFirst()
                 lookingAgain = pause.map { $0 < second } ?? false

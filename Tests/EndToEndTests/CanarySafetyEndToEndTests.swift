@@ -238,6 +238,42 @@ struct CanarySafetyEndToEndTests {
         try await tmux.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
     }
 
+    @Test("a quit while a traffic command hangs ends within the drain's 3 s: the command recorded as unknown, its program left running, and a restart sends nothing twice")
+    func quitWhileCommandHangs() async throws {
+        let binary = try warroomBinary()
+        let sim = try startSimulator(binary)
+        defer { kill(sim.pid, SIGTERM); close(sim.fd) }
+        let marker = temporaryPath("quit-hung.pid")
+        let hang = #"{program: [/bin/sh, -c, "echo $$ > \#(marker); exec sleep 120"], timeout: 120s}"#
+        let journal = temporaryPath("quit-hang.sqlite")
+        let config = try config(port: sim.port, setTraffic: hang)
+        let tmux = try run(binary, config: config, journal: journal, flags: "--start")
+        try await tmux.waitFor("the hanging command", seconds: 30) { $0.contains("Sending: set traffic 1%") }
+        try await tmux.waitFor("the program", seconds: 10) { _ in FileManager.default.fileExists(atPath: marker) }
+        let hungPid = pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        defer { if hungPid > 0 { kill(-hungPid, SIGKILL) } }
+        #expect(hungPid > 0)
+
+        let quit = Date()
+        try tmux.sendKeys("q")
+        try await tmux.waitFor("the shell", seconds: 20) { $0.contains("EXIT=0") }
+        // 3 s of drain, and the rest of the shutdown; a watchdog's 120 s would be far beyond.
+        #expect(Date().timeIntervalSince(quit) < 12, "the quit took \(Date().timeIntervalSince(quit)) s")
+        let unknown = try SQLiteJournalReader(path: journal).events().compactMap {
+            if case .commandFinished(_, let o) = $0.event, o.isUnknown { o.detail } else { nil }
+        }
+        #expect(unknown == ["outcome unknown (warroom quit before it reported; it may still be running)"])
+        #expect(isRunning(hungPid), "a quit never kills a command halfway")
+
+        // The restart finds nothing in flight: it records no second outcome, and holds (the traffic is not known).
+        let second = try run(binary, config: config, journal: journal)
+        try await second.waitFor("the unknown outcome", seconds: 30) { $0.contains("OUTCOME UNKNOWN") }
+        try second.sendKeys("q")
+        try await second.waitFor("the shell", seconds: 10) { $0.contains("EXIT=0") }
+        let outcomes = try SQLiteJournalReader(path: journal).events().filter { if case .commandFinished = $0.event { true } else { false } }
+        #expect(outcomes.count == 1, "\(outcomes.map(\.event))")
+    }
+
     @Test("kill -9 while a traffic command is in flight: the restart closes it as unknown, pauses, and a rollback goes through")
     func killDuringCommandThenRollback() async throws {
         let binary = try warroomBinary()

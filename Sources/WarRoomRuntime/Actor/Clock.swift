@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// Where the war room reads the time and sleeps: injected, so tests move
@@ -10,6 +11,26 @@ public protocol WarRoomClock: Sendable {
     /// value that is not finite, as `clampedMilliseconds` has it, and at most
     /// a year. Throws `CancellationError` when the task is cancelled.
     func sleep(for seconds: TimeInterval) async throws
+    /// One element just after each whole second of this clock, when the
+    /// header's clock and every age move on (a commander's heartbeat and
+    /// holds go then too). A slow consumer gets one element for many
+    /// seconds. Ends when the consuming task is cancelled.
+    func seconds() -> AsyncStream<Void>
+}
+
+extension WarRoomClock {
+    /// Sleeps on this clock until just after each whole second.
+    public func seconds() -> AsyncStream<Void> {
+        AsyncStream(unfolding: {
+            let wait = SecondTicks.untilNextSecond(now: self.now())
+            do {
+                try await self.sleep(for: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            } catch {
+                return nil
+            }
+            return ()
+        })
+    }
 }
 
 public struct SystemClock: WarRoomClock {
@@ -17,6 +38,17 @@ public struct SystemClock: WarRoomClock {
     public func now() -> Date { Date() }
     public func sleep(for seconds: TimeInterval) async throws {
         try await Task.sleep(for: .milliseconds(clampedMilliseconds(seconds)))
+    }
+    /// From a thread asleep in poll() (`SecondTicks`): an idle screen's one
+    /// wake-up a second costs no timer hop through the runtime. Sleeps on the
+    /// runtime instead when that thread cannot start.
+    public func seconds() -> AsyncStream<Void> {
+        if let ticks = SecondTicks.ticks() { return ticks }
+        Logger(label: "warroom").critical("the one-second clock's thread cannot start; sleeping on the runtime instead")
+        return AsyncStream(unfolding: {
+            do { try await Task.sleep(for: SecondTicks.untilNextSecond()) } catch { return nil }
+            return ()
+        })
     }
 }
 

@@ -23,7 +23,12 @@ public actor WarRoom {
     private let logger: Logger
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
-    private var commandTasks: [Int: Task<Void, Never>] = [:]
+    private var commandTasks: [Int: Task<Void, Never>] = [:] {
+        didSet { if commandTasks.isEmpty { wakeIdleWaiters() } }
+    }
+    /// Who waits for the commands and pages in flight to report (`waitForCommands`).
+    private var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextIdleWaiter = 0
     private let retention: SampleRetention
     private let groupCommitWindow: Duration
     /// What pollers submitted and is waiting for the next group commit.
@@ -274,9 +279,63 @@ public actor WarRoom {
         if done.before > 0 { logger.debug("samples compacted: \(done.before) points into \(done.after)") }
     }
 
-    /// Commands still running, for a clean shutdown.
+    /// Returns once no command or page is in flight (each has reported and
+    /// its outcome is recorded), or when the waiting task is cancelled:
+    /// waiting is never longer than the caller allows (`drainCommands`).
     public func waitForCommands() async {
-        for task in commandTasks.values { await task.value }
+        guard !commandTasks.isEmpty else { return }
+        let id = nextIdleWaiter
+        nextIdleWaiter += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (wake: CheckedContinuation<Void, Never>) in
+                // On this actor: nothing can finish between the check and the wait.
+                if Task.isCancelled || commandTasks.isEmpty { return wake.resume() }
+                idleWaiters[id] = wake
+            }
+        } onCancel: {
+            Task { await self.releaseIdleWaiter(id) }
+        }
+    }
+
+    private func releaseIdleWaiter(_ id: Int) { idleWaiters.removeValue(forKey: id)?.resume() }
+
+    private func wakeIdleWaiters() {
+        let waiting = idleWaiters.values
+        idleWaiters = [:]
+        for wake in waiting { wake.resume() }
+    }
+
+    /// At shutdown: wait up to `seconds` of this war room's clock for the
+    /// commands in flight to report. A command still running then is
+    /// recorded as of unknown outcome ("it may still be running"), which is
+    /// what a restart would record, and left alone: a rollback is never
+    /// killed halfway by a quit. Returns the ids so recorded.
+    public func drainCommands(within seconds: TimeInterval) async -> [Int] {
+        let clock = self.clock
+        let reported = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.waitForCommands()
+                return true
+            }
+            group.addTask {
+                do { try await clock.sleep(for: seconds) } catch { return true }
+                return false
+            }
+            let first = await group.next() ?? true
+            group.cancelAll()
+            return first
+        }
+        guard !reported else { return [] }
+        let left = state.commandsInFlight.keys.filter { commandTasks[$0] != nil }.sorted()
+        for id in left {
+            logger.warning("command \(id) had not reported within \(seconds) s of the quit; recorded as unknown")
+            do {
+                try send(.commandFinished(id: id, outcome: .unknown("warroom quit before it reported; it may still be running")))
+            } catch {
+                logger.error("cannot record that command \(id) had not reported: \(error)")
+            }
+        }
+        return left
     }
 
     private func perform(_ actions: [Action]) {

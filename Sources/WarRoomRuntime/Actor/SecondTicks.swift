@@ -8,33 +8,25 @@ import Glibc
 /// something to do on time (the lease's heartbeat, the canary's holds, a
 /// follower's safety read) do it there, together, instead of each polling
 /// on its own.
-enum OneSecondClock {
+public enum SecondTicks {
     /// How long until just after the next whole second (a few ms after the
     /// terminal's own redraw for that second).
-    static func untilNextSecond(now: Date = Date()) -> Duration {
+    public static func untilNextSecond(now: Date = Date()) -> Duration {
         let t = now.timeIntervalSince1970
         let fraction = t - t.rounded(.down)
         return .milliseconds(Int(((1 - fraction) * 1000).rounded(.up)) + 5)
-    }
-
-    /// A runtime sleep until just after the next whole second: the fallback.
-    static func sleepToNextSecond() async throws {
-        try await Task.sleep(for: untilNextSecond())
     }
 
     /// One element just after each whole second, sent by a thread asleep in
     /// poll() between them: a runtime sleep costs its timer thread and a hop
     /// through the pool each time, which an idle commander pays every second.
     /// A slow consumer gets one element for many seconds. Ends when the
-    /// consuming task is cancelled, or at once if no pipe can be made (the
-    /// caller then falls back to `sleepToNextSecond()`).
-    static func ticks() -> AsyncStream<Void> {
+    /// consuming task is cancelled, or at once if no pipe can be made (nil:
+    /// `SystemClock.seconds()` then sleeps on the runtime instead).
+    static func ticks() -> AsyncStream<Void>? {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else {
-            continuation.finish()
-            return stream
-        }
+        guard pipe(&fds) == 0 else { return nil }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let (stopRead, stopWrite) = (fds[0], fds[1])
         let thread = Thread {
