@@ -4,6 +4,9 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    // A member is visible only where its module is imported, and an import is internal unless it says `public import`.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -25,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // NIO's own modules, named because they are imported (AsyncHTTPClient and Hummingbird bring the package).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +52,11 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 // A dashboard's loops (clock, pollers, snapshot pump, journal catch-up, command drain) as services with a graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                // FilePath for swift-subprocess (System on Darwin).
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
             ],
             swiftSettings: strict
         ),
@@ -57,6 +69,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -65,6 +78,7 @@ let package = Package(
             dependencies: [
                 "WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomThemes", "WarRoomTerminal", "LaunchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -77,14 +91,20 @@ let package = Package(
         // Real servers (Prometheus, Alertmanager) started by tests on loopback ports.
         .target(
             name: "WarRoomTestSupport",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             path: "Tests/Support",
             swiftSettings: strict
         ),
         .testTarget(
             name: "WarRoomRuntimeTests",
             dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTestSupport"], swiftSettings: strict),

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Something that goes wrong at a chosen time after the simulator starts.
 public struct Fault: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The simulated service's behaviour as a pure value: what each cohort
 /// serves at a moment, how traffic is split, and cumulative counters for

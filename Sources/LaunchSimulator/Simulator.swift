@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import NIOCore
 import Synchronization
 

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import Synchronization
-import WarRoomCore
-import WarRoomUI
+public import WarRoomCore
+public import WarRoomUI
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 import CNcursesw
 import Foundation
 import WarRoomCore
-import WarRoomUI
+public import WarRoomUI
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,4 @@
-import WarRoomUI
+public import WarRoomUI
 
 /// One problem in a theme file, located for the operator.
 public struct ThemeError: Error, CustomStringConvertible, Equatable, Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import WarRoomUI
+public import WarRoomUI
 import Yams
 
 /// Reads theme files (YAML). Strict: unknown keys, unknown roles, bad

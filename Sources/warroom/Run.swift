@@ -3,6 +3,7 @@ import Foundation
 import WarRoomCore
 import WarRoomRuntime
 import WarRoomThemes
+import WarRoomUI
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open the war room for a real launch described by a config file.")

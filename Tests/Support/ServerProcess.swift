@@ -1,7 +1,9 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
+import NIOCore
 #endif
 
 /// A real server (Prometheus, Alertmanager) run by a test on a loopback port.

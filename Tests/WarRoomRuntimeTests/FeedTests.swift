@@ -6,6 +6,8 @@ import Testing
 import WarRoomTestSupport
 import WarRoomCore
 @testable import WarRoomRuntime
+import NIOHTTP1
+import NIOCore
 
 @Suite("Health poller over real HTTP on loopback", .serialized)
 struct SourcePollerTests {

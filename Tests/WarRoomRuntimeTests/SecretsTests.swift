@@ -7,6 +7,7 @@ import Testing
 import WarRoomCore
 import WarRoomTestSupport
 @testable import WarRoomRuntime
+import NIOHTTP1
 
 /// What a loopback server was sent: each request's path and headers.
 final class HeaderLog: Sendable {

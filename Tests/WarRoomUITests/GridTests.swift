@@ -1,6 +1,7 @@
 import WarRoomCore
 import Testing
 @testable import WarRoomUI
+import Foundation
 
 @Suite("Grid and widgets")
 struct GridTests {

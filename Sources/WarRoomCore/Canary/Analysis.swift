@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How one metric of the canary is judged against its limit.
 public struct AnalysisMetric: Sendable, Codable, Equatable {

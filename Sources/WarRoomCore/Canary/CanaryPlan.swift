@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One step of a canary launch: a traffic weight held for a time.
 /// The last step (100%) has no hold: it is full promotion.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why the canary must not take more traffic now. Each is a fact of the
 /// state (an incident, a blind source, a command whose outcome is not known,

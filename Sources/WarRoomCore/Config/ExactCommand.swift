@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a webhook goes: written in the config, or a secret in itself (a chat
 /// webhook's URL is its own credential) read from `url_env` / `url_file`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a secret comes from: never the config file itself.
 public enum SecretRef: Sendable, Equatable, CustomStringConvertible {

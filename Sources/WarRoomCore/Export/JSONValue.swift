@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A JSON document built in code and written by `JSONEncoder` (sorted keys,
 /// pretty): plain values, and events as the journal's encoder writes them.

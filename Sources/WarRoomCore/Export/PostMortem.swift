@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The runbooks' post-mortem and communication templates, filled from the
 /// journal. Pure: the same events always give the same text.

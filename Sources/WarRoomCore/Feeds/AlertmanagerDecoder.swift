@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One alert from Alertmanager's API v2 (`GET /api/v2/alerts`).
 public struct AlertmanagerAlert: Sendable, Equatable {

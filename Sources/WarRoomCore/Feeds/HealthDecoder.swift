@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads a health endpoint's JSON in the runbooks' shape:
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why a JSON path is not valid; `column` counts characters from 1.
 public struct JSONPathError: Error, Sendable, Equatable, CustomStringConvertible {

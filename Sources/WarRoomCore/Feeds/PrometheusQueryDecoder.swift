@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One sample: unix seconds and a value. NaN equals NaN here so that decoded
 /// results can be compared in tests.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // A strict reader for the two text formats a Prometheus scrape target can
 // answer with:

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which series of a scraped /metrics page hold the launch's numbers.
 public struct ScrapeMapping: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The runbooks' status page states.
 public enum IncidentStatus: String, Sendable, Codable, CaseIterable, Hashable {

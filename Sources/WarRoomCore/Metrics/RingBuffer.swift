@@ -231,4 +231,4 @@ public struct Series: Sendable, Equatable {
     }
 }
 
-import Foundation
+public import Foundation

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One source's readings at one instant, as the samples store keeps them:
 /// samples are not incident events, so a batch has no place (`seq`) in the

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The two populations of a canary launch.
 public enum Cohort: String, Sendable, Codable, CaseIterable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Who commands a war room, or asks to: the one process allowed to step the
 /// canary, send commands and page people.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A command that changes production: it goes out through the actor and its
 /// result comes back as an event.

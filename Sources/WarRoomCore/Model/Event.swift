@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a war room watches and how, as recorded at the start of a session,
 /// so that every reader of the journal folds the same truth.

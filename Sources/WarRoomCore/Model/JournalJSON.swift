@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How events and checkpoints are written as JSON in a journal: keys sorted
 /// (equal values give equal bytes), non-finite numbers as "+Inf", "-Inf" and

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which tiers a severity pages, and how often the chain repeats.
 public struct EscalationPolicy: Sendable, Codable, Equatable {

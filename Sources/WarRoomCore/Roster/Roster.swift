@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Someone who can be paged.
 public struct Person: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One on-call rotation ("primary", "secondary"): people take the pager in
 /// turn, handing it over at a local wall-clock time in the rotation's zone.

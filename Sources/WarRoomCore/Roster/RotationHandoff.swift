@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When a rotation's pager passes to the next person.
 public enum Handoff: Sendable, Codable, Equatable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Rotation {
     /// Who holds the pager at `instant`: the override covering it if any (the

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Incident severity as the runbooks define it. `.none` means no rule fires.
 public enum Severity: Int, Sendable, Codable, Comparable, CaseIterable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When the commander's war room writes a checkpoint of its folded state:
 /// every `everyEvents` events or every `every` seconds (of the injected

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How far a reader has got folding its journal up to the journal's end as
 /// of opening. Until it gets there, no screen or report may say anything

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Folds a recorded journal up to any instant, for replays. Moving forward
 /// folds only the new events; moving back starts again from the beginning.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An immutable view of the war room handed to readers (the screen, `status`).
 public struct Snapshot: Sendable {

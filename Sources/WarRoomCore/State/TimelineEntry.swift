@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One line of the incident timeline.
 public struct TimelineEntry: Sendable, Equatable, Codable {

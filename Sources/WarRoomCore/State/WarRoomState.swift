@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A side effect the reducer asks for. The actor performs it; its result
 /// comes back as an event.

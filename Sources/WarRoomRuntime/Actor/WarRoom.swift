@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import WarRoomCore
+public import Foundation
+public import Logging
+public import WarRoomCore
 
 /// Serialises every change: an event is appended to the journal first, then
 /// folded into the state, then the newest snapshot is published. Effects the

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import NIOCore
 import NIOHTTP1
-import WarRoomCore
+public import WarRoomCore
 
 /// Sends a command to production and reports how it went. Never throws:
 /// every failure is an outcome to record.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Subprocess
 import Synchronization
 #if canImport(System)
@@ -6,7 +6,7 @@ import System
 #else
 import SystemPackage
 #endif
-import WarRoomCore
+public import WarRoomCore
 #if canImport(Glibc)
 import Glibc
 #endif

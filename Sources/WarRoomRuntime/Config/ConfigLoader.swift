@@ -1,5 +1,5 @@
 import Foundation
-import WarRoomCore
+public import WarRoomCore
 import Yams
 
 /// Loads `warroom.yaml`. Strict: unknown keys, wrong types and bad values are

@@ -1,5 +1,5 @@
-import Foundation
-import WarRoomCore
+public import Foundation
+public import WarRoomCore
 
 /// Reading a war room's journal: what every follower (wallboard, `status`,
 /// `export`, `replay`, `screenshot`) holds. It has no way to append, so a

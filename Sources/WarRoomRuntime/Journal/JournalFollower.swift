@@ -1,5 +1,5 @@
-import Foundation
-import WarRoomCore
+public import Foundation
+public import WarRoomCore
 
 /// A follower's place in a journal: the events it has folded (the state's
 /// `lastSeq`) and the newest sample batch. The first read folds only the

@@ -1,5 +1,5 @@
-import Foundation
-import WarRoomCore
+public import Foundation
+public import WarRoomCore
 
 /// Folds a journal up to its end as of opening, in batches, saying how far it
 /// has got after each. Every reader that shows or prints the state starts

@@ -1,5 +1,5 @@
-import Foundation
-import WarRoomCore
+public import Foundation
+public import WarRoomCore
 
 /// The right to command one war room: exactly one process at a time may
 /// step the canary, send commands and page people. `note`, `ack`, `status`,

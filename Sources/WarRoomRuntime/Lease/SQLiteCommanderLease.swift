@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Synchronization
-import WarRoomCore
+public import WarRoomCore
 #if canImport(Glibc)
 import Glibc
 #endif

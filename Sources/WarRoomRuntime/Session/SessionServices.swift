@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import ServiceLifecycle
+public import Foundation
+public import Logging
+public import ServiceLifecycle
 import Synchronization
-import WarRoomCore
+public import WarRoomCore
 
 /// A commander's session as services under one `ServiceGroup`: the
 /// one-second clock, the snapshot pump, the journal catch-up, a poller per

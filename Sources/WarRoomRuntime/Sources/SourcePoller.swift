@@ -1,9 +1,9 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import WarRoomCore
+public import WarRoomCore
 
 /// Polls one source and turns its answers into events: samples (or alert
 /// changes) on success, one `sourceDown` when it stops answering (with the

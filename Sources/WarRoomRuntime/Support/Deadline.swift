@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The whole operation (connect, headers and a trickling body) took too long.
 public struct DeadlineExceeded: Error, Equatable {}

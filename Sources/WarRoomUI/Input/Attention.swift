@@ -1,5 +1,5 @@
-import Foundation
-import WarRoomCore
+public import Foundation
+public import WarRoomCore
 
 /// How many tmux clients are watching this screen.
 public struct Viewers: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import Foundation
-import WarRoomCore
+public import Foundation
+public import WarRoomCore
 
 /// The screen's own state (scrolling, filter, what it is doing now) and how
 /// keys change it. Pure: the terminal backend owns one and calls `handle` and `render`.

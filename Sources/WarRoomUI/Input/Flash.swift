@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A short message in the footer: what just happened, or why it could not.
 public struct Flash: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import Foundation
-import WarRoomCore
+public import Foundation
+public import WarRoomCore
 
 /// A key press, decoded by the terminal backend.
 public enum Key: Sendable, Equatable, Hashable {

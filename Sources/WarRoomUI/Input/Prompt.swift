@@ -1,5 +1,5 @@
 import Foundation
-import WarRoomCore
+public import WarRoomCore
 
 /// A one-line question at the bottom of the screen.
 public struct Prompt: Sendable, Equatable {

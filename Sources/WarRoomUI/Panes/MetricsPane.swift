@@ -1,5 +1,5 @@
 import Foundation
-import WarRoomCore
+public import WarRoomCore
 
 /// Live metrics: canary and stable side by side, each value with its level
 /// (colour plus glyph and word), a sparkline and its age.

@@ -1,5 +1,5 @@
 import Foundation
-import WarRoomCore
+public import WarRoomCore
 
 /// Everything that happened, newest first, with T+ and wall time (UTC).
 public struct TimelinePane {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Synchronization
-import WarRoomCore
+public import WarRoomCore
 
 /// Everything a pane needs to draw: the snapshot, the time, the glyphs.
 public struct ViewContext: Sendable {

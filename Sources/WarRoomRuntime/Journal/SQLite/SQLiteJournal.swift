@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
 import Synchronization
-import WarRoomCore
+public import WarRoomCore
 #if canImport(Glibc)
 import Glibc
 #endif
