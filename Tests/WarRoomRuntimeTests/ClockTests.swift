@@ -79,7 +79,8 @@ struct ClockTests {
         try await withServer(router) { port in
             let clock = ManualClock()
             let start = clock.now()
-            let source = SourceConfig(name: "h", kind: .health(url: "http://127.0.0.1:\(port)/health"), interval: 10, timeout: 2)  // jitter 10% by default
+            // Jitter 10% by default.
+            let source = SourceConfig(name: "h", kind: .health(url: "http://127.0.0.1:\(port)/health"), interval: 10, timeout: 2)
             let poller = SourcePoller(source: source, client: .shared, clock: clock, random: { 0.5 })
             let events = Mutex<[Event]>([])
             let task = Task { await poller.run { e in events.withLock { $0.append(e) } } }

@@ -197,7 +197,7 @@ public actor WarRoom {
     /// why not there, else `effects` are committed. Returns the refusal.
     /// (The callers ask the state as it is first, to answer at once without
     /// opening a write transaction; this asks again where it counts.)
-    private func commit<Refusal>(unless refusal: (WarRoomState) -> Refusal?, _ effects: (WarRoomState) -> [Effect]) throws -> Refusal? {
+    private func commit<Refusal>(unless refusal: (WarRoomState) -> Refusal?, then effects: (WarRoomState) -> [Effect]) throws -> Refusal? {
         var refused: Refusal?
         try commit { now in
             refused = refusal(now)
@@ -211,7 +211,7 @@ public actor WarRoom {
     /// and return why (for the screen or the command line).
     public func perform(_ event: Event) throws -> EventRefusal? {
         if let refusal = state.refusal(of: event) { return refusal }
-        return try commit(unless: { $0.refusal(of: event) }) { _ in [.record(event)] }
+        return try commit(unless: { $0.refusal(of: event) }, then: { _ in [.record(event)] })
     }
 
     /// Issue a person's command if the canary's state allows it; otherwise
@@ -222,10 +222,10 @@ public actor WarRoom {
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
         let at = clock.now()
         // A rollback pre-empts what is in flight; a pause pre-empts stepping.
-        return try commit(unless: { $0.refusal(of: action, at: at) }) { now in
+        return try commit(unless: { $0.refusal(of: action, at: at) }, then: { now in
             now.commandEffects(CommandRequest(id: now.nextCommandID, action: action, by: person, reason: reason,
                                               automatic: false, trigger: trigger ?? at))
-        }
+        })
     }
 
     /// Start the launch: the canary takes its first step as soon as nothing holds it.
@@ -233,7 +233,7 @@ public actor WarRoom {
         if executor == nil { return .readOnly }
         if let refusal = state.startRefusal { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        if let refused = try commit(unless: \.startRefusal, { _ in [.record(.launchStarted(by: person, reason: reason))] }) {
+        if let refused = try commit(unless: \.startRefusal, then: { _ in [.record(.launchStarted(by: person, reason: reason))] }) {
             return refused
         }
         try tick()
@@ -247,9 +247,9 @@ public actor WarRoom {
         let now = clock.now()
         if let refusal = state.overrideRefusal(at: now) { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        return try commit(unless: { $0.overrideRefusal(at: now) }) { state in
+        return try commit(unless: { $0.overrideRefusal(at: now) }, then: { state in
             [.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))]
-        }
+        })
     }
 
     /// Pin the latest value of every series into the timeline, with its age.

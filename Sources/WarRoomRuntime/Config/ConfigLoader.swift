@@ -402,12 +402,12 @@ public enum ConfigLoader {
             for (keyNode, valueNode) in h.node.mapping ?? [:] {
                 guard let header = keyNode.scalar?.string else { continue }
                 _ = h.node(header)
-                guard let where_ = valueNode.scalar?.string, !where_.isEmpty,
-                      isFile || where_.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                guard let location = valueNode.scalar?.string, !location.isEmpty,
+                      isFile || location.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
                     r.fail(valueNode, h.field(header), isFile ? "expected a file path" : "expected the NAME of an environment variable")
                     continue
                 }
-                auth.headers[header] = isFile ? .file(where_) : .env(where_)
+                auth.headers[header] = isFile ? .file(location) : .env(location)
             }
             h.finish(valid: [])
         }
