@@ -85,28 +85,34 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WarRoomCoreTests", dependencies: ["WarRoomCore", "WarRoomTestSupport"], exclude: ["Snapshots"], swiftSettings: strict),
-        .testTarget(name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
-                    exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(
+            name: "WarRoomUITests", dependencies: ["WarRoomUI", "WarRoomCore"],
+            exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "WarRoomThemesTests", dependencies: ["WarRoomThemes", "WarRoomUI"], swiftSettings: strict),
         // Real servers (Prometheus, Alertmanager) started by tests on loopback ports.
         .target(
             name: "WarRoomTestSupport",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/Support",
             swiftSettings: strict
         ),
         .testTarget(
             name: "WarRoomRuntimeTests",
-            dependencies: ["WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HTTPTypes", package: "swift-http-types"),
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "WarRoomRuntime", "WarRoomCore", "LaunchSimulator", "WarRoomTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["WarRoomCore", "WarRoomRuntime", "WarRoomUI", "WarRoomTestSupport"], swiftSettings: strict),
     ]
 )

@@ -20,7 +20,8 @@ final class Folding {
 
     init(notes: Bool) {
         let samples = Fixture.followingSamples(after: state, count: reducerBatch)
-        events = notes
+        events =
+            notes
             ? samples.enumerated().map { i, r in
                 Recorded(seq: r.seq, time: r.time, event: .note(text: "checked the canary dashboards, nothing unusual (#\(i))", by: "ana"))
             }

@@ -16,8 +16,10 @@ let residentAfterFill = BenchmarkMetric.custom("residentAfterFill", polarity: .p
 let residentBefore = BenchmarkMetric.custom("residentBefore", polarity: .prefersSmaller, useScalingFactor: false)
 let pointStride = BenchmarkMetric.custom("pointStride", polarity: .prefersSmaller, useScalingFactor: false)
 
-let historyMetrics: [BenchmarkMetric] = [.wallClock, .mallocBytesCount, .mallocCountTotal, .peakMemoryResident,
-                                         computedBytes, residentBefore, residentAfterFill, pointStride]
+let historyMetrics: [BenchmarkMetric] = [
+    .wallClock, .mallocBytesCount, .mallocCountTotal, .peakMemoryResident,
+    computedBytes, residentBefore, residentAfterFill, pointStride,
+]
 
 /// 200 full series; the points' values wobble like real readings.
 func fill() -> [Series] {
@@ -35,23 +37,27 @@ func fill() -> [Series] {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark("history_24h_200_series",
-              configuration: .init(
-                  metrics: historyMetrics,
-                  timeUnits: .nanoseconds,
-                  units: exactUnits(historyMetrics),
-                  warmupIterations: 0,
-                  scalingFactor: .one,
-                  maxDuration: .seconds(20),
-                  maxIterations: 3)) { benchmark in
+    Benchmark(
+        "history_24h_200_series",
+        configuration: .init(
+            metrics: historyMetrics,
+            timeUnits: .nanoseconds,
+            units: exactUnits(historyMetrics),
+            warmupIterations: 0,
+            scalingFactor: .one,
+            maxDuration: .seconds(20),
+            maxIterations: 3)
+    ) { benchmark in
         let before = Fixture.residentBytes()
         benchmark.startMeasurement()
         let all = fill()
         benchmark.stopMeasurement()
         benchmark.measurement(residentBefore, before)
         benchmark.measurement(residentAfterFill, Fixture.residentBytes())
-        benchmark.measurement(computedBytes, seriesCount * capacity * Series.Points.bytesPerPoint
-            + seriesCount * MemoryLayout<Series>.stride)
+        benchmark.measurement(
+            computedBytes,
+            seriesCount * capacity * Series.Points.bytesPerPoint
+                + seriesCount * MemoryLayout<Series>.stride)
         benchmark.measurement(pointStride, Series.Points.bytesPerPoint)
         precondition(all.allSatisfy { $0.points.count == capacity })
         blackHole(all)

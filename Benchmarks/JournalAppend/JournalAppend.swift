@@ -31,8 +31,9 @@ final class Appender: Sendable {
             return s
         }
         return (first ..< first + count).map { s in
-            SampleBatch(milliseconds: SampleBatch.milliseconds(Fixture.start.addingTimeInterval(Double(s) + 0.5)),
-                        source: "\(Fixture.healthSource)-\(s % 100)", samples: Fixture.samples(second: s))
+            SampleBatch(
+                milliseconds: SampleBatch.milliseconds(Fixture.start.addingTimeInterval(Double(s) + 0.5)),
+                source: "\(Fixture.healthSource)-\(s % 100)", samples: Fixture.samples(second: s))
         }
     }
 

@@ -25,7 +25,8 @@ func fleetBody(minimumBytes: Int) -> [UInt8] {
         var model = ServiceModel(scenario: instance % 3 == 0 ? .demo : .calm)
         model.setTraffic([1, 5, 25, 50][instance % 4])
         model.advance(to: Double(30 + instance % 120))
-        let labels = "service=\"promptforge-web\",region=\"\(regions[instance % regions.count])\","
+        let labels =
+            "service=\"promptforge-web\",region=\"\(regions[instance % regions.count])\","
             + "instance=\"10.\(instance / 65536 % 256).\(instance / 256 % 256).\(instance % 256):8080\","
             + "pod=\"promptforge-web-7d9f8b6c4-\(String(instance, radix: 36))\""
         var family = ""
@@ -111,8 +112,10 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The simulator's own /metrics (one instance, ~2 KB): the per-scrape cost.
-    Benchmark("parse_simulator_body",
-              configuration: .init(warmupIterations: 100, maxDuration: .seconds(2), maxIterations: 100_000)) { benchmark, body in
+    Benchmark(
+        "parse_simulator_body",
+        configuration: .init(warmupIterations: 100, maxDuration: .seconds(2), maxIterations: 100_000)
+    ) { benchmark, body in
         benchmark.startMeasurement()
         let families = try? PrometheusTextParser.parse(body, format: .prometheusText004)
         benchmark.stopMeasurement()

@@ -89,11 +89,16 @@ public enum Fixture {
         var commandID = 1
         var canary = 0.0
         func step(_ t: Double, to percent: Double, reason: String) {
-            let request = CommandRequest(id: commandID, action: .setTraffic(percent: percent), by: "warroom",
-                                         reason: reason, automatic: true)
+            let request = CommandRequest(
+                id: commandID, action: .setTraffic(percent: percent), by: "warroom",
+                reason: reason, automatic: true)
             record(t, .commandIssued(request))
-            record(t + 0.4, .commandFinished(id: commandID, outcome: CommandOutcome(
-                succeeded: true, detail: "HTTP 200", duration: 0.4, output: #"{"canary_percent":\#(percent)}"#)))
+            record(
+                t + 0.4,
+                .commandFinished(
+                    id: commandID,
+                    outcome: CommandOutcome(
+                        succeeded: true, detail: "HTTP 200", duration: 0.4, output: #"{"canary_percent":\#(percent)}"#)))
             commandID += 1
             canary = percent
         }
@@ -136,8 +141,9 @@ public enum Fixture {
     public static func followingSamples(after state: WarRoomState, count: Int) -> [Recorded] {
         let first = Int((state.lastEventTime ?? start).timeIntervalSince(start).rounded(.down)) + 1
         return (0 ..< count).map { i in
-            Recorded(seq: state.lastSeq + 1 + Int64(i), time: start.addingTimeInterval(Double(first + i) + 0.5),
-                     event: .samples(source: healthSource, samples: samples(second: first + i)))
+            Recorded(
+                seq: state.lastSeq + 1 + Int64(i), time: start.addingTimeInterval(Double(first + i) + 0.5),
+                event: .samples(source: healthSource, samples: samples(second: first + i)))
         }
     }
 

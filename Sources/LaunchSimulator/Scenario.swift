@@ -47,8 +47,10 @@ public struct Scenario: Sendable, Equatable {
     public var holds: [TimeInterval]
     public var analysisInterval: TimeInterval
 
-    public init(name: String, faults: [Fault], requestsPerMinute: Double = 1200,
-                holds: [TimeInterval] = [45, 60, 150], analysisInterval: TimeInterval = 10) {
+    public init(
+        name: String, faults: [Fault], requestsPerMinute: Double = 1200,
+        holds: [TimeInterval] = [45, 60, 150], analysisInterval: TimeInterval = 10
+    ) {
         self.name = name
         self.faults = faults
         self.requestsPerMinute = requestsPerMinute
@@ -61,16 +63,20 @@ public struct Scenario: Sendable, Equatable {
 
     /// The demo's story: the health endpoint drops out for a few seconds; later
     /// the canary's error rate jumps past SEV-1 while its latency climbs.
-    public static let demo = Scenario(name: "demo", faults: [
-        Fault(at: 75, duration: 12, .endpointDown),
-        Fault(at: 150, .errorSpike(cohort: .canary, rate: 0.26, ramp: 4)),
-        Fault(at: 150, .latencyClimb(cohort: .canary, seconds: 4.2, ramp: 30)),
-    ])
+    public static let demo = Scenario(
+        name: "demo",
+        faults: [
+            Fault(at: 75, duration: 12, .endpointDown),
+            Fault(at: 150, .errorSpike(cohort: .canary, rate: 0.26, ramp: 4)),
+            Fault(at: 150, .latencyClimb(cohort: .canary, seconds: 4.2, ramp: 30)),
+        ])
 
     /// The demo's story in under a minute, for end-to-end tests.
-    public static let quick = Scenario(name: "quick", faults: [
-        Fault(at: 14, .errorSpike(cohort: .canary, rate: 0.26, ramp: 1)),
-    ], holds: [4, 4, 120], analysisInterval: 2)
+    public static let quick = Scenario(
+        name: "quick",
+        faults: [
+            Fault(at: 14, .errorSpike(cohort: .canary, rate: 0.26, ramp: 1))
+        ], holds: [4, 4, 120], analysisInterval: 2)
 
     public static func named(_ name: String) -> Scenario? {
         [calm, demo, quick].first { $0.name == name }

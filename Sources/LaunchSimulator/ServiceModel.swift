@@ -53,8 +53,9 @@ public struct ServiceModel: Sendable {
         let total = scenario.requestsPerMinute * (1 + 0.1 * sin(t / 60))
         let share = cohort == .canary ? canaryPercent / 100 : 1 - canaryPercent / 100
         let p95 = latency * exp(Self.sigma * 1.645 - Self.sigma * Self.sigma / 2)
-        return CohortState(errorRate: min(1, max(0, errorRate)), avgLatency: latency, p95Latency: p95,
-                           requestsPerMinute: total * share)
+        return CohortState(
+            errorRate: min(1, max(0, errorRate)), avgLatency: latency, p95Latency: p95,
+            requestsPerMinute: total * share)
     }
 
     public func endpointDown(at t: TimeInterval) -> Bool {
@@ -126,32 +127,35 @@ public struct ServiceModel: Sendable {
             guard s.requestsPerMinute > 0 else {
                 return #"{"status":"idle","error_rate":null,"avg_response_time":null,"p95_response_time":null,"requests_per_minute":0}"#
             }
-            return String(format: #"{"status":"%@","error_rate":%.5f,"avg_response_time":%.1f,"p95_response_time":%.1f,"requests_per_minute":%.1f}"#,
-                          s.errorRate > 0.2 ? "unhealthy" : s.errorRate > 0.05 ? "degraded" : "healthy",
-                          s.errorRate, s.avgLatency * 1000, s.p95Latency * 1000, s.requestsPerMinute)
+            return String(
+                format: #"{"status":"%@","error_rate":%.5f,"avg_response_time":%.1f,"p95_response_time":%.1f,"requests_per_minute":%.1f}"#,
+                s.errorRate > 0.2 ? "unhealthy" : s.errorRate > 0.05 ? "degraded" : "healthy",
+                s.errorRate, s.avgLatency * 1000, s.p95Latency * 1000, s.requestsPerMinute)
         }
-        return String(format: #"{"status":"%@","error_rate":%.5f,"avg_response_time":%.1f,"p95_response_time":%.1f,"requests_per_minute":%.1f,"canary_percent":%g,"rolled_back":%@,"cohorts":{"canary":%@,"stable":%@}}"#,
-                      status, errorRate, weighted(\.avgLatency) * 1000, weighted(\.p95Latency) * 1000, total,
-                      canaryPercent, rolledBack ? "true" : "false", object(canary), object(stable))
+        return String(
+            format:
+                #"{"status":"%@","error_rate":%.5f,"avg_response_time":%.1f,"p95_response_time":%.1f,"requests_per_minute":%.1f,"canary_percent":%g,"rolled_back":%@,"cohorts":{"canary":%@,"stable":%@}}"#,
+            status, errorRate, weighted(\.avgLatency) * 1000, weighted(\.p95Latency) * 1000, total,
+            canaryPercent, rolledBack ? "true" : "false", object(canary), object(stable))
     }
 
     /// Prometheus text format 0.0.4.
     public func metricsText() -> String {
         var out = """
-        # HELP http_requests_total Requests served, by cohort and status code.
-        # TYPE http_requests_total counter
+            # HELP http_requests_total Requests served, by cohort and status code.
+            # TYPE http_requests_total counter
 
-        """
+            """
         for c in SimCohort.allCases {
             let k = counters[c]!
             out += "http_requests_total{cohort=\"\(c.rawValue)\",code=\"200\"} \(Int(k.ok.rounded(.down)))\n"
             out += "http_requests_total{cohort=\"\(c.rawValue)\",code=\"500\"} \(Int(k.errors.rounded(.down)))\n"
         }
         out += """
-        # HELP http_request_duration_seconds Request latency, by cohort.
-        # TYPE http_request_duration_seconds histogram
+            # HELP http_request_duration_seconds Request latency, by cohort.
+            # TYPE http_request_duration_seconds histogram
 
-        """
+            """
         for c in SimCohort.allCases {
             let k = counters[c]!
             let count = Int(k.count.rounded(.down))
@@ -166,11 +170,11 @@ public struct ServiceModel: Sendable {
             out += "http_request_duration_seconds_count{cohort=\"\(c.rawValue)\"} \(count)\n"
         }
         out += """
-        # HELP canary_traffic_percent Percent of traffic routed to the canary.
-        # TYPE canary_traffic_percent gauge
-        canary_traffic_percent \(canaryPercent)
+            # HELP canary_traffic_percent Percent of traffic routed to the canary.
+            # TYPE canary_traffic_percent gauge
+            canary_traffic_percent \(canaryPercent)
 
-        """
+            """
         return out
     }
 }

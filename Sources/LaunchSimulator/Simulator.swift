@@ -15,8 +15,10 @@ public final class LaunchSimulator: Sendable {
     private let boundPort = Mutex<Int?>(nil)
     private let logger: Logger
 
-    public init(scenario: Scenario, host: String = "127.0.0.1", port: Int = 0,
-                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator")) {
+    public init(
+        scenario: Scenario, host: String = "127.0.0.1", port: Int = 0,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator")
+    ) {
         model = Mutex(ServiceModel(scenario: scenario))
         self.now = now
         started = now()
@@ -84,15 +86,17 @@ public final class LaunchSimulator: Sendable {
 
     func state() -> Response {
         let json = advanced { m, t in
-            String(format: #"{"canary_percent":%g,"rolled_back":%@,"elapsed":%.1f,"scenario":"%@"}"#,
-                   m.canaryPercent, m.rolledBack ? "true" : "false", t, m.scenario.name)
+            String(
+                format: #"{"canary_percent":%g,"rolled_back":%@,"elapsed":%.1f,"scenario":"%@"}"#,
+                m.canaryPercent, m.rolledBack ? "true" : "false", t, m.scenario.name)
         }
         return Self.text(json, status: .ok, type: "application/json")
     }
 
     func traffic(_ body: Data) -> Response {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let number = object["percent"] as? NSNumber else {
+            let number = object["percent"] as? NSNumber
+        else {
             return Self.text(#"{"error":"expected {\"percent\": N} with N from 0 to 100"}"#, status: .badRequest, type: "application/json")
         }
         let percent = number.doubleValue
@@ -132,20 +136,26 @@ public final class LaunchSimulator: Sendable {
             try await Task.sleep(for: .seconds(30))
             return metrics ? self.metrics() : health()
         case 3: return Self.text("\u{0}\u{7}<html>garbage ☃ \u{1B}[2J{{{", status: .ok, type: metrics ? "text/plain" : "application/json")
-        case 4: return Self.text(metrics ? "http_requests_total{cohort=\"stable\",code=\"200\"} lots\n" : #"{"error_rate": "high", "cohorts": 7}"#,
-                                 status: .ok, type: metrics ? "text/plain" : "application/json")
+        case 4:
+            return Self.text(
+                metrics ? "http_requests_total{cohort=\"stable\",code=\"200\"} lots\n" : #"{"error_rate": "high", "cohorts": 7}"#,
+                status: .ok, type: metrics ? "text/plain" : "application/json")
         case 5:
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init { writer in
-                for _ in 0 ..< 40 {
-                    try await writer.write(ByteBuffer(string: " "))
-                    try await Task.sleep(for: .milliseconds(250))
-                }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init { writer in
+                    for _ in 0 ..< 40 {
+                        try await writer.write(ByteBuffer(string: " "))
+                        try await Task.sleep(for: .milliseconds(250))
+                    }
+                    try await writer.finish(nil)
+                })
         case 6: return Self.text(metrics ? "# TYPE x counter\nx 1" : #"{"status": "healthy", "error_rate": 0.0"#, status: .ok, type: "text/plain")
         case 7: return Self.text("", status: .ok, type: "application/json")
         default:
-            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "#"), count: 12 << 20)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "#"), count: 12 << 20))
+            )
         }
     }
 

@@ -2,8 +2,9 @@ public import Foundation
 import Synchronization
 public import WarRoomCore
 public import WarRoomUI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A self-pipe: any thread may `wake()` the terminal thread out of `poll()`.

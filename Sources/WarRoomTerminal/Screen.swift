@@ -1,8 +1,9 @@
 import CNcursesw
 import Foundation
 import WarRoomUI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The ncurses screen. Only the terminal thread touches it.
@@ -48,7 +49,8 @@ final class Screen {
         var wanted = ColorDepth.detect(env: env, terminfoColors: colours)
         if let override, !(env["NO_COLOR"].map { !$0.isEmpty } ?? false) { wanted = override }
         // ncurses can only draw what terminfo allows: 24-bit needs a *-direct entry, else it goes through 256.
-        let possible: ColorDepth = colours >= 1 << 24 ? .truecolor : colours >= 256 ? .indexed256 : colours >= 16 ? .ansi16 : colours >= 8 ? .ansi8 : .mono
+        let possible: ColorDepth =
+            colours >= 1 << 24 ? .truecolor : colours >= 256 ? .indexed256 : colours >= 16 ? .ansi16 : colours >= 8 ? .ansi8 : .mono
         depth = min(wanted, possible)
         let theme = requested.adapted(to: depth)
         for (i, role) in Role.allCases.enumerated() {
@@ -77,7 +79,8 @@ final class Screen {
     }
 
     func resize() {
-        var r: Int32 = 0, c: Int32 = 0
+        var r: Int32 = 0
+        var c: Int32 = 0
         if warroom_winsize(STDOUT_FILENO, &r, &c) == 0, r > 0, c > 0 {
             _ = resizeterm(r, c)
         }

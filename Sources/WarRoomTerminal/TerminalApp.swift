@@ -2,8 +2,9 @@ import CNcursesw
 import Foundation
 import WarRoomCore
 public import WarRoomUI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why the screen closed.
@@ -63,7 +64,9 @@ private final class TerminalLoop {
     let latency = ProcessInfo.processInfo.environment["WARROOM_LATENCY_FILE"].map { LatencyLog(path: $0) }
     let notify = NotifyProtocol.detect(env: ProcessInfo.processInfo.environment)
 
-    init(mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, depth: ColorDepth?, mouse: Bool, onIntent: @escaping @Sendable (Intent) -> Void) {
+    init(
+        mailbox: SnapshotMailbox, dashboard: Dashboard, theme: Theme, depth: ColorDepth?, mouse: Bool, onIntent: @escaping @Sendable (Intent) -> Void
+    ) {
         self.mouse = mouse
         self.mailbox = mailbox
         self.dashboard = dashboard

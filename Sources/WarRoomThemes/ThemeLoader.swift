@@ -30,16 +30,21 @@ public enum ThemeLoader {
     /// Where missing roles come from.
     public static let fallback = Theme.dark
 
-    static let colourForms = "\"#rrggbb\" in quotes (e.g. \"#dc322f\"), an ANSI name (black, red, green, yellow, blue, magenta, cyan, white, or bright-black … bright-white), default, or a 256-colour index 0-255"
+    static let colourForms =
+        "\"#rrggbb\" in quotes (e.g. \"#dc322f\"), an ANSI name (black, red, green, yellow, blue, magenta, cyan, white, or bright-black … bright-white), default, or a 256-colour index 0-255"
     static let validColours = "valid colours: " + colourForms
 
-    static let topHints = ["colors": "palette", "colours": "palette", "colour": "palette", "color": "palette",
-                           "styles": "roles", "style": "roles", "desc": "description", "summary": "description",
-                           "title": "name", "theme": "name"]
-    static let roleHints = ["foreground": "fg", "fore": "fg", "color": "fg", "colour": "fg", "text": "fg",
-                            "background": "bg", "back": "bg", "bright": "bold", "strong": "bold",
-                            "faint": "dim", "inverse": "reverse", "invert": "reverse", "reversed": "reverse",
-                            "underlined": "underline", "ul": "underline"]
+    static let topHints = [
+        "colors": "palette", "colours": "palette", "colour": "palette", "color": "palette",
+        "styles": "roles", "style": "roles", "desc": "description", "summary": "description",
+        "title": "name", "theme": "name",
+    ]
+    static let roleHints = [
+        "foreground": "fg", "fore": "fg", "color": "fg", "colour": "fg", "text": "fg",
+        "background": "bg", "back": "bg", "bright": "bold", "strong": "bold",
+        "faint": "dim", "inverse": "reverse", "invert": "reverse", "reversed": "reverse",
+        "underlined": "underline", "ul": "underline",
+    ]
 
     // MARK: - Parsing
 
@@ -48,8 +53,11 @@ public enum ThemeLoader {
         guard let root else {
             var errors = duplicates + (failure.map { [$0] } ?? [])
             if errors.isEmpty {
-                errors = [ThemeError(kind: .missingField, file: file, line: 1, column: 1, field: "name",
-                                     message: "the file is empty: a theme needs at least name: and its roles")]
+                errors = [
+                    ThemeError(
+                        kind: .missingField, file: file, line: 1, column: 1, field: "name",
+                        message: "the file is empty: a theme needs at least name: and its roles")
+                ]
             }
             throw ThemeErrors(errors: sorted(errors))
         }
@@ -82,7 +90,7 @@ public enum ThemeLoader {
     static func compose(_ source: String, file: String) -> (Node?, [ThemeError], ThemeError?) {
         var text = source
         var duplicates: [(error: ThemeError, marker: String)] = []
-        for attempt in 0..<64 {
+        for attempt in 0 ..< 64 {
             do {
                 let root = try Yams.compose(yaml: text)
                 if let root { fillDuplicatePaths(root, path: "", &duplicates) }
@@ -91,8 +99,9 @@ public enum ThemeLoader {
                 let key = keys.first ?? ""
                 var lines = ThemeReader.split(text)
                 guard let at = locateSecond(key: key, first: context.mark, in: lines) else {
-                    let error = ThemeError(kind: .duplicateKey, file: file, line: context.mark.line, column: context.mark.column,
-                                           field: key, message: "'\(key)' appears more than once in the same mapping")
+                    let error = ThemeError(
+                        kind: .duplicateKey, file: file, line: context.mark.line, column: context.mark.column,
+                        field: key, message: "'\(key)' appears more than once in the same mapping")
                     return (nil, duplicates.map(\.error) + [error], nil)
                 }
                 let scalar = Unicode.Scalar(0xE000 + UInt32(attempt)) ?? "\u{E000}"
@@ -100,14 +109,17 @@ public enum ThemeLoader {
                 lines[at.line - 1].replaceSubrange(at.column - 1 ..< at.column - 1 + at.length, with: marker.unicodeScalars)
                 text = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
                 let first = at.line == context.mark.line ? "first at column \(context.mark.column)" : "first on line \(context.mark.line)"
-                let error = ThemeError(kind: .duplicateKey, file: file, line: at.line, column: at.column, field: key,
-                                       message: "'\(key)' appears twice in the same mapping (\(first)); keep one")
+                let error = ThemeError(
+                    kind: .duplicateKey, file: file, line: at.line, column: at.column, field: key,
+                    message: "'\(key)' appears twice in the same mapping (\(first)); keep one")
                 duplicates.append((error, marker))
             } catch let error as YamlError {
                 return (nil, duplicates.map(\.error), yamlError(error, file: file, text: source))
             } catch {
-                return (nil, duplicates.map(\.error),
-                        ThemeError(kind: .invalidYAML, file: file, line: 0, column: 0, field: "", message: "not valid YAML: \(error)"))
+                return (
+                    nil, duplicates.map(\.error),
+                    ThemeError(kind: .invalidYAML, file: file, line: 0, column: 0, field: "", message: "not valid YAML: \(error)")
+                )
             }
         }
         return (nil, duplicates.map(\.error), nil)
@@ -134,7 +146,8 @@ public enum ThemeLoader {
     /// `first`: later on the same line (flow style), or at the same column on
     /// a later line before the mapping ends (block style).
     static func locateSecond(key: String, first: Mark, in lines: [[Unicode.Scalar]]) -> (line: Int, column: Int, length: Int)? {
-        let l = first.line - 1, c = first.column - 1
+        let l = first.line - 1
+        let c = first.column - 1
         guard lines.indices.contains(l), let firstLength = keyToken(key, at: c, in: lines[l]) else { return nil }
         let line = lines[l]
         var p = c + firstLength
@@ -147,7 +160,10 @@ public enum ThemeLoader {
             let text = lines[i]
             let indent = text.prefix { $0 == " " }.count
             let rest = text.dropFirst(indent)
-            if rest.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) || rest.first == "#" { i += 1; continue }
+            if rest.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) || rest.first == "#" {
+                i += 1
+                continue
+            }
             if indent < c { return nil }
             if indent == c, let n = keyToken(key, at: c, in: text) { return (i + 1, c + 1, n) }
             i += 1
@@ -178,15 +194,19 @@ public enum ThemeLoader {
     }
 
     private static func yamlError(_ error: YamlError, file: String, text: String) -> ThemeError {
-        var line = 0, column = 0, message = "not valid YAML: \(error)"
+        var line = 0
+        var column = 0
+        var message = "not valid YAML: \(error)"
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             line = mark.line
             column = mark.column
-            message = "not valid YAML: \(problem)" + (context.map { c in
-                " \(c.text)" + (c.mark.line > 0 && c.mark.line != mark.line ? " that starts on line \(c.mark.line)" : "")
-            } ?? "")
+            message =
+                "not valid YAML: \(problem)"
+                + (context.map { c in
+                    " \(c.text)" + (c.mark.line > 0 && c.mark.line != mark.line ? " that starts on line \(c.mark.line)" : "")
+                } ?? "")
         default:
             break
         }
@@ -224,7 +244,9 @@ public enum ThemeLoader {
         for pair in map.pairs {
             let field = map.field(pair.key)
             if pair.key.lowercased() == "default" || pair.key.hasPrefix("#") || pair.key.allSatisfy(\.isNumber) {
-                r.fail(.badColour, pair.keyNode, field, "'\(pair.key)' cannot name a palette entry: it reads as a colour; pick a name such as base03 or alert")
+                r.fail(
+                    .badColour, pair.keyNode, field,
+                    "'\(pair.key)' cannot name a palette entry: it reads as a colour; pick a name such as base03 or alert")
                 broken.insert(pair.key)
                 continue
             }
@@ -280,13 +302,15 @@ public enum ThemeLoader {
             for pair in map.pairs {
                 let field = map.field(pair.key)
                 guard let role = Role(name: pair.key) else {
-                    r.fail(.unknownRole, pair.keyNode, field,
-                           "unknown role '\(pair.key)'\(Suggest.didYouMean(pair.key, in: names)); valid roles: \(names.joined(separator: ", "))")
+                    r.fail(
+                        .unknownRole, pair.keyNode, field,
+                        "unknown role '\(pair.key)'\(Suggest.didYouMean(pair.key, in: names)); valid roles: \(names.joined(separator: ", "))")
                     continue
                 }
                 if ThemeReader.isNull(pair.value) {
-                    r.fail(.wrongType, pair.keyNode, field,
-                           "has no style: give a mapping such as {fg: red, bold: true}, or {} for plain text")
+                    r.fail(
+                        .wrongType, pair.keyNode, field,
+                        "has no style: give a mapping such as {fg: red, bold: true}, or {} for plain text")
                     continue
                 }
                 guard let m = ThemeReader.Map(r, pair.value, path: field, what: "a style mapping such as {fg: red, bold: true}") else { continue }
@@ -315,8 +339,10 @@ public enum ThemeLoader {
         return style
     }
 
-    private static func colour(_ m: ThemeReader.Map, _ key: String, _ r: ThemeReader,
-                               palette: [String: TermColor], broken: Set<String>) -> TermColor? {
+    private static func colour(
+        _ m: ThemeReader.Map, _ key: String, _ r: ThemeReader,
+        palette: [String: TermColor], broken: Set<String>
+    ) -> TermColor? {
         guard let p = m.pair(key) else { return nil }
         let field = m.field(key)
         let names = palette.keys.sorted()
@@ -332,10 +358,12 @@ public enum ThemeLoader {
         if let c = palette[s] { return c }
         if broken.contains(s) { return nil }  // already reported at the palette
         if let c = TermColor(literal: s) { return c }
-        let ansi = (0...15).compactMap(TermColor.ansiName) + ["default"]
+        let ansi = (0 ... 15).compactMap(TermColor.ansiName) + ["default"]
         if isIdentifier(s), !names.isEmpty {
-            r.fail(.missingPaletteEntry, p.value, field,
-                   "no palette entry named '\(s)'\(Suggest.didYouMean(s, in: names + ansi)); the palette has: \(names.joined(separator: ", ")); or give a colour: \(colourForms)")
+            r.fail(
+                .missingPaletteEntry, p.value, field,
+                "no palette entry named '\(s)'\(Suggest.didYouMean(s, in: names + ansi)); the palette has: \(names.joined(separator: ", ")); or give a colour: \(colourForms)"
+            )
         } else {
             let dym = isIdentifier(s) ? Suggest.didYouMean(s, in: ansi) : ""
             r.fail(.badColour, p.value, field, "\(problem(with: s))\(dym); \(validColours)\(orPalette)")
@@ -395,10 +423,12 @@ public enum ThemeLoader {
         }
         let available = availableNames(searchDirectories: searchDirectories)
         let searched = searchDirectories.filter { !$0.isEmpty }
-        throw ThemeErrors(errors: [ThemeError(
-            kind: .notFound, file: arg.isEmpty ? "theme" : arg, line: 0, column: 0, field: "",
-            message: "no theme named '\(arg)'\(Suggest.didYouMean(arg, in: available)); available: \(available.joined(separator: ", "))"
-                + (searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")), or give a path to a .yaml file)"))])
+        throw ThemeErrors(errors: [
+            ThemeError(
+                kind: .notFound, file: arg.isEmpty ? "theme" : arg, line: 0, column: 0, field: "",
+                message: "no theme named '\(arg)'\(Suggest.didYouMean(arg, in: available)); available: \(available.joined(separator: ", "))"
+                    + (searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")), or give a path to a .yaml file)"))
+        ])
     }
 
     private static func loadFile(_ path: String) throws(ThemeErrors) -> (Theme, warnings: [ThemeWarning]) {
@@ -406,8 +436,11 @@ public enum ThemeLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ThemeErrors(errors: [ThemeError(kind: .unreadable, file: path, line: 0, column: 0, field: "",
-                                                  message: "cannot read the theme: \((error as NSError).localizedDescription)")])
+            throw ThemeErrors(errors: [
+                ThemeError(
+                    kind: .unreadable, file: path, line: 0, column: 0, field: "",
+                    message: "cannot read the theme: \((error as NSError).localizedDescription)")
+            ])
         }
         return try parse(text, file: path)
     }

@@ -21,14 +21,18 @@ final class ThemeReader {
 
     func fail(_ kind: ThemeError.Kind, _ node: Node?, _ field: String, _ message: String) {
         let mark = node?.mark
-        errors.append(ThemeError(kind: kind, file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
-                                 field: field, message: message))
+        errors.append(
+            ThemeError(
+                kind: kind, file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
+                field: field, message: message))
     }
 
     func warn(_ node: Node?, _ field: String, _ message: String, role: Role? = nil) {
         let mark = node?.mark
-        warnings.append(ThemeWarning(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
-                                     field: field, message: message, role: role))
+        warnings.append(
+            ThemeWarning(
+                file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
+                field: field, message: message, role: role))
     }
 
     /// A hint when the key's line holds an unquoted `#…` after the colon,
@@ -55,7 +59,7 @@ final class ThemeReader {
 
     /// Keys renamed after a duplicate was reported (private-use scalars).
     static func isDuplicateMarker(_ key: String) -> Bool {
-        key.unicodeScalars.first.map { (0xE000...0xF8FF).contains($0.value) } ?? false
+        key.unicodeScalars.first.map { (0xE000 ... 0xF8FF).contains($0.value) } ?? false
     }
 
     /// A mapping whose keys are checked off as they are read. `<<` merge keys
@@ -86,13 +90,16 @@ final class ThemeReader {
 
         private static func flatten(_ node: Node, reader: ThemeReader, path: String, depth: Int) -> [Pair] {
             guard let mapping = node.mapping, depth < 16 else { return [] }
-            var explicit: [Pair] = [], merged: [Pair] = []
+            var explicit: [Pair] = []
+            var merged: [Pair] = []
             let field = { (key: String) in path.isEmpty ? key : "\(path).\(key)" }
             for (k, v) in mapping {
                 if k.tag.rawValue == Tag.Name.merge.rawValue || (k.scalar?.style == .plain && k.scalar?.string == "<<") {
                     let sources: [Node] = v.mapping != nil ? [v] : Array(v.sequence ?? [])
                     guard !sources.isEmpty, sources.allSatisfy({ $0.mapping != nil }) else {
-                        reader.fail(.wrongType, v, field("<<"), "a merge key needs a mapping or a list of mappings (e.g. <<: *base), got \(ThemeReader.kind(v))")
+                        reader.fail(
+                            .wrongType, v, field("<<"),
+                            "a merge key needs a mapping or a list of mappings (e.g. <<: *base), got \(ThemeReader.kind(v))")
                         continue
                     }
                     for source in sources { merged += flatten(source, reader: reader, path: path, depth: depth + 1) }
@@ -126,8 +133,9 @@ final class ThemeReader {
             for pair in pairs where !used.contains(pair.key) {
                 let guess = hints[pair.key.lowercased()] ?? Suggest.nearest(pair.key, in: valid)
                 let dym = guess.map { " (did you mean '\($0)'?)" } ?? ""
-                reader.fail(.unknownKey, pair.keyNode, field(pair.key),
-                            "unknown key '\(pair.key)'\(dym); valid keys \(place): \(valid.joined(separator: ", "))")
+                reader.fail(
+                    .unknownKey, pair.keyNode, field(pair.key),
+                    "unknown key '\(pair.key)'\(dym); valid keys \(place): \(valid.joined(separator: ", "))")
             }
         }
 

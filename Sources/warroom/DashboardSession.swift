@@ -3,13 +3,14 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import WarRoomCore
 import WarRoomRuntime
 import WarRoomTerminal
 import WarRoomUI
-import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One dashboard run: journal, war room actor, pollers, a once-a-second
@@ -46,24 +47,28 @@ struct DashboardSession {
         let mailbox = try SnapshotMailbox()
         // The one place "cannot record" goes: what the war room records by
         // itself stops the session; a person's request is refused on screen.
-        let failures = RecordFailures(logger: logger, stop: { mailbox.requestStop(message: $0) },
-                                      tell: { mailbox.flash($0, isError: true, seconds: 15) })
+        let failures = RecordFailures(
+            logger: logger, stop: { mailbox.requestStop(message: $0) },
+            tell: { mailbox.flash($0, isError: true, seconds: 15) })
         let room = WarRoomSlot()
         let services = SessionServices(logger: logger)
         // An unchanged stamp is only a hint: read anyway every 5 s (made before the journal is open; it opens while loading).
-        let clock = CommanderClock(clock: SystemClock(), lease: lease, room: room,
-                                   watch: SQLiteJournalWatch(path: journalPath, maximumGap: .seconds(5)),
-                                   failures: failures, logger: logger, onRequest: { mailbox.setTakeOverRequest($0) })
+        let clock = CommanderClock(
+            clock: SystemClock(), lease: lease, room: room,
+            watch: SQLiteJournalWatch(path: journalPath, maximumGap: .seconds(5)),
+            failures: failures, logger: logger, onRequest: { mailbox.setTakeOverRequest($0) })
 
         let (intentStream, intentSink) = AsyncStream.makeStream(of: Intent.self)
         let viewers = TmuxViewers.watch(mailbox)
-        let panel = CommandPanel(specs: config.commands, service: config.service, user: currentUser(),
-                                 abortWindow: config.abortWindow, dryRun: config.dryRun)
+        let panel = CommandPanel(
+            specs: config.commands, service: config.service, user: currentUser(),
+            abortWindow: config.abortWindow, dryRun: config.dryRun)
         var dashboard = Dashboard(access: .command(panel))
         dashboard.keyMap = screen.keyMap
         for w in screen.warnings { logger.warning("\(w)") }
         if let first = screen.warnings.first {
-            mailbox.flash(first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
+            mailbox.flash(
+                first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
         }
         let terminal = TerminalService(mailbox: mailbox, dashboard: dashboard, setup: screen, failures: failures) { intent in
             logger.info("intent \(intent)")
@@ -117,13 +122,15 @@ struct DashboardSession {
 
         let warroom: WarRoom
         do {
-            let executor: any CommandExecutor = config.dryRun
+            let executor: any CommandExecutor =
+                config.dryRun
                 ? DryRunExecutor(specs: config.commands)
                 : ConfiguredExecutor(specs: config.commands, client: client)
             let pager = ConfiguredPager(spec: config.dryRun ? nil : config.commands[WarRoomConfig.pagingKey], client: client)
             let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
-            warroom = try WarRoom(journal: journal, loaded: loaded, executor: executor, pager: pager, trafficReader: reader,
-                                  retention: config.retention, checkpoints: config.checkpoints, logger: logger)
+            warroom = try WarRoom(
+                journal: journal, loaded: loaded, executor: executor, pager: pager, trafficReader: reader,
+                retention: config.retention, checkpoints: config.checkpoints, logger: logger)
             try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
             if let reason = takeOver, let previous = lease.previous, previous != lease.holder {
                 // The holder records the handoff it grants; one that was gone could not.
@@ -136,7 +143,9 @@ struct DashboardSession {
             }
             if autoStart {
                 // Refused only when it already started: a restart resumes what was running.
-                if let refusal = try await warroom.startLaunch(by: currentUser(), reason: mode == .demo ? "the demo starts by itself" : "started with --start") {
+                if let refusal = try await warroom.startLaunch(
+                    by: currentUser(), reason: mode == .demo ? "the demo starts by itself" : "started with --start")
+                {
                     logger.info("start: \(refusal.text)")
                 }
             }
@@ -151,15 +160,18 @@ struct DashboardSession {
         let changes = journal.makeWakeup()
         let limiter = PollLimiter(limit: config.maxConcurrentPolls)
         let handedOver = HandOverBox()
-        let intents = IntentHandler(warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger,
-                                    failures: failures, lease: lease, handedOver: handedOver)
+        let intents = IntentHandler(
+            warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger,
+            failures: failures, lease: lease, handedOver: handedOver)
         var joining: [any Service] = [
             SnapshotPump(warroom: warroom) { mailbox.post($0) },
             JournalCatchUp(changes: { changes.stream() }, warroom: warroom, clock: SystemClock(), logger: logger),
         ]
         for source in config.sources {
-            joining.append(PollerService(poller: SourcePoller(source: source, client: client, limiter: limiter), name: source.name,
-                                         warroom: warroom, failures: failures, logger: logger))
+            joining.append(
+                PollerService(
+                    poller: SourcePoller(source: source, client: client, limiter: limiter), name: source.name,
+                    warroom: warroom, failures: failures, logger: logger))
         }
         joining.append(IntentService(intents: intentStream, sink: intentSink, handler: intents))
         await services.join(group, joining)
@@ -191,7 +203,8 @@ final class TerminalService: Service, Sendable {
     private let onIntent: @Sendable (Intent) -> Void
     private let state = Mutex<(reason: ExitReason?, waiting: [CheckedContinuation<Void, Never>])>((nil, []))
 
-    init(mailbox: SnapshotMailbox, dashboard: Dashboard, setup: ScreenSetup, failures: RecordFailures, onIntent: @escaping @Sendable (Intent) -> Void) {
+    init(mailbox: SnapshotMailbox, dashboard: Dashboard, setup: ScreenSetup, failures: RecordFailures, onIntent: @escaping @Sendable (Intent) -> Void)
+    {
         self.mailbox = mailbox
         self.dashboard = dashboard
         self.setup = setup
@@ -201,8 +214,9 @@ final class TerminalService: Service, Sendable {
 
     func run() async {
         let reason = await withGracefulShutdownHandler {
-            await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth,
-                                  mouse: setup.mouse, onIntent: onIntent)
+            await TerminalApp.run(
+                mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth,
+                mouse: setup.mouse, onIntent: onIntent)
         } onGracefulShutdown: { [mailbox, failures] in
             mailbox.requestStop(message: failures.stopMessage)
         }
@@ -253,4 +267,3 @@ final class HandOverBox: Sendable {
     func record(_ to: CommanderIdentity) { value.withLock { $0 = to } }
     var to: CommanderIdentity? { value.withLock { $0 } }
 }
-

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import Synchronization
-import WarRoomRuntime
 import WarRoomCore
+import WarRoomRuntime
 
 /// Logs to a file, never to the screen: ncurses owns the terminal.
 struct FileLogHandler: LogHandler {

@@ -45,7 +45,6 @@ func fold(_ journal: any JournalReader) throws -> WarRoomState {
     try journal.loadState().state
 }
 
-
 struct Note: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add a note to a war room's timeline from any shell (the scribe in another tmux pane).")
@@ -124,7 +123,9 @@ struct Status: ParsableCommand {
         do {
             state = try JournalLoader.load(j, progress: { reached = $0 }).state
         } catch {
-            warn("warroom: journal \(journal) could not be read to its end (read \(reached.read) of \(reached.total.map(String.init) ?? "?") events): \(error)")
+            warn(
+                "warroom: journal \(journal) could not be read to its end (read \(reached.read) of \(reached.total.map(String.init) ?? "?") events): \(error)"
+            )
             warn("warroom: no state printed: severity, incident and canary are unknown")
             throw ExitCode(1)
         }
@@ -245,10 +246,12 @@ struct JournalLegacy: ParsableCommand {
         for s in 0 ..< seconds {
             for source in 0 ..< sources {
                 let t = start.addingTimeInterval(Double(s) + 0.25 + Double(source) * 0.01)
-                let samples = [Sample(SeriesKey(.canary, .errorRate), 0.004 + Double(s % 7) / 10_000),
-                               Sample(SeriesKey(.stable, .errorRate), 0.003),
-                               Sample(SeriesKey(.canary, .latencyAvg), 0.12 + Double(s % 5) / 100),
-                               Sample(SeriesKey(.stable, .throughput), 1164)]
+                let samples = [
+                    Sample(SeriesKey(.canary, .errorRate), 0.004 + Double(s % 7) / 10_000),
+                    Sample(SeriesKey(.stable, .errorRate), 0.003),
+                    Sample(SeriesKey(.canary, .latencyAvg), 0.12 + Double(s % 5) / 100),
+                    Sample(SeriesKey(.stable, .throughput), 1164),
+                ]
                 events.append((t, .samples(source: "source-\(source)", samples: samples)))
             }
             if s % 600 == 300 { events.append((start.addingTimeInterval(Double(s) + 0.9), .note(text: "checkpoint \(s)", by: "ana"))) }

@@ -25,9 +25,11 @@ struct JournalGrowth: ParsableCommand {
         let store = try SQLiteJournal(path: journal)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let names = (1 ... sources).map { "health-\($0)" }
-        _ = try store.append(.sessionStarted(SessionInfo(
-            service: "growth", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
-            sources: names.map { SessionInfo.SourceInfo(name: $0, interval: 1) }, mode: .run, startedBy: "bench")), at: start)
+        _ = try store.append(
+            .sessionStarted(
+                SessionInfo(
+                    service: "growth", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+                    sources: names.map { SessionInfo.SourceInfo(name: $0, interval: 1) }, mode: .run, startedBy: "bench")), at: start)
         // Each source polls at its own moment within the second; the writer commits
         // what arrives within 3 ms together, at one time, and in time order.
         let offsets = names.indices.map { Int64($0 * 997 % 1000 / 3 * 3) }
@@ -42,8 +44,10 @@ struct JournalGrowth: ParsableCommand {
                         polls += 1
                         let wobble = Double((polls * 7919) % 100) / 10_000
                         let ms = SampleBatch.milliseconds(start) + Int64(second) * 1000 + offsets[i]
-                        try tx.append(SampleBatch(milliseconds: ms, source: name,
-                                                  samples: JournalFill.healthSamples(canaryErrors: 0.003 + wobble / 10, wobble: wobble)))
+                        try tx.append(
+                            SampleBatch(
+                                milliseconds: ms, source: name,
+                                samples: JournalFill.healthSamples(canaryErrors: 0.003 + wobble / 10, wobble: wobble)))
                     }
                 }
             }

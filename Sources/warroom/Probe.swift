@@ -71,10 +71,14 @@ struct Probe: AsyncParsableCommand {
                 if reading.samples.isEmpty { print("no values (every field absent or null)") }
             case .scrape:
                 let (families, format, _) = try await poller.scrape(all: true)
-                print("format  \(format == .openMetrics100 ? "OpenMetrics 1.0" : "Prometheus text 0.0.4"), \(families.count) families, \(families.reduce(0) { $0 + $1.samples.count }) samples: valid")
+                print(
+                    "format  \(format == .openMetrics100 ? "OpenMetrics 1.0" : "Prometheus text 0.0.4"), \(families.count) families, \(families.reduce(0) { $0 + $1.samples.count }) samples: valid"
+                )
                 let counters = try ScrapeReader.counters(families, mapping: ScrapeMapping())
                 for (cohort, c) in counters.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                    print("\(cohort.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) requests \(Int(c.requests)), 5xx \(Int(c.errors)), latency count \(Int(c.latencyCount))")
+                    print(
+                        "\(cohort.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) requests \(Int(c.requests)), 5xx \(Int(c.errors)), latency count \(Int(c.latencyCount))"
+                    )
                 }
                 if interval > 0 {
                     let memory = SourcePoller.Memory()
@@ -126,9 +130,12 @@ struct Probe: AsyncParsableCommand {
         case .string(let t, let v): return "string  \"\(v)\" at \(t)"
         case .vector(let series):
             if series.isEmpty { return "vector  0 series (no data)" }
-            return "vector  \(series.count) series\n" + series.map { "  \(labels($0.labels)) \($0.points.first.map { "\($0.value)" } ?? "")" }.joined(separator: "\n")
+            return "vector  \(series.count) series\n"
+                + series.map { "  \(labels($0.labels)) \($0.points.first.map { "\($0.value)" } ?? "")" }.joined(separator: "\n")
         case .matrix(let series):
-            return "matrix  \(series.count) series\n" + series.map { "  \(labels($0.labels)) \($0.points.count) points, last \($0.points.last.map { "\($0.value)" } ?? "none")" }.joined(separator: "\n")
+            return "matrix  \(series.count) series\n"
+                + series.map { "  \(labels($0.labels)) \($0.points.count) points, last \($0.points.last.map { "\($0.value)" } ?? "none")" }.joined(
+                    separator: "\n")
         }
     }
 

@@ -39,8 +39,10 @@ struct Replay: AsyncParsableCommand {
             while !Task.isCancelled {
                 let t = first.time.addingTimeInterval(Date().timeIntervalSince(started) * speed)
                 let at = min(t, last.time)
-                mailbox.post(Snapshot(state: player.state(at: at), publishedAt: Date(), viewTime: at,
-                                      label: at >= last.time ? "\(label) · END" : label))
+                mailbox.post(
+                    Snapshot(
+                        state: player.state(at: at), publishedAt: Date(), viewTime: at,
+                        label: at >= last.time ? "\(label) · END" : label))
                 if at >= last.time { return }  // the end stays on screen; nothing changes any more
                 // Wake when the picture changes: the next event, or the next second
                 // of the replayed clock; at most 20 frames a second of real time.
@@ -53,7 +55,8 @@ struct Replay: AsyncParsableCommand {
         }
         let setup = try screen.resolve(config: nil)
         let dashboard = Dashboard(access: .view)
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) {
+            intent in
             if intent != .quit { mailbox.flash("replay is read-only: nothing is recorded", isError: true) }
         }
         feeder.cancel()

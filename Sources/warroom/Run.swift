@@ -34,7 +34,9 @@ struct Run: AsyncParsableCommand {
         // Before the terminal check: a refusal (who commands, an unsafe journal) needs no terminal to be read.
         let lease = try await TakeCommand.lease(journal: journalPath, options: options)
         try DashboardSession.requireTerminal()
-        let status = try await DashboardSession(config: config, journalPath: journalPath, mode: .run, lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: start).run()
+        let status = try await DashboardSession(
+            config: config, journalPath: journalPath, mode: .run, lease: lease, takeOver: options.takeOverReason, screen: setup, autoStart: start
+        ).run()
         warn("journal: \(journalPath)")
         if status != 0 { throw ExitCode(status) }
     }
@@ -55,7 +57,9 @@ struct Check: ParsableCommand {
             do {
                 let (t, warnings) = try ThemeLoader.load(nameOrPath: theme, searchDirectories: ScreenOptions.searchDirectories())
                 for w in warnings { warn(w.description) }
-                print("\(theme): ok: theme \(t.name), \(t.styles.count) roles\(warnings.isEmpty ? "" : ", \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")")
+                print(
+                    "\(theme): ok: theme \(t.name), \(t.styles.count) roles\(warnings.isEmpty ? "" : ", \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")"
+                )
             } catch {
                 warn(error.description)
                 throw ExitCode(2)
@@ -76,7 +80,9 @@ struct Check: ParsableCommand {
             print("  service  \(c.service)")
             print("  sources  \(c.sources.map { "\($0.name) every \(Format.duration($0.interval))" }.joined(separator: ", "))")
             print("  plan     \(plan.joined(separator: " → "))")
-            print("  severity error rate \(Format.percent(c.rules.errorRate.sev3))/\(Format.percent(c.rules.errorRate.sev2))/\(Format.percent(c.rules.errorRate.sev1)), latency \(Format.latency(c.rules.latency.sev3))/\(Format.latency(c.rules.latency.sev2))/\(Format.latency(c.rules.latency.sev1)) for SEV-3/2/1")
+            print(
+                "  severity error rate \(Format.percent(c.rules.errorRate.sev3))/\(Format.percent(c.rules.errorRate.sev2))/\(Format.percent(c.rules.errorRate.sev1)), latency \(Format.latency(c.rules.latency.sev3))/\(Format.latency(c.rules.latency.sev2))/\(Format.latency(c.rules.latency.sev1)) for SEV-3/2/1"
+            )
             print("  roster   \(c.roster.tiers.map { "\($0.name): \($0.person.name)" }.joined(separator: ", "))")
             print("  commands \(c.commands.keys.sorted().joined(separator: ", ").nonEmpty ?? "none (the canary will pause at its first step)")")
             print("  manual rollback (if warroom is down): \(c.breakGlass(by: currentUser()))")

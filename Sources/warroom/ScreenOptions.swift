@@ -58,16 +58,24 @@ struct ScreenOptions: ParsableArguments {
         var problems: [String] = []
         for spec in config.keyBindings {
             guard let action = KeyAction(rawValue: spec.action) else {
-                problems.append("\(file):\(spec.line):\(spec.column): keys.\(spec.action): unknown action; actions are: \(KeyAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                problems.append(
+                    "\(file):\(spec.line):\(spec.column): keys.\(spec.action): unknown action; actions are: \(KeyAction.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
                 continue
             }
             var keys: [Key] = []
             for name in spec.keys {
-                if let key = Key.parse(name) { keys.append(key) } else {
-                    problems.append("\(file):\(spec.line):\(spec.column): keys.\(spec.action): '\(name)' is not a key: use one character, ctrl-x, up, down, pgup, pgdn, home, end, tab or f1…f12 (Ctrl-C, Enter and Esc are reserved)")
+                if let key = Key.parse(name) {
+                    keys.append(key)
+                } else {
+                    problems.append(
+                        "\(file):\(spec.line):\(spec.column): keys.\(spec.action): '\(name)' is not a key: use one character, ctrl-x, up, down, pgup, pgdn, home, end, tab or f1…f12 (Ctrl-C, Enter and Esc are reserved)"
+                    )
                 }
             }
-            if keys.isEmpty && spec.keys.isEmpty { problems.append("\(file):\(spec.line):\(spec.column): keys.\(spec.action): needs at least one key") }
+            if keys.isEmpty && spec.keys.isEmpty {
+                problems.append("\(file):\(spec.line):\(spec.column): keys.\(spec.action): needs at least one key")
+            }
             overrides[action] = keys
         }
         if problems.isEmpty {

@@ -46,7 +46,9 @@ struct StatusReport {
         for v in values {
             row("", "")
             lines.removeLast()
-            lines.append("  \(v.key.cohort.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))\(v.key.metric.label.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Format.value(v.value, v.key.metric)) (\(Format.age(v.age)) ago)")
+            lines.append(
+                "  \(v.key.cohort.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))\(v.key.metric.label.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Format.value(v.value, v.key.metric)) (\(Format.age(v.age)) ago)"
+            )
         }
         for s in state.session?.sources ?? [] {
             if let o = state.sourcesDown[s.name] {
@@ -87,13 +89,18 @@ struct StatusReport {
             "values": values.map { ["cohort": $0.key.cohort.rawValue, "metric": $0.key.metric.rawValue, "value": $0.value, "age_seconds": $0.age] },
             "sources": (state.session?.sources ?? []).map { s -> [String: Any] in
                 var item: [String: Any] = ["name": s.name, "up": state.sourcesDown[s.name] == nil]
-                if let o = state.sourcesDown[s.name] { item["reason"] = o.reason; item["down_since"] = Format.iso(o.since) }
+                if let o = state.sourcesDown[s.name] {
+                    item["reason"] = o.reason
+                    item["down_since"] = Format.iso(o.since)
+                }
                 return item
             },
             "on_call": (state.session?.roster.tiers ?? []).map { ["tier": $0.name, "name": $0.person.name, "handle": $0.person.handle] },
             "paged": (state.escalation?.pages ?? []).map { p -> [String: Any] in
-                ["name": p.request.person.name, "tier": p.request.tierName, "at": Format.iso(p.sentAt),
-                 "delivered": p.outcome?.succeeded as Any? ?? NSNull(), "detail": p.outcome?.detail as Any? ?? NSNull()]
+                [
+                    "name": p.request.person.name, "tier": p.request.tierName, "at": Format.iso(p.sentAt),
+                    "delivered": p.outcome?.succeeded as Any? ?? NSNull(), "detail": p.outcome?.detail as Any? ?? NSNull(),
+                ]
             },
             "acknowledged_by": state.escalation?.acknowledgedBy as Any? ?? NSNull(),
             "manual_rollback": breakGlass ?? state.session?.breakGlass as Any? ?? NSNull(),
@@ -101,8 +108,11 @@ struct StatusReport {
         if let i = state.incident {
             var roles: [String: String] = [:]
             for (r, p) in i.roles { roles[r.rawValue] = p }
-            root["incident"] = ["number": i.number, "title": i.title, "severity": i.severity.label, "status": i.status.rawValue,
-                                "opened_at": Format.iso(i.openedAt), "duration_seconds": i.duration(at: now), "roles": roles] as [String: Any]
+            root["incident"] =
+                [
+                    "number": i.number, "title": i.title, "severity": i.severity.label, "status": i.status.rawValue,
+                    "opened_at": Format.iso(i.openedAt), "duration_seconds": i.duration(at: now), "roles": roles,
+                ] as [String: Any]
         } else {
             root["incident"] = NSNull()
         }

@@ -16,7 +16,9 @@ enum TakeCommand {
                     throw ExitCode(2)
                 }
                 return try await SQLiteCommanderLease.takeOver(journal: journal, as: me, reason: reason) { holder in
-                    warn("warroom: asked \(holder?.text ?? "the commander") for command; waiting until they grant it (their dashboard shows your request) or their warroom stops. Ctrl-C gives up.")
+                    warn(
+                        "warroom: asked \(holder?.text ?? "the commander") for command; waiting until they grant it (their dashboard shows your request) or their warroom stops. Ctrl-C gives up."
+                    )
                 }
             }
             return try SQLiteCommanderLease.acquire(journal: journal, as: me)

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import WarRoomTerminal
 import WarRoomUI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Inside tmux, counts the clients attached to this session (and how many are
@@ -20,8 +21,10 @@ enum TmuxViewers {
         guard env["TMUX"] != nil, let pane = env["TMUX_PANE"] else { return nil }
         // Found once: spawning by name walks PATH with a fork per entry, every time.
         // (Absolute entries only: a relative one would find a `tmux` in the current folder.)
-        guard let tmux = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").filter({ $0.hasPrefix("/") }).map({ "\($0)/tmux" })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        guard
+            let tmux = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").filter({ $0.hasPrefix("/") }).map({ "\($0)/tmux" })
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { return nil }
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return nil }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -88,7 +91,8 @@ enum TmuxViewers {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t(), none = sigset_t()
+        var defaults = sigset_t()
+        var none = sigset_t()
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGPIPE)
         sigemptyset(&none)
@@ -108,15 +112,34 @@ enum TmuxViewers {
         while true {
             let left = deadline - ContinuousClock.now
             let ms = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
-            if ms <= 0 { timedOut = true; break }
+            if ms <= 0 {
+                timedOut = true
+                break
+            }
             for i in fds.indices { fds[i].revents = 0 }
             let ready = poll(&fds, 2, ms)
-            if ready < 0 { if errno == EINTR { continue } else { timedOut = true; break } }
-            if ready == 0 { timedOut = true; break }
-            if fds[1].revents != 0 { timedOut = true; break }  // stopping: do not wait for it
+            if ready < 0 {
+                if errno == EINTR {
+                    continue
+                } else {
+                    timedOut = true
+                    break
+                }
+            }
+            if ready == 0 {
+                timedOut = true
+                break
+            }
+            if fds[1].revents != 0 {
+                timedOut = true
+                break
+            }  // stopping: do not wait for it
             let n = buffer.withUnsafeMutableBytes { read(out[0], $0.baseAddress, $0.count) }
             if n < 0, errno == EINTR { continue }
-            if n < 0 { timedOut = true; break }
+            if n < 0 {
+                timedOut = true
+                break
+            }
             if n == 0 { break }  // end of its output
             bytes += buffer[0 ..< n]
         }

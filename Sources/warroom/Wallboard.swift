@@ -114,7 +114,8 @@ struct Wallboard: AsyncParsableCommand {
         dashboard.keyMap = setup.keyMap
         if let first = setup.warnings.first { mailbox.flash(first, isError: true, seconds: 10) }
         let viewers = TmuxViewers.watch(mailbox)
-        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) { intent in
+        let reason = await TerminalApp.run(mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth, mouse: setup.mouse) {
+            intent in
             if intent != .quit { mailbox.flash("read-only wallboard: nothing is recorded or sent", isError: true) }
         }
         changes.stop()

@@ -6,7 +6,10 @@ struct WarRoomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warroom",
         abstract: "A full-screen terminal war room for risky launches: live metrics, canary stage, incident timeline, escalation roster.",
-        subcommands: [Demo.self, Run.self, Wallboard.self, Replay.self, Note.self, Ack.self, Status.self, Export.self, Check.self, Probe.self, Simulate.self, Screenshot.self, JournalStress.self, GroupCommitStress.self, JournalLegacy.self, JournalFill.self, JournalGrowth.self],
+        subcommands: [
+            Demo.self, Run.self, Wallboard.self, Replay.self, Note.self, Ack.self, Status.self, Export.self, Check.self, Probe.self, Simulate.self,
+            Screenshot.self, JournalStress.self, GroupCommitStress.self, JournalLegacy.self, JournalFill.self, JournalGrowth.self,
+        ],
         defaultSubcommand: nil)
 
     /// ArgumentParser's own `main`, except that its messages (usage errors,
@@ -42,7 +45,11 @@ struct JournalOptions: ParsableArguments {
     @Flag(name: .long, help: "Show and record commands without sending them.")
     var dryRun = false
 
-    @Flag(name: .long, help: "Ask the commander of this journal for command: its dashboard shows the request and a key grants it; at once when it is no longer running.")
+    @Flag(
+        name: .long,
+        help:
+            "Ask the commander of this journal for command: its dashboard shows the request and a key grants it; at once when it is no longer running."
+    )
     var takeOver = false
 
     @Option(name: .long, help: "Why you take over (recorded with the handoff).")

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A tiny HTTP/1.1 server on a loopback port that answers fixed bodies by
@@ -23,7 +24,10 @@ public final class FixedServer: Sendable {
         let bound = withUnsafeMutablePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
         }
-        guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw ServerError("bind/listen failed") }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw ServerError("bind/listen failed")
+        }
         withUnsafeMutablePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &len) }
         }
@@ -55,7 +59,8 @@ public final class FixedServer: Sendable {
         let path = String(target.split(separator: "?", maxSplits: 1).first ?? "")
         let route = routes[path]
         let body = Array((route?[1] ?? "not found").utf8)
-        let head = "HTTP/1.1 \(route == nil ? "404 Not Found" : "200 OK")\r\nContent-Type: \(route?[0] ?? "text/plain")\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let head =
+            "HTTP/1.1 \(route == nil ? "404 Not Found" : "200 OK")\r\nContent-Type: \(route?[0] ?? "text/plain")\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let bytes = Array(head.utf8) + body
         bytes.withUnsafeBytes { raw in
             var offset = 0

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 public import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import NIOHTTP1
-import NIOCore
+    import Glibc
+    import NIOHTTP1
+    import NIOCore
 #endif
 
 /// A real server (Prometheus, Alertmanager) run by a test on a loopback port.
@@ -56,7 +57,10 @@ public final class ServerProcess: Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(1)),
-               response.status == .ok { return }
+                response.status == .ok
+            {
+                return
+            }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { throw ServerError("server exited early:\n\(logText)") }
             try await Task.sleep(for: .milliseconds(100))
@@ -98,9 +102,13 @@ public struct MissingServer: Error, CustomStringConvertible {
 
 /// Start Prometheus scraping `targets` every second, on a free loopback port.
 /// Nil when it is not installed (outside CI); under CI=true that throws.
-public func startPrometheus(scraping targets: [(job: String, address: String, path: String)], port: Int? = nil, directory: String? = nil) throws -> ServerProcess? {
+public func startPrometheus(scraping targets: [(job: String, address: String, path: String)], port: Int? = nil, directory: String? = nil) throws
+    -> ServerProcess?
+{
     guard let binary = ServerProcess.find(["prometheus"]) else {
-        if ServerProcess.requireServers { throw MissingServer(description: "prometheus is not installed, and CI=true requires it (apt-get install prometheus)") }
+        if ServerProcess.requireServers {
+            throw MissingServer(description: "prometheus is not installed, and CI=true requires it (apt-get install prometheus)")
+        }
         print("skipped: prometheus is not installed (apt-get install prometheus)")
         return nil
     }
@@ -111,23 +119,32 @@ public func startPrometheus(scraping targets: [(job: String, address: String, pa
     }
     try config.write(toFile: dir + "/prometheus.yml", atomically: true, encoding: .utf8)
     let port = port ?? freePort()
-    return try ServerProcess([binary, "--config.file=\(dir)/prometheus.yml", "--storage.tsdb.path=\(dir)/data",
-                              "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"], port: port, directory: dir)
+    return try ServerProcess(
+        [
+            binary, "--config.file=\(dir)/prometheus.yml", "--storage.tsdb.path=\(dir)/data",
+            "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+        ], port: port, directory: dir)
 }
 
 /// Start Alertmanager alone (no cluster) on a free loopback port.
 public func startAlertmanager() throws -> ServerProcess? {
     guard let binary = ServerProcess.find(["alertmanager", "prometheus-alertmanager"]) else {
-        if ServerProcess.requireServers { throw MissingServer(description: "alertmanager is not installed, and CI=true requires it (apt-get install prometheus-alertmanager)") }
+        if ServerProcess.requireServers {
+            throw MissingServer(description: "alertmanager is not installed, and CI=true requires it (apt-get install prometheus-alertmanager)")
+        }
         print("skipped: alertmanager is not installed (apt-get install prometheus-alertmanager)")
         return nil
     }
     let dir = try temporaryDirectory("alertmanager")
-    try "route:\n  receiver: nobody\n  group_wait: 0s\nreceivers:\n  - name: nobody\n".write(toFile: dir + "/alertmanager.yml", atomically: true, encoding: .utf8)
+    try "route:\n  receiver: nobody\n  group_wait: 0s\nreceivers:\n  - name: nobody\n".write(
+        toFile: dir + "/alertmanager.yml", atomically: true, encoding: .utf8)
     let port = freePort()
-    return try ServerProcess([binary, "--config.file=\(dir)/alertmanager.yml", "--storage.path=\(dir)/data",
-                              "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn"],
-                             port: port, directory: dir)
+    return try ServerProcess(
+        [
+            binary, "--config.file=\(dir)/alertmanager.yml", "--storage.path=\(dir)/data",
+            "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn",
+        ],
+        port: port, directory: dir)
 }
 
 /// POST JSON and return the status and body.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Alertmanager API v2 decoder")
@@ -106,7 +107,8 @@ struct AlertmanagerDecoderTests {
 
     @Test("null and empty fields, Go's zero time, unknown keys and mutedBy are tolerated")
     func tolerance() throws {
-        let alerts = try decode("""
+        let alerts = try decode(
+            """
             [{"labels":{"alertname":"A"},"annotations":null,"receivers":null,"status":null,"fingerprint":null,
               "startsAt":"","endsAt":"0001-01-01T00:00:00Z","updatedAt":null,"generatorURL":"","extra":{"x":[1]}},
              {"labels":{"alertname":"B"},"receivers":[{"name":"r"},{}],
@@ -120,7 +122,8 @@ struct AlertmanagerDecoderTests {
 
     @Test("without a state, an alert silenced or inhibited is suppressed; unprocessed is read")
     func stateInference() throws {
-        let alerts = try decode("""
+        let alerts = try decode(
+            """
             [{"labels":{"a":"1"},"status":{"inhibitedBy":["fp1"]}},
              {"labels":{"a":"2"},"status":{}},
              {"labels":{"a":"3"},"status":{"state":"unprocessed"}}]
@@ -131,7 +134,8 @@ struct AlertmanagerDecoderTests {
 
     @Test("name and summary fall back")
     func fallbacks() throws {
-        let alerts = try decode("""
+        let alerts = try decode(
+            """
             [{"labels":{"job":"x"},"annotations":{"summary":"  ","description":"the description"}},
              {"labels":{"alertname":""},"annotations":{"message":"m"}}]
             """)
@@ -146,28 +150,33 @@ struct AlertmanagerDecoderTests {
         #expect(alerts[0].labels["ключ"] == "значение")
     }
 
-    @Test("wrong shapes name the field", arguments: [
-        (#"[{"labels":{"a":"b"}},{"labels":{"a":"b"}},{"labels":{"severity":3}}]"#, "[2].labels.severity: expected a string, got a number"),
-        (#"[{"annotations":{}}]"#, "[0].labels: missing (every alert has labels)"),
-        (#"[{"labels":null}]"#, "[0].labels: missing (every alert has labels)"),
-        (#"[{"labels":["a"]}]"#, "[0].labels: expected an object, got an array"),
-        (#"[{"labels":{"team.name":true}}]"#, #"[0].labels["team.name"]: expected a string, got a boolean"#),
-        (#"[{"labels":{},"annotations":{"summary":1}}]"#, "[0].annotations.summary: expected a string, got a number"),
-        (#"[{"labels":{},"annotations":"x"}]"#, "[0].annotations: expected an object, got a string"),
-        (#"[{"labels":{},"fingerprint":12}]"#, "[0].fingerprint: expected a string, got a number"),
-        (#"[{"labels":{},"startsAt":"yesterday"}]"#, #"[0].startsAt: not an RFC 3339 time like 2026-11-23T16:05:03.123Z: "yesterday""#),
-        (#"[{"labels":{},"endsAt":1700000000}]"#, "[0].endsAt: expected a string, got a number"),
-        (#"[{"labels":{},"status":"active"}]"#, "[0].status: expected an object, got a string"),
-        (#"[{"labels":{},"status":{"state":"firing"}}]"#, #"[0].status.state: unknown state "firing" (expected active, suppressed or unprocessed)"#),
-        (#"[{"labels":{},"status":{"silencedBy":"abc"}}]"#, "[0].status.silencedBy: expected an array of strings, got a string"),
-        (#"[{"labels":{},"status":{"inhibitedBy":[1]}}]"#, "[0].status.inhibitedBy[0]: expected a string, got a number"),
-        (#"[{"labels":{},"receivers":{"name":"x"}}]"#, "[0].receivers: expected an array, got an object"),
-        (#"[{"labels":{},"receivers":["x"]}]"#, "[0].receivers[0]: expected an object, got a string"),
-        (#"[{"labels":{},"receivers":[{"name":false}]}]"#, "[0].receivers[0].name: expected a string, got a boolean"),
-        (#"[{"labels":{}},7]"#, "[1]: expected an alert object, got a number"),
-        (#"{"alerts":[]}"#, "expected a JSON array of alerts at the top, got an object (is the URL /api/v2/alerts?)"),
-        (#""bad filter""#, "expected a JSON array of alerts at the top, got a string"),
-    ])
+    @Test(
+        "wrong shapes name the field",
+        arguments: [
+            (#"[{"labels":{"a":"b"}},{"labels":{"a":"b"}},{"labels":{"severity":3}}]"#, "[2].labels.severity: expected a string, got a number"),
+            (#"[{"annotations":{}}]"#, "[0].labels: missing (every alert has labels)"),
+            (#"[{"labels":null}]"#, "[0].labels: missing (every alert has labels)"),
+            (#"[{"labels":["a"]}]"#, "[0].labels: expected an object, got an array"),
+            (#"[{"labels":{"team.name":true}}]"#, #"[0].labels["team.name"]: expected a string, got a boolean"#),
+            (#"[{"labels":{},"annotations":{"summary":1}}]"#, "[0].annotations.summary: expected a string, got a number"),
+            (#"[{"labels":{},"annotations":"x"}]"#, "[0].annotations: expected an object, got a string"),
+            (#"[{"labels":{},"fingerprint":12}]"#, "[0].fingerprint: expected a string, got a number"),
+            (#"[{"labels":{},"startsAt":"yesterday"}]"#, #"[0].startsAt: not an RFC 3339 time like 2026-11-23T16:05:03.123Z: "yesterday""#),
+            (#"[{"labels":{},"endsAt":1700000000}]"#, "[0].endsAt: expected a string, got a number"),
+            (#"[{"labels":{},"status":"active"}]"#, "[0].status: expected an object, got a string"),
+            (
+                #"[{"labels":{},"status":{"state":"firing"}}]"#,
+                #"[0].status.state: unknown state "firing" (expected active, suppressed or unprocessed)"#
+            ),
+            (#"[{"labels":{},"status":{"silencedBy":"abc"}}]"#, "[0].status.silencedBy: expected an array of strings, got a string"),
+            (#"[{"labels":{},"status":{"inhibitedBy":[1]}}]"#, "[0].status.inhibitedBy[0]: expected a string, got a number"),
+            (#"[{"labels":{},"receivers":{"name":"x"}}]"#, "[0].receivers: expected an array, got an object"),
+            (#"[{"labels":{},"receivers":["x"]}]"#, "[0].receivers[0]: expected an object, got a string"),
+            (#"[{"labels":{},"receivers":[{"name":false}]}]"#, "[0].receivers[0].name: expected a string, got a boolean"),
+            (#"[{"labels":{}},7]"#, "[1]: expected an alert object, got a number"),
+            (#"{"alerts":[]}"#, "expected a JSON array of alerts at the top, got an object (is the URL /api/v2/alerts?)"),
+            (#""bad filter""#, "expected a JSON array of alerts at the top, got a string"),
+        ])
     func shapes(json: String, message: String) {
         #expect(failure(json)?.description == message)
     }
@@ -177,19 +186,22 @@ struct AlertmanagerDecoderTests {
         let invalid = failure("[{")
         #expect(invalid?.field == "")
         #expect(invalid?.description.hasPrefix("the Alertmanager answer is not valid JSON (") == true)
-        #expect(failure("<html>\n<h1>503 Service Unavailable</h1></html>", status: 503)?.description
-            == "HTTP 503 from Alertmanager: <html> <h1>503 Service Unavailable</h1></html>")
+        #expect(
+            failure("<html>\n<h1>503 Service Unavailable</h1></html>", status: 503)?.description
+                == "HTTP 503 from Alertmanager: <html> <h1>503 Service Unavailable</h1></html>")
         #expect(failure("", status: 500)?.description == "HTTP 500 from Alertmanager: (empty body)")
     }
 
-    @Test("RFC 3339 times as Go writes them", arguments: [
-        ("2026-11-23T16:05:03Z", 0.0),
-        ("2026-11-23T16:05:03.5Z", 0.5),
-        ("2026-11-23T16:05:03.123456789Z", 0.123456789),
-        ("2026-11-23T17:05:03+01:00", 0),
-        ("2026-11-23T10:35:03.25-05:30", 0.25),
-        ("2026-11-23t16:05:03z", 0),
-    ])
+    @Test(
+        "RFC 3339 times as Go writes them",
+        arguments: [
+            ("2026-11-23T16:05:03Z", 0.0),
+            ("2026-11-23T16:05:03.5Z", 0.5),
+            ("2026-11-23T16:05:03.123456789Z", 0.123456789),
+            ("2026-11-23T17:05:03+01:00", 0),
+            ("2026-11-23T10:35:03.25-05:30", 0.25),
+            ("2026-11-23t16:05:03z", 0),
+        ])
     func times(text: String, offset: Double) {
         let date = FeedJSON.rfc3339(text)
         #expect(date != nil)
@@ -205,13 +217,15 @@ struct AlertmanagerDecoderTests {
         #expect(FeedJSON.rfc3339("0001-01-01T00:00:00.000Z") == FeedJSON.goZeroTime)
     }
 
-    @Test("malformed times are rejected", arguments: [
-        "", "2026-11-23", "2026-11-23T16:05:03", "2026-11-23 16:05:03Z", "2026-13-01T00:00:00Z",
-        "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T16:60:00Z",
-        "2026-11-23T16:05:60Z", "2026-11-23T16:05:03.Z", "2026-11-23T16:05:03+0100", "2026-11-23T16:05:03+01:00x",
-        "2026-11-23T16:05:03ZZ", "26-11-23T16:05:03Z", "2026-11-23T16:05:03+25:00", "２０２６-11-23T16:05:03Z",
-        "2026-00-10T00:00:00Z", "2026-11-00T00:00:00Z",
-    ])
+    @Test(
+        "malformed times are rejected",
+        arguments: [
+            "", "2026-11-23", "2026-11-23T16:05:03", "2026-11-23 16:05:03Z", "2026-13-01T00:00:00Z",
+            "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T16:60:00Z",
+            "2026-11-23T16:05:60Z", "2026-11-23T16:05:03.Z", "2026-11-23T16:05:03+0100", "2026-11-23T16:05:03+01:00x",
+            "2026-11-23T16:05:03ZZ", "26-11-23T16:05:03Z", "2026-11-23T16:05:03+25:00", "２０２６-11-23T16:05:03Z",
+            "2026-00-10T00:00:00Z", "2026-11-00T00:00:00Z",
+        ])
     func badTimes(text: String) {
         #expect(FeedJSON.rfc3339(text) == nil)
     }
@@ -234,7 +248,8 @@ struct AlertTrackerTests {
     @Test("the first update reports everything present; an unchanged list reports nothing")
     func firstUpdate() {
         var tracker = AlertTracker()
-        let a = alert("A"), b = alert("B", silenced: true)
+        let a = alert("A")
+        let b = alert("B", silenced: true)
         #expect(tracker.update([a, b], now: t0) == [.firing(a), .silenced(b)])
         #expect(tracker.update([a, b], now: t0 + 30) == [])
         #expect(tracker.update([b, a], now: t0 + 60) == [])
@@ -271,14 +286,18 @@ struct AlertTrackerTests {
     @Test("changes come in list order, resolutions after, sorted by name; duplicates count once")
     func ordering() {
         var tracker = AlertTracker()
-        let a = alert("A"), b = alert("B"), c = alert("C"), d = alert("D")
+        let a = alert("A")
+        let b = alert("B")
+        let c = alert("C")
+        let d = alert("D")
         _ = tracker.update([c, a, b], now: t0)
-        #expect(tracker.update([d, d], now: t0 + 30) == [
-            .firing(d),
-            .resolved(fingerprint: a.fingerprint, name: "A"),
-            .resolved(fingerprint: b.fingerprint, name: "B"),
-            .resolved(fingerprint: c.fingerprint, name: "C"),
-        ])
+        #expect(
+            tracker.update([d, d], now: t0 + 30) == [
+                .firing(d),
+                .resolved(fingerprint: a.fingerprint, name: "A"),
+                .resolved(fingerprint: b.fingerprint, name: "B"),
+                .resolved(fingerprint: c.fingerprint, name: "C"),
+            ])
     }
 
     @Test("an alert that is new and unprocessed is firing")
@@ -291,7 +310,8 @@ struct AlertTrackerTests {
     @Test("a tracker fed decoded answers")
     func decoded() throws {
         let firing = try AlertmanagerDecoder.decode(Data(#"[{"labels":{"alertname":"A"},"fingerprint":"f1"}]"#.utf8))
-        let silenced = try AlertmanagerDecoder.decode(Data(#"[{"labels":{"alertname":"A"},"fingerprint":"f1","status":{"state":"suppressed","silencedBy":["s"]}}]"#.utf8))
+        let silenced = try AlertmanagerDecoder.decode(
+            Data(#"[{"labels":{"alertname":"A"},"fingerprint":"f1","status":{"state":"suppressed","silencedBy":["s"]}}]"#.utf8))
         var tracker = AlertTracker()
         #expect(tracker.update(firing, now: t0) == [.firing(firing[0])])
         #expect(tracker.update(silenced, now: t0) == [.silenced(silenced[0])])
@@ -301,14 +321,18 @@ struct AlertTrackerTests {
 
 @Suite("Alert severity mapping")
 struct AlertSeverityMapTests {
-    func alert(_ labels: [String: String], silenced: Bool = false, inhibited: Bool = false,
-               state: AlertmanagerAlert.State = .active) -> AlertmanagerAlert {
+    func alert(
+        _ labels: [String: String], silenced: Bool = false, inhibited: Bool = false,
+        state: AlertmanagerAlert.State = .active
+    ) -> AlertmanagerAlert {
         AlertmanagerAlert(labels: labels, state: state, silencedBy: silenced ? ["s"] : [], inhibitedBy: inhibited ? ["i"] : [])
     }
 
-    @Test("the default mapping, case-insensitive", arguments: [
-        ("critical", 1), ("CRITICAL", 1), ("page", 1), ("error", 2), ("High", 2), ("warning", 3), ("Warn", 3), (" warning ", 3),
-    ])
+    @Test(
+        "the default mapping, case-insensitive",
+        arguments: [
+            ("critical", 1), ("CRITICAL", 1), ("page", 1), ("error", 2), ("High", 2), ("warning", 3), ("Warn", 3), (" warning ", 3),
+        ])
     func defaults(value: String, level: Int) {
         #expect(AlertSeverityMap().level(of: alert(["severity": value])) == level)
     }

@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Canary analysis, approval, rollback and TTR")
 struct AnalysisTests {
-    static let analysis = AnalysisConfig(metrics: AnalysisConfig.runbookDefault.metrics, interval: 60,
-                                         failureLimit: 1, inconclusiveLimit: 2, autoRollback: true)
+    static let analysis = AnalysisConfig(
+        metrics: AnalysisConfig.runbookDefault.metrics, interval: 60,
+        failureLimit: 1, inconclusiveLimit: 2, autoRollback: true)
 
     func started(_ analysis: AnalysisConfig? = AnalysisTests.analysis, steps: [CanaryStep] = CanaryPlan.runbookDefault.steps) -> Harness {
         var h = Harness(session: Harness.session(analysis: analysis, steps: steps))
@@ -15,8 +17,10 @@ struct AnalysisTests {
     }
 
     mutating func healthy(_ h: inout Harness, canaryError: Double = 0.004) {
-        h.samples([(.canary, .errorRate, canaryError), (.canary, .latencyAvg, 0.13),
-                   (.stable, .errorRate, 0.004), (.stable, .latencyAvg, 0.12)])
+        h.samples([
+            (.canary, .errorRate, canaryError), (.canary, .latencyAvg, 0.13),
+            (.stable, .errorRate, 0.004), (.stable, .latencyAvg, 0.12),
+        ])
     }
 
     @Test("verdicts: pass, marginal, fail against min(max, stable + increase); stale is no data")
@@ -34,10 +38,10 @@ struct AnalysisTests {
         func verdict(_ c: Double?, _ s: Double, age: TimeInterval = 0) -> Verdict {
             AnalysisCheck.evaluate(config, series: series(c, s, age: age), now: now, freshness: 10).verdicts[0].verdict
         }
-        #expect(verdict(0.01, 0.005) == .pass)        // limit 2.5%
-        #expect(verdict(0.021, 0.005) == .marginal)   // ≥ 80% of 2.5%
+        #expect(verdict(0.01, 0.005) == .pass)  // limit 2.5%
+        #expect(verdict(0.021, 0.005) == .marginal)  // ≥ 80% of 2.5%
         #expect(verdict(0.026, 0.005) == .fail)
-        #expect(verdict(0.049, 0.04) == .marginal)    // limit capped at 5%
+        #expect(verdict(0.049, 0.04) == .marginal)  // limit capped at 5%
         #expect(verdict(0.051, 0.04) == .fail)
         #expect(verdict(nil, 0.005) == .noData)
         #expect(verdict(0.001, 0.005, age: 11) == .noData, "a stale value never passes")
@@ -138,7 +142,9 @@ struct AnalysisTests {
         h.tick()
         #expect(h.executed.count == 1)
         #expect(h.state.promotionTarget(full: false) == 5)
-        h.send(.commandIssued(CommandRequest(id: h.state.nextCommandID, action: .promote(percent: 5), by: "ana", reason: "looks good", automatic: false)))
+        h.send(
+            .commandIssued(CommandRequest(id: h.state.nextCommandID, action: .promote(percent: 5), by: "ana", reason: "looks good", automatic: false))
+        )
         h.send(.commandFinished(id: h.state.nextCommandID - 1, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.1)))
         #expect(h.state.canary.phase == .progressing)
         #expect(h.state.canary.weight == 5)

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 /// Issue 12: the canary never takes more traffic into trouble, and a rollback always goes through.
 @Suite("Canary safety: holds, start, pre-emption, drift, honest numbers")
 struct CanarySafetyTests {
-    static let analysis = AnalysisConfig(metrics: AnalysisConfig.runbookDefault.metrics, interval: 60,
-                                         failureLimit: 1, inconclusiveLimit: 3, autoRollback: true)
+    static let analysis = AnalysisConfig(
+        metrics: AnalysisConfig.runbookDefault.metrics, interval: 60,
+        failureLimit: 1, inconclusiveLimit: 3, autoRollback: true)
 
     static func roster() -> Roster {
         Roster(tiers: [
@@ -17,10 +19,13 @@ struct CanarySafetyTests {
         ])
     }
 
-    static func session(analysis: AnalysisConfig? = nil, rules: SeverityRules = .runbookDefaults, readsTraffic: Bool = false,
-                        steps: [CanaryStep] = CanaryPlan.runbookDefault.steps, roster: Roster = CanarySafetyTests.roster()) -> SessionInfo {
-        var info = SessionInfo(service: "checkout", rules: rules, plan: CanaryPlan(steps: steps, analysis: analysis), roster: roster,
-                               sources: [.init(name: "health", interval: 5)], mode: .run, startedBy: "tester")
+    static func session(
+        analysis: AnalysisConfig? = nil, rules: SeverityRules = .runbookDefaults, readsTraffic: Bool = false,
+        steps: [CanaryStep] = CanaryPlan.runbookDefault.steps, roster: Roster = CanarySafetyTests.roster()
+    ) -> SessionInfo {
+        var info = SessionInfo(
+            service: "checkout", rules: rules, plan: CanaryPlan(steps: steps, analysis: analysis), roster: roster,
+            sources: [.init(name: "health", interval: 5)], mode: .run, startedBy: "tester")
         if readsTraffic {
             info.readsTraffic = true
             info.trafficReadInterval = 15
@@ -37,8 +42,10 @@ struct CanarySafetyTests {
     }
 
     static func healthy(_ h: inout Harness, canaryError: Double = 0.004) {
-        h.samples([(.canary, .errorRate, canaryError), (.canary, .latencyAvg, 0.13),
-                   (.stable, .errorRate, 0.004), (.stable, .latencyAvg, 0.12)])
+        h.samples([
+            (.canary, .errorRate, canaryError), (.canary, .latencyAvg, 0.13),
+            (.stable, .errorRate, 0.004), (.stable, .latencyAvg, 0.12),
+        ])
     }
 
     @Test("a new launch sends nothing until it is started; then the first step goes")
@@ -71,8 +78,11 @@ struct CanarySafetyTests {
     func alertSev1RollsBack() {
         var h = Self.atFirstStep(Self.session(analysis: Self.analysis))
         Self.healthy(&h)
-        h.send(.alert(AlertNotice(source: "am", fingerprint: "f1", name: "CheckoutDown", change: .firing, level: .sev1,
-                                  summary: "checkout is down", labels: [:])))
+        h.send(
+            .alert(
+                AlertNotice(
+                    source: "am", fingerprint: "f1", name: "CheckoutDown", change: .firing, level: .sev1,
+                    summary: "checkout is down", labels: [:])))
         #expect(h.state.incident?.severity == .sev1)
         let rollback = h.executed.last
         #expect(rollback?.action == .rollback, "SEV-1: immediate rollback (runbook)")
@@ -236,7 +246,9 @@ struct CanarySafetyTests {
         h.send(.sessionStarted(Self.session()))
         #expect(h.state.commandsInFlight.isEmpty)
         #expect(h.state.canary.phase == .paused)
-        #expect(h.state.canary.stop == .outcomeUnknown(action: .setTraffic(percent: 5), why: "outcome unknown (warroom restarted while it was in flight)"))
+        #expect(
+            h.state.canary.stop == .outcomeUnknown(action: .setTraffic(percent: 5), why: "outcome unknown (warroom restarted while it was in flight)")
+        )
         #expect(h.texts.contains("SET TRAFFIC 5%: OUTCOME UNKNOWN (WARROOM RESTARTED WHILE IT WAS IN FLIGHT)"))
         #expect(h.state.refusal(of: .rollback, at: h.now) == nil)
         #expect(h.state.refusal(of: .resume, at: h.now) == nil)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomTestSupport
+
 @testable import WarRoomCore
 
 /// Journals for checkpoint tests: random ones driven through the reducer as
@@ -13,8 +14,9 @@ enum RandomJournal {
     ])
 
     static func session() -> SessionInfo {
-        var s = Harness.session(analysis: AnalysisConfig(metrics: AnalysisConfig.runbookDefault.metrics, interval: 30, failureLimit: 2),
-                                steps: [CanaryStep(weight: 1, hold: 120), CanaryStep(weight: 5, hold: 240), CanaryStep(weight: 25, hold: 600)])
+        var s = Harness.session(
+            analysis: AnalysisConfig(metrics: AnalysisConfig.runbookDefault.metrics, interval: 30, failureLimit: 2),
+            steps: [CanaryStep(weight: 1, hold: 120), CanaryStep(weight: 5, hold: 240), CanaryStep(weight: 25, hold: 600)])
         s.roster = roster
         var alerts = SessionInfo.SourceInfo(name: "am", interval: 15)
         alerts.kind = .alertmanager
@@ -47,9 +49,11 @@ enum RandomJournal {
             case 0 ..< 40:
                 let bad = Double.random(in: 0 ..< 1, using: &rng) < 0.15
                 let canary = bad ? Double.random(in: 0.05 ... 0.3, using: &rng) : Double.random(in: 0 ... 0.02, using: &rng)
-                var values: [(Cohort, MetricKind, Double)] = [(.canary, .errorRate, canary), (.stable, .errorRate, 0.004),
-                                                             (.canary, .latencyAvg, Double.random(in: 0.1 ... 4, using: &rng)),
-                                                             (.stable, .latencyAvg, 0.12), (.stable, .throughput, Double(Int.random(in: 900 ... 1200, using: &rng)))]
+                var values: [(Cohort, MetricKind, Double)] = [
+                    (.canary, .errorRate, canary), (.stable, .errorRate, 0.004),
+                    (.canary, .latencyAvg, Double.random(in: 0.1 ... 4, using: &rng)),
+                    (.stable, .latencyAvg, 0.12), (.stable, .throughput, Double(Int.random(in: 900 ... 1200, using: &rng))),
+                ]
                 if Int.random(in: 0 ..< 50, using: &rng) == 0 { values.append((.stable, .latencyP95, .nan)) }
                 h.samples(values)
             case 40 ..< 55:
@@ -82,10 +86,17 @@ enum RandomJournal {
             case 77 ..< 80:
                 let change = [AlertNotice.Change.firing, .silenced, .resolved, .unsilenced].randomElement(using: &rng)!
                 let fp = ["a1", "b2"].randomElement(using: &rng)!
-                h.send(.alert(AlertNotice(source: "am", fingerprint: fp, name: "HighErrors", change: change,
-                                          level: change == .silenced ? nil : .sev3, summary: "errors", labels: ["severity": "warning"])))
+                h.send(
+                    .alert(
+                        AlertNotice(
+                            source: "am", fingerprint: fp, name: "HighErrors", change: change,
+                            level: change == .silenced ? nil : .sev3, summary: "errors", labels: ["severity": "warning"])))
             case 80 ..< 83:
-                if h.state.sourcesDown["health"] == nil { h.send(.sourceDown(source: "health", reason: "timeout")) } else { h.send(.sourceUp(source: "health", downFor: 12)) }
+                if h.state.sourcesDown["health"] == nil {
+                    h.send(.sourceDown(source: "health", reason: "timeout"))
+                } else {
+                    h.send(.sourceUp(source: "health", downFor: 12))
+                }
             case 83 ..< 86:
                 h.send(.trafficRead(TrafficReading(percent: [h.state.canary.weight, 5, nil].randomElement(using: &rng)!, detail: "read")))
             case 86 ..< 88:
@@ -94,14 +105,23 @@ enum RandomJournal {
             case 88 ..< 90:
                 let action = [CommandAction.rollback, .pause, .resume, .setTraffic(percent: 5), .promote(percent: 25)].randomElement(using: &rng)!
                 if h.state.refusal(of: action, at: h.now) == nil {
-                    h.process(h.state.commandEffects(CommandRequest(id: h.state.nextCommandID, action: action, by: "ana", reason: "because",
-                                                                    automatic: false, trigger: h.now)))
+                    h.process(
+                        h.state.commandEffects(
+                            CommandRequest(
+                                id: h.state.nextCommandID, action: action, by: "ana", reason: "because",
+                                automatic: false, trigger: h.now)))
                 }
             case 90 ..< 92:
                 h.send(.metricsPinned(samples: h.state.latestValues(at: h.now).samples, by: "ana", ages: h.state.latestValues(at: h.now).ages))
             case 92 ..< 93:
-                h.send(.history(source: "health", series: [SeriesHistory(key: SeriesKey(.stable, .errorRate),
-                                                                         points: [Series.Point(time: h.now - 600, value: 0.003), Series.Point(time: h.now - 300, value: 0.005)])]))
+                h.send(
+                    .history(
+                        source: "health",
+                        series: [
+                            SeriesHistory(
+                                key: SeriesKey(.stable, .errorRate),
+                                points: [Series.Point(time: h.now - 600, value: 0.003), Series.Point(time: h.now - 300, value: 0.005)])
+                        ]))
             case 93 ..< 94:
                 h.send(.sessionStarted(session()))  // a restart: in-flight commands become unknown
             case 94 ..< 95:
@@ -140,8 +160,9 @@ struct CheckpointTests {
         return s
     }
 
-    @Test("a random journal folded from event 1 and from any checkpoint plus the tail gives the same state and the same decisions",
-          arguments: 1 ... 24 as ClosedRange<UInt64>)
+    @Test(
+        "a random journal folded from event 1 and from any checkpoint plus the tail gives the same state and the same decisions",
+        arguments: 1 ... 24 as ClosedRange<UInt64>)
     func randomJournals(seed: UInt64) throws {
         let (events, now) = RandomJournal.make(seed: seed, steps: 500)
         let full = fold(events)
@@ -167,9 +188,11 @@ struct CheckpointTests {
     @Test("the random journals reach what a checkpoint must carry: incidents, pages, acks, rollbacks, alerts, outages")
     func randomJournalsCoverTheState() {
         let kinds = Set((1 ... 24 as ClosedRange<UInt64>).flatMap { RandomJournal.make(seed: $0, steps: 500).events.map(\.event.kind) })
-        for kind in ["incident_opened", "severity_changed", "page_issued", "page_finished", "acknowledged", "threshold_crossed",
-                     "command_issued", "command_finished", "analysis_checked", "alert", "source_down", "traffic_read", "holds_changed",
-                     "status_changed", "role_assigned", "history", "metrics_pinned", "dead_man_switch"] {
+        for kind in [
+            "incident_opened", "severity_changed", "page_issued", "page_finished", "acknowledged", "threshold_crossed",
+            "command_issued", "command_finished", "analysis_checked", "alert", "source_down", "traffic_read", "holds_changed",
+            "status_changed", "role_assigned", "history", "metrics_pinned", "dead_man_switch",
+        ] {
             #expect(kinds.contains(kind), "\(kind)")
         }
     }
@@ -192,9 +215,13 @@ struct CheckpointTests {
         var s = WarRoomState(seriesCapacity: 100)
         let odd = Date(timeIntervalSince1970: 1_800_000_000.123456789)
         for i in 1 ... 10 {
-            s.apply(Recorded(seq: Int64(i), time: odd + Double(i) / 3, event: .samples(source: "health", samples: [Sample(SeriesKey(.canary, .errorRate), 0.1 / Double(i) + 1e-9)])))
+            s.apply(
+                Recorded(
+                    seq: Int64(i), time: odd + Double(i) / 3,
+                    event: .samples(source: "health", samples: [Sample(SeriesKey(.canary, .errorRate), 0.1 / Double(i) + 1e-9)])))
         }
-        let restored = try #require(WarRoomState.fromCheckpoint(try s.checkpointPayload(), version: WarRoomState.checkpointVersion, seriesCapacity: 100))
+        let restored = try #require(
+            WarRoomState.fromCheckpoint(try s.checkpointPayload(), version: WarRoomState.checkpointVersion, seriesCapacity: 100))
         let a = try #require(s.series[SeriesKey(.canary, .errorRate)])
         let b = try #require(restored.series[SeriesKey(.canary, .errorRate)])
         #expect(a.points.count == 10)
@@ -220,7 +247,8 @@ struct CheckpointTests {
 
     @Test("equal states encode to equal bytes, whatever order their dictionaries were filled in")
     func encodingIsCanonical() throws {
-        var a = WarRoomState(), b = WarRoomState()
+        var a = WarRoomState()
+        var b = WarRoomState()
         let t = Date(timeIntervalSince1970: 1_800_000_000)
         let keys = SeriesKey.allForTests
         for (i, k) in keys.enumerated() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 /// The committed fuzzing corpus (Tests/Corpus), replayed on every run. Each input

@@ -1,16 +1,18 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Escalation")
 struct EscalationTests {
     static func harness(policies: [String: EscalationPolicy] = [:]) -> Harness {
-        let roster = Roster(tiers: [
-            EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900),
-            EscalationTier(name: "Secondary", person: Person(name: "Ben", handle: "@ben"), escalateAfter: 1800),
-            EscalationTier(name: "Lead", person: Person(name: "Chen", handle: "@chen"), escalateAfter: 3600),
-            EscalationTier(name: "CTO", person: Person(name: "Dana", handle: "@dana"), escalateAfter: 7200),
-        ], policies: policies)
+        let roster = Roster(
+            tiers: [
+                EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900),
+                EscalationTier(name: "Secondary", person: Person(name: "Ben", handle: "@ben"), escalateAfter: 1800),
+                EscalationTier(name: "Lead", person: Person(name: "Chen", handle: "@chen"), escalateAfter: 3600),
+                EscalationTier(name: "CTO", person: Person(name: "Dana", handle: "@dana"), escalateAfter: 7200),
+            ], policies: policies)
         var info = Harness.session
         info.roster = roster
         return Harness(session: info)
@@ -25,7 +27,9 @@ struct EscalationTests {
         }
     }
 
-    static func paged(_ h: Harness) -> [String] { h.state.escalation?.pages.map { "\($0.request.person.name)@\(Int($0.sentAt.timeIntervalSince(h.state.incident!.openedAt)))" } ?? [] }
+    static func paged(_ h: Harness) -> [String] {
+        h.state.escalation?.pages.map { "\($0.request.person.name)@\(Int($0.sentAt.timeIntervalSince(h.state.incident!.openedAt)))" } ?? []
+    }
 
     @Test("SEV-1 pages the primary at once, then each tier after the one before has had its time, then repeats once", arguments: [1])
     func sev1(_: Int) {
@@ -50,11 +54,17 @@ struct EscalationTests {
     func bySeverity() {
         var h2 = Self.harness()
         h2.send(.incidentOpened(severity: .sev2, title: "x", by: "a"))
-        for _ in 0 ..< 300 { Self.run(&h2); h2.advance(60) }
+        for _ in 0 ..< 300 {
+            Self.run(&h2)
+            h2.advance(60)
+        }
         #expect(Self.paged(h2) == ["Ana@0", "Ben@900"])
         var h3 = Self.harness()
         h3.send(.incidentOpened(severity: .sev3, title: "x", by: "a"))
-        for _ in 0 ..< 300 { Self.run(&h3); h3.advance(60) }
+        for _ in 0 ..< 300 {
+            Self.run(&h3)
+            h3.advance(60)
+        }
         #expect(Self.paged(h3) == ["Ana@0"])
         var h4 = Self.harness()
         h4.send(.incidentOpened(severity: .sev4, title: "x", by: "a"))
@@ -66,7 +76,10 @@ struct EscalationTests {
     func configured() {
         var h = Self.harness(policies: ["SEV-2": EscalationPolicy(tiers: [2, 3], repeats: 0)])
         h.send(.incidentOpened(severity: .sev2, title: "x", by: "a"))
-        for _ in 0 ..< 300 { Self.run(&h); h.advance(60) }
+        for _ in 0 ..< 300 {
+            Self.run(&h)
+            h.advance(60)
+        }
         #expect(Self.paged(h) == ["Chen@0", "Dana@3600"])
     }
 
@@ -78,7 +91,10 @@ struct EscalationTests {
         h.advance(600)
         #expect(h.state.refusal(of: .acknowledged(by: "ana")) == nil)
         h.send(.acknowledged(by: "ana"))
-        for _ in 0 ..< 300 { Self.run(&h); h.advance(60) }
+        for _ in 0 ..< 300 {
+            Self.run(&h)
+            h.advance(60)
+        }
         #expect(Self.paged(h) == ["Ana@0"])
         #expect(h.state.escalation?.acknowledgedBy == "ana")
         #expect(h.texts.contains("acknowledged by ana after 10m00s; escalation stopped"))
@@ -92,7 +108,10 @@ struct EscalationTests {
         h.send(.incidentOpened(severity: .sev1, title: "x", by: "a"))
         Self.run(&h)
         h.send(.statusChanged(to: .resolved, by: "ana"))
-        for _ in 0 ..< 300 { Self.run(&h); h.advance(60) }
+        for _ in 0 ..< 300 {
+            Self.run(&h)
+            h.advance(60)
+        }
         #expect(Self.paged(h) == ["Ana@0"])
         #expect(h.state.escalation?.stopped == .resolved)
         #expect(h.state.escalation?.stopped?.text == "incident resolved")

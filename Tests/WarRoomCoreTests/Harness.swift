@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import WarRoomCore
 
 /// Drives the reducer the way the actor does: record effects are folded at
@@ -14,10 +15,12 @@ struct Harness {
     /// The runbook plan without analysis, for tests of stepping alone.
     static let session = Harness.session(analysis: nil)
 
-    static func session(analysis: AnalysisConfig?, steps: [CanaryStep] = CanaryPlan.runbookDefault.steps) -> SessionInfo { SessionInfo(
-        service: "checkout", rules: .runbookDefaults, plan: CanaryPlan(steps: steps, analysis: analysis),
-        roster: Roster(tiers: [EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900)]),
-        sources: [.init(name: "health", interval: 5)], mode: .other("test"), startedBy: "tester") }
+    static func session(analysis: AnalysisConfig?, steps: [CanaryStep] = CanaryPlan.runbookDefault.steps) -> SessionInfo {
+        SessionInfo(
+            service: "checkout", rules: .runbookDefaults, plan: CanaryPlan(steps: steps, analysis: analysis),
+            roster: Roster(tiers: [EscalationTier(name: "Primary", person: Person(name: "Ana", handle: "@ana"), escalateAfter: 900)]),
+            sources: [.init(name: "health", interval: 5)], mode: .other("test"), startedBy: "tester")
+    }
 
     var cancelled: [Int] = []
     var trafficReads = 0

@@ -1,57 +1,62 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("JSON paths")
 struct JSONPathTests {
-    @Test("valid paths", arguments: [
-        ("$", [JSONPath.Segment]()),
-        ("$.a.b", [.name("a"), .name("b")]),
-        ("$.checks[2].latency_ms", [.name("checks"), .index(2), .name("latency_ms")]),
-        ("$['a.b'][0]", [.name("a.b"), .index(0)]),
-        (#"$["x y"]["z"]"#, [.name("x y"), .name("z")]),
-        (#"$['it\'s']"#, [.name("it's")]),
-        (#"$["say \"hi\" \\ bye"]"#, [.name(#"say "hi" \ bye"#)]),
-        (#"$['"']"#, [.name("\"")]),
-        ("$['']", [.name("")]),
-        ("$.café.日本", [.name("café"), .name("日本")]),
-        ("$.error-rate.p95", [.name("error-rate"), .name("p95")]),
-        ("$[0][10]", [.index(0), .index(10)]),
-        ("$.a[007]", [.name("a"), .index(7)]),
-    ])
+    @Test(
+        "valid paths",
+        arguments: [
+            ("$", [JSONPath.Segment]()),
+            ("$.a.b", [.name("a"), .name("b")]),
+            ("$.checks[2].latency_ms", [.name("checks"), .index(2), .name("latency_ms")]),
+            ("$['a.b'][0]", [.name("a.b"), .index(0)]),
+            (#"$["x y"]["z"]"#, [.name("x y"), .name("z")]),
+            (#"$['it\'s']"#, [.name("it's")]),
+            (#"$["say \"hi\" \\ bye"]"#, [.name(#"say "hi" \ bye"#)]),
+            (#"$['"']"#, [.name("\"")]),
+            ("$['']", [.name("")]),
+            ("$.café.日本", [.name("café"), .name("日本")]),
+            ("$.error-rate.p95", [.name("error-rate"), .name("p95")]),
+            ("$[0][10]", [.index(0), .index(10)]),
+            ("$.a[007]", [.name("a"), .index(7)]),
+        ])
     func valid(text: String, segments: [JSONPath.Segment]) throws {
         let path = try JSONPath(text)
         #expect(path.segments == segments)
         #expect(path.description == text)
     }
 
-    @Test("parse errors say the column and what was expected", arguments: [
-        ("$.a..b", "$.a..b: column 4: expected a name after '.' (recursive descent '..' is not supported)"),
-        ("", ": column 1: expected '$' at the start, got an empty path"),
-        ("a.b", "a.b: column 1: expected '$' at the start, got 'a'"),
-        (" $.a", " $.a: column 1: expected '$' at the start, got U+0020"),
-        ("$.", "$.: column 2: expected a name after '.'"),
-        ("$.*", "$.*: column 2: expected a name after '.' (wildcards are not supported)"),
-        ("$a", "$a: column 2: expected '.' or '[', got 'a'"),
-        ("$.a b", "$.a b: column 4: expected '.' or '[', got U+0020"),
-        ("$.a.b ", "$.a.b : column 6: expected '.' or '[', got U+0020"),
-        ("$[", "$[: column 2: expected an index or a quoted name after '['"),
-        ("$[-1]", "$[-1]: column 2: expected a non-negative index or a quoted name after '['"),
-        ("$[*]", "$[*]: column 2: expected an index or a quoted name after '[' (wildcards are not supported)"),
-        ("$[?(@.a)]", "$[?(@.a)]: column 2: expected an index or a quoted name after '[' (filters are not supported)"),
-        ("$[name]", "$[name]: column 2: expected an index or a quoted name after '['"),
-        ("$['a", "$['a: column 3: unterminated quoted name: missing the closing '"),
-        (#"$["a\"]"#, #"$["a\"]: column 3: unterminated quoted name: missing the closing ""#),
-        ("$['a'", "$['a': column 6: expected ']' after the quoted name"),
-        ("$['a'x]", "$['a'x]: column 6: expected ']' after the quoted name"),
-        (#"$['a\n']"#, #"$['a\n']: column 5: unknown escape '\n' (only \', \" and \\ are allowed)"#),
-        ("$[1", "$[1: column 4: expected ']' after the index"),
-        ("$[1a]", "$[1a]: column 4: expected ']' after the index"),
-        ("$[1:2]", "$[1:2]: column 4: expected ']' after the index"),
-        ("$[99999999999999999999]", "$[99999999999999999999]: column 3: the index is too large"),
-        ("$.a]", "$.a]: column 4: expected '.' or '[', got ']'"),
-        ("$.é\u{1b}", "$.é\u{1b}: column 4: expected '.' or '[', got U+001B"),
-    ])
+    @Test(
+        "parse errors say the column and what was expected",
+        arguments: [
+            ("$.a..b", "$.a..b: column 4: expected a name after '.' (recursive descent '..' is not supported)"),
+            ("", ": column 1: expected '$' at the start, got an empty path"),
+            ("a.b", "a.b: column 1: expected '$' at the start, got 'a'"),
+            (" $.a", " $.a: column 1: expected '$' at the start, got U+0020"),
+            ("$.", "$.: column 2: expected a name after '.'"),
+            ("$.*", "$.*: column 2: expected a name after '.' (wildcards are not supported)"),
+            ("$a", "$a: column 2: expected '.' or '[', got 'a'"),
+            ("$.a b", "$.a b: column 4: expected '.' or '[', got U+0020"),
+            ("$.a.b ", "$.a.b : column 6: expected '.' or '[', got U+0020"),
+            ("$[", "$[: column 2: expected an index or a quoted name after '['"),
+            ("$[-1]", "$[-1]: column 2: expected a non-negative index or a quoted name after '['"),
+            ("$[*]", "$[*]: column 2: expected an index or a quoted name after '[' (wildcards are not supported)"),
+            ("$[?(@.a)]", "$[?(@.a)]: column 2: expected an index or a quoted name after '[' (filters are not supported)"),
+            ("$[name]", "$[name]: column 2: expected an index or a quoted name after '['"),
+            ("$['a", "$['a: column 3: unterminated quoted name: missing the closing '"),
+            (#"$["a\"]"#, #"$["a\"]: column 3: unterminated quoted name: missing the closing ""#),
+            ("$['a'", "$['a': column 6: expected ']' after the quoted name"),
+            ("$['a'x]", "$['a'x]: column 6: expected ']' after the quoted name"),
+            (#"$['a\n']"#, #"$['a\n']: column 5: unknown escape '\n' (only \', \" and \\ are allowed)"#),
+            ("$[1", "$[1: column 4: expected ']' after the index"),
+            ("$[1a]", "$[1a]: column 4: expected ']' after the index"),
+            ("$[1:2]", "$[1:2]: column 4: expected ']' after the index"),
+            ("$[99999999999999999999]", "$[99999999999999999999]: column 3: the index is too large"),
+            ("$.a]", "$.a]: column 4: expected '.' or '[', got ']'"),
+            ("$.é\u{1b}", "$.é\u{1b}: column 4: expected '.' or '[', got U+001B"),
+        ])
     func errors(text: String, message: String) {
         do {
             _ = try JSONPath(text)
@@ -61,10 +66,11 @@ struct JSONPathTests {
         }
     }
 
-    let document: Any = [
-        "a": ["b": 1.5, "n": NSNull(), "list": [10, 20, ["deep": "x"]]] as [String: Any],
-        "dotted.key": 7,
-    ] as [String: Any]
+    let document: Any =
+        [
+            "a": ["b": 1.5, "n": NSNull(), "list": [10, 20, ["deep": "x"]]] as [String: Any],
+            "dotted.key": 7,
+        ] as [String: Any]
 
     @Test("select: a value, JSON null, or nothing")
     func select() throws {
@@ -110,13 +116,16 @@ struct HealthMappingTests {
             (SeriesKey(.canary, .throughput), "$.rps[0]", HealthMapping.Scale.perSecond),
             (SeriesKey(.stable, .errorRate), "$['stable.errors']", 1),
         ])
-        let samples = try m.read(Data("""
-            {"checks":{"errors":{"percent":2.5}},"latency":{"avg ms":120,"p95_ms":"310"},"rps":[20],"stable.errors":0.004}
-            """.utf8))
-        #expect(samples.map(\.key) == [
-            SeriesKey(.canary, .errorRate), SeriesKey(.canary, .latencyAvg), SeriesKey(.canary, .latencyP95),
-            SeriesKey(.canary, .throughput), SeriesKey(.stable, .errorRate),
-        ])
+        let samples = try m.read(
+            Data(
+                """
+                {"checks":{"errors":{"percent":2.5}},"latency":{"avg ms":120,"p95_ms":"310"},"rps":[20],"stable.errors":0.004}
+                """.utf8))
+        #expect(
+            samples.map(\.key) == [
+                SeriesKey(.canary, .errorRate), SeriesKey(.canary, .latencyAvg), SeriesKey(.canary, .latencyP95),
+                SeriesKey(.canary, .throughput), SeriesKey(.stable, .errorRate),
+            ])
         let expected = [0.025, 0.12, 0.31, 1200, 0.004]
         for (sample, value) in zip(samples, expected) {
             #expect(abs(sample.value - value) < 1e-12, "\(sample.key)")
@@ -142,24 +151,32 @@ struct HealthMappingTests {
         #expect(try m.read(Data("42".utf8)) == [Sample(SeriesKey(.stable, .throughput), 42)])
     }
 
-    @Test("bad values name the key and path", arguments: [
-        (#"{"x":true}"#, 1.0, "canary error_rate at $.x: expected a number, got a boolean"),
-        (#"{"x":false}"#, 1.0, "canary error_rate at $.x: expected a number, got a boolean"),
-        (#"{"x":"abc"}"#, 1.0, #"canary error_rate at $.x: expected a number, got the string "abc""#),
-        (#"{"x":" 0.25"}"#, 1.0, #"canary error_rate at $.x: expected a number, got the string " 0.25""#),
-        (#"{"x":"0.25%"}"#, 1.0, #"canary error_rate at $.x: expected a number, got the string "0.25%""#),
-        (#"{"x":{}}"#, 1.0, "canary error_rate at $.x: expected a number, got an object"),
-        (#"{"x":[0.1]}"#, 1.0, "canary error_rate at $.x: expected a number, got an array"),
-        (#"{"x":"NaN"}"#, 1.0, "canary error_rate at $.x: not a finite number (nan)"),
-        (#"{"x":"-Inf"}"#, 1.0, "canary error_rate at $.x: not a finite number (-inf)"),
-        (#"{"x":-0.1}"#, 1.0, "canary error_rate at $.x: must not be negative, got -0.1"),
-        (#"{"x":5}"#, 1.0, "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 5.0; it looks like a percentage: set `unit: percent`"),
-        (#"{"x":"100"}"#, 1.0, "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 100.0; it looks like a percentage: set `unit: percent`"),
-        (#"{"x":150}"#, 1.0, "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 150.0"),
-        (#"{"x":250}"#, 0.01, "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 2.5 (250.0 × 0.01)"),
-        (#"{"x":0.5}"#, 0.0, "canary error_rate at $.x: the scale must be a positive number, got 0.0"),
-        (#"{"x":0.5}"#, -1.0, "canary error_rate at $.x: the scale must be a positive number, got -1.0"),
-    ])
+    @Test(
+        "bad values name the key and path",
+        arguments: [
+            (#"{"x":true}"#, 1.0, "canary error_rate at $.x: expected a number, got a boolean"),
+            (#"{"x":false}"#, 1.0, "canary error_rate at $.x: expected a number, got a boolean"),
+            (#"{"x":"abc"}"#, 1.0, #"canary error_rate at $.x: expected a number, got the string "abc""#),
+            (#"{"x":" 0.25"}"#, 1.0, #"canary error_rate at $.x: expected a number, got the string " 0.25""#),
+            (#"{"x":"0.25%"}"#, 1.0, #"canary error_rate at $.x: expected a number, got the string "0.25%""#),
+            (#"{"x":{}}"#, 1.0, "canary error_rate at $.x: expected a number, got an object"),
+            (#"{"x":[0.1]}"#, 1.0, "canary error_rate at $.x: expected a number, got an array"),
+            (#"{"x":"NaN"}"#, 1.0, "canary error_rate at $.x: not a finite number (nan)"),
+            (#"{"x":"-Inf"}"#, 1.0, "canary error_rate at $.x: not a finite number (-inf)"),
+            (#"{"x":-0.1}"#, 1.0, "canary error_rate at $.x: must not be negative, got -0.1"),
+            (
+                #"{"x":5}"#, 1.0,
+                "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 5.0; it looks like a percentage: set `unit: percent`"
+            ),
+            (
+                #"{"x":"100"}"#, 1.0,
+                "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 100.0; it looks like a percentage: set `unit: percent`"
+            ),
+            (#"{"x":150}"#, 1.0, "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 150.0"),
+            (#"{"x":250}"#, 0.01, "canary error_rate at $.x: an error rate must be a fraction between 0 and 1, got 2.5 (250.0 × 0.01)"),
+            (#"{"x":0.5}"#, 0.0, "canary error_rate at $.x: the scale must be a positive number, got 0.0"),
+            (#"{"x":0.5}"#, -1.0, "canary error_rate at $.x: the scale must be a positive number, got -1.0"),
+        ])
     func badValues(json: String, scale: Double, message: String) throws {
         let m = try mapping([(SeriesKey(.canary, .errorRate), "$.x", scale)])
         #expect(failure(m, json)?.description == message)
@@ -219,10 +236,12 @@ struct FeedJSONTests {
         #expect(FeedJSON.member("x", "q\"\n") == #"x["q\"\n"]"#)
     }
 
-    @Test("seconds for URLs", arguments: [
-        (1700000000.0, "1700000000"), (1700000000.5, "1700000000.5"), (0.25, "0.25"), (15, "15"),
-        (1700000000.1234, "1700000000.123"), (-1.5, "-1.5"), (.nan, "0"),
-    ])
+    @Test(
+        "seconds for URLs",
+        arguments: [
+            (1700000000.0, "1700000000"), (1700000000.5, "1700000000.5"), (0.25, "0.25"), (15, "15"),
+            (1700000000.1234, "1700000000.123"), (-1.5, "-1.5"), (.nan, "0"),
+        ])
     func seconds(value: Double, text: String) {
         #expect(FeedJSON.seconds(value) == text)
     }

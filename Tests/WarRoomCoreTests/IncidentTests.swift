@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Incidents")
@@ -26,15 +27,16 @@ struct IncidentTests {
         #expect(!i.isOpen)
         #expect(i.duration(at: h.now + 3600) == 660)
         #expect(h.texts.last == "escalation stopped: incident resolved")
-        #expect(h.texts.dropLast().suffix(7) == [
-            "Incident commander: ana (assigned by ana)",
-            "Scribe: ben (assigned by ana)",
-            "severity SEV-2 → SEV-1 by ana: customers report failures",
-            "status Investigating → Identified by ana",
-            "severity SEV-1 → SEV-3 by ana",
-            "status Identified → Monitoring by ana",
-            "status Monitoring → Resolved by ana (lasted 11m00s)",
-        ])
+        #expect(
+            h.texts.dropLast().suffix(7) == [
+                "Incident commander: ana (assigned by ana)",
+                "Scribe: ben (assigned by ana)",
+                "severity SEV-2 → SEV-1 by ana: customers report failures",
+                "status Investigating → Identified by ana",
+                "severity SEV-1 → SEV-3 by ana",
+                "status Identified → Monitoring by ana",
+                "status Monitoring → Resolved by ana (lasted 11m00s)",
+            ])
     }
 
     @Test("what cannot be done is refused with a reason, and nothing is recorded")
@@ -49,7 +51,9 @@ struct IncidentTests {
         #expect(h.state.refusal(of: .severityChanged(to: .sev2, by: "a", reason: ""))?.text == "the incident is already SEV-2")
         #expect(h.state.refusal(of: .statusChanged(to: .investigating, by: "a"))?.text == "the status is already Investigating")
         #expect(h.state.refusal(of: .note(text: "   ", by: "a"))?.text == "note not recorded: the text is empty")
-        #expect(h.state.refusal(of: .note(text: "bell\u{7}", by: "a"))?.text == "note not recorded: the text has a control character (U+0007) at position 5")
+        #expect(
+            h.state.refusal(of: .note(text: "bell\u{7}", by: "a"))?.text
+                == "note not recorded: the text has a control character (U+0007) at position 5")
         #expect(h.state.refusal(of: .note(text: String(repeating: "x", count: 501), by: "a"))?.text.contains("at most 500") == true)
         #expect(h.state.refusal(of: .incidentOpened(severity: .sev1, title: "y", by: "a")) == .incidentStillOpen(number: 1))
         #expect(h.state.refusal(of: .note(text: "bell\u{7}", by: "a")) == .note(.controlCharacter(7, at: 5)))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 /// The hostile strings every sink is fed (here, in the UI tests and end to end).
@@ -32,14 +33,16 @@ func isTerminalSafe(_ text: String, newlines: Bool = false) -> Bool {
 
 @Suite("Inert text")
 struct InertTextTests {
-    @Test("each hostile class is replaced by a visible escape", arguments: [
-        ("a\u{1B}b", "a\\x1bb"), ("\u{1B}[2J", "\\x1b[2J"), ("\u{07}", "\\x07"), ("\u{7F}", "\\x7f"),
-        ("\u{9B}2J", "\\x9b2J"), ("\u{9C}", "\\x9c"), ("\u{9D}", "\\x9d"), ("\u{85}", "\\x85"),
-        ("a\nb", "a\\nb"), ("a\tb", "a\\tb"), ("a\rb", "a\\rb"), ("\u{0}", "\\x00"),
-        ("\u{202E}x", "\\u202ex"), ("\u{2066}\u{2069}", "\\u2066\\u2069"), ("\u{200E}\u{200F}\u{061C}", "\\u200e\\u200f\\u061c"),
-        ("\u{200B}\u{200C}\u{200D}", "\\u200b\\u200c\\u200d"), ("\u{FEFF}", "\\ufeff"), ("\u{2060}\u{2064}", "\\u2060\\u2064"),
-        ("soft\u{AD}", "soft\\xad"), ("\u{2028}\u{2029}", "\\u2028\\u2029"), ("\u{E0041}", "\\U000e0041"),
-    ])
+    @Test(
+        "each hostile class is replaced by a visible escape",
+        arguments: [
+            ("a\u{1B}b", "a\\x1bb"), ("\u{1B}[2J", "\\x1b[2J"), ("\u{07}", "\\x07"), ("\u{7F}", "\\x7f"),
+            ("\u{9B}2J", "\\x9b2J"), ("\u{9C}", "\\x9c"), ("\u{9D}", "\\x9d"), ("\u{85}", "\\x85"),
+            ("a\nb", "a\\nb"), ("a\tb", "a\\tb"), ("a\rb", "a\\rb"), ("\u{0}", "\\x00"),
+            ("\u{202E}x", "\\u202ex"), ("\u{2066}\u{2069}", "\\u2066\\u2069"), ("\u{200E}\u{200F}\u{061C}", "\\u200e\\u200f\\u061c"),
+            ("\u{200B}\u{200C}\u{200D}", "\\u200b\\u200c\\u200d"), ("\u{FEFF}", "\\ufeff"), ("\u{2060}\u{2064}", "\\u2060\\u2064"),
+            ("soft\u{AD}", "soft\\xad"), ("\u{2028}\u{2029}", "\\u2028\\u2029"), ("\u{E0041}", "\\U000e0041"),
+        ])
     func escapes(input: String, expected: String) {
         #expect(InertText.clean(input) == expected)
         #expect(!InertText.isInert(input))
@@ -48,7 +51,9 @@ struct InertTextTests {
 
     @Test("letters of any script, combining marks, emoji and variation selectors pass unchanged")
     func harmless() {
-        for text in ["plain ASCII ~!@#$%^&*()", "日本語 한국어 العربية עברית", "e\u{301} a\u{308}\u{308}", Hostile.emoji, "✓ ✖ ▲ ▸ ↩ ⏸ │ ┌", "\u{A0}\u{FFFD}"] {
+        for text in [
+            "plain ASCII ~!@#$%^&*()", "日本語 한국어 العربية עברית", "e\u{301} a\u{308}\u{308}", Hostile.emoji, "✓ ✖ ▲ ▸ ↩ ⏸ │ ┌", "\u{A0}\u{FFFD}",
+        ] {
             #expect(InertText.clean(text) == text)
             #expect(InertText.isInert(text))
         }
@@ -83,7 +88,10 @@ struct InertTextTests {
             guard let s = Unicode.Scalar(v) else { continue }
             let category = s.properties.generalCategory
             let expected = [.control, .format, .lineSeparator, .paragraphSeparator].contains(category)
-            if InertText.isHostile(s) != expected { Issue.record("U+\(String(v, radix: 16)) \(category)"); continue }
+            if InertText.isHostile(s) != expected {
+                Issue.record("U+\(String(v, radix: 16)) \(category)")
+                continue
+            }
             let cleaned = InertText.clean(String(Character(s)))
             if expected {
                 if !(cleaned.hasPrefix("\\") && cleaned.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) {
@@ -97,8 +105,10 @@ struct InertTextTests {
 
     @Test("random mixtures: the result is inert, idempotent, and keeps every harmless scalar in order")
     func random() {
-        let alphabet: [Unicode.Scalar] = ["a", " ", "\\", "é", "\u{301}", "漢", "😀", "\u{FE0F}", "\u{1B}", "\u{7}", "\u{9C}", "\u{85}",
-                                          "\u{202E}", "\u{200B}", "\u{200D}", "\u{2028}", "\n", "\r", "\t", "\u{AD}", "\u{E0001}"]
+        let alphabet: [Unicode.Scalar] = [
+            "a", " ", "\\", "é", "\u{301}", "漢", "😀", "\u{FE0F}", "\u{1B}", "\u{7}", "\u{9C}", "\u{85}",
+            "\u{202E}", "\u{200B}", "\u{200D}", "\u{2028}", "\n", "\r", "\t", "\u{AD}", "\u{E0001}",
+        ]
         var g = SystemRandomNumberGenerator()
         for _ in 0 ..< 5_000 {
             var s = String.UnicodeScalarView()
@@ -136,15 +146,23 @@ struct InertEventTests {
     @Test("an event from outside is stored inert; a command's output keeps its lines")
     func events() {
         let note = Event.note(text: "fine", by: "\u{1B}[2Jmallory\u{202E}")
-        guard case .note(let text, let by) = note.inert else { Issue.record("changed case"); return }
+        guard case .note(let text, let by) = note.inert else {
+            Issue.record("changed case")
+            return
+        }
         #expect(text == "fine")
         #expect(by == "\\x1b[2Jmallory\\u202e")
         let outcome = CommandOutcome(succeeded: false, detail: "exit 1\u{9B}2J", duration: 1.5, output: "line 1\r\nline\t2\n\u{1B}]52;c;eA==\u{07}")
         #expect(outcome.detail == "exit 1\\x9b2J")
         #expect(outcome.output == "line 1\nline\t2\n\\x1b]52;c;eA==\\x07")
-        let alert = Event.alert(AlertNotice(source: "am", fingerprint: "f", name: "A\u{1B}", change: .firing, level: .sev1,
-                                            summary: "s\u{2028}u\u{9C}m", labels: ["k\u{200B}": "v\u{7}"]))
-        guard case .alert(let n) = alert.inert else { Issue.record("changed case"); return }
+        let alert = Event.alert(
+            AlertNotice(
+                source: "am", fingerprint: "f", name: "A\u{1B}", change: .firing, level: .sev1,
+                summary: "s\u{2028}u\u{9C}m", labels: ["k\u{200B}": "v\u{7}"]))
+        guard case .alert(let n) = alert.inert else {
+            Issue.record("changed case")
+            return
+        }
         #expect(n.name == "A\\x1b")
         #expect(n.summary == "s\\u2028u\\x9cm")
         #expect(n.labels == ["k\\u200b": "v\\x07"])
@@ -157,8 +175,12 @@ struct InertEventTests {
     @Test("cleaning an event keeps its numbers and times to the bit")
     func roundTrip() {
         let trigger = Date(timeIntervalSince1970: 1_800_000_000.123_456_7)
-        let request = CommandRequest(id: 7, action: .setTraffic(percent: 12.5), by: "ana\u{1B}[2J", reason: "why\u{202E}", automatic: false, trigger: trigger)
-        guard case .commandIssued(let clean) = Event.commandIssued(request).inert else { Issue.record("changed case"); return }
+        let request = CommandRequest(
+            id: 7, action: .setTraffic(percent: 12.5), by: "ana\u{1B}[2J", reason: "why\u{202E}", automatic: false, trigger: trigger)
+        guard case .commandIssued(let clean) = Event.commandIssued(request).inert else {
+            Issue.record("changed case")
+            return
+        }
         #expect(clean.by == "ana\\x1b[2J")
         #expect(clean.reason == "why\\u202e")
         #expect(clean.trigger == trigger)
@@ -180,10 +202,14 @@ struct InertEventTests {
         #expect(AlertSeverityMap().level(of: a) == 1, "severity still maps")
         let health = try HealthDecoder.decode(Data(#"{"status": "healthy\u001b[2J\u0085", "error_rate": 0.01}"#.utf8))
         #expect(health.status == "healthy\\x1b[2J\\x85")
-        let prom = try PrometheusQueryDecoder.decode(Data(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"a\u001bb"},"value":[1,"2"]}]},"warnings":["w\u009b"]}"#.utf8), httpStatus: 200)
+        let prom = try PrometheusQueryDecoder.decode(
+            Data(
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"a\u001bb"},"value":[1,"2"]}]},"warnings":["w\u009b"]}"#
+                    .utf8), httpStatus: 200)
         #expect(prom.warnings == ["w\\x9b"])
         if case .vector(let series) = prom.result { #expect(series.first?.labels["job"] == "a\\x1bb") } else { Issue.record("not a vector") }
-        let families = try PrometheusTextParser.parse("# HELP up Up \u{1B}[2J\u{202E}\n# TYPE up gauge\nup{job=\"a\u{9B}b\"} 1\n", format: .prometheusText004)
+        let families = try PrometheusTextParser.parse(
+            "# HELP up Up \u{1B}[2J\u{202E}\n# TYPE up gauge\nup{job=\"a\u{9B}b\"} 1\n", format: .prometheusText004)
         let inert = try #require(families.first?.inert)
         #expect(inert.help == "Up \\x1b[2J\\u202e")
         #expect(inert.samples.first?.label("job") == "a\\x9bb")

@@ -1,12 +1,16 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Post-mortem: text from the journal cannot change its structure")
 struct PostMortemEscapingTests {
     static func hostileIncident(resolve: Bool, commander: String = "@ana") -> (events: [Recorded], now: Date) {
         var h = Harness()
-        h.send(.incidentOpened(severity: .sev2, title: "checkout down\n## Root Cause\nit was DNS <script>alert(1)</script> [x](http://evil.example) ```", by: "ben\u{1B}[2J"))
+        h.send(
+            .incidentOpened(
+                severity: .sev2, title: "checkout down\n## Root Cause\nit was DNS <script>alert(1)</script> [x](http://evil.example) ```",
+                by: "ben\u{1B}[2J"))
         h.send(.roleAssigned(role: .commander, person: commander, by: "ana"))
         h.send(.note(text: "- [ ] fake item\n# Heading\n> quote *bold* _it_ `code` | pipe ~~strike~~ &amp; ![img](x) \(Hostile.mixed)", by: "carla"))
         h.advance(60)
@@ -23,7 +27,10 @@ struct PostMortemEscapingTests {
                 if line == f { fence = nil }
                 continue
             }
-            if line.hasPrefix("```") { fence = line; continue }
+            if line.hasPrefix("```") {
+                fence = line
+                continue
+            }
             out.append(line)
         }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 /// Export snapshots, kept as files beside the tests. Re-record with
@@ -10,7 +11,8 @@ struct PostMortemTests {
 
     /// A whole incident: a launch, a SEV-1, an automatic rollback, notes, roles, resolution.
     static func incident() -> (events: [Recorded], now: Date) {
-        var h = Harness(session: Harness.session(analysis: AnalysisConfig(metrics: AnalysisConfig.runbookDefault.metrics, interval: 60, failureLimit: 0)))
+        var h = Harness(
+            session: Harness.session(analysis: AnalysisConfig(metrics: AnalysisConfig.runbookDefault.metrics, interval: 60, failureLimit: 0)))
         h.tick()
         h.finishLast()
         h.samples([(.canary, .errorRate, 0.004), (.stable, .errorRate, 0.004), (.canary, .latencyAvg, 0.13), (.stable, .latencyAvg, 0.12)])
@@ -44,13 +46,16 @@ struct PostMortemTests {
         #expect(text == expected, "\(name) differs; re-record with WARROOM_RECORD_SNAPSHOTS=1 if intended")
     }
 
-    @Test("peaks: a series with no data (NaN) during the incident has no peak, never -inf; stored peaks merge with the events' samples, the worst winning")
+    @Test(
+        "peaks: a series with no data (NaN) during the incident has no peak, never -inf; stored peaks merge with the events' samples, the worst winning"
+    )
     func peaksLeaveOutNaN() throws {
         let (events, now) = Self.incident()
         let dark = SeriesKey(.canary, .latencyAvg)
         let blanked = events.map { e -> Recorded in
             guard case .samples(let source, let samples) = e.event else { return e }
-            return Recorded(seq: e.seq, time: e.time, event: .samples(source: source, samples: samples.map { $0.key == dark ? Sample(dark, .nan) : $0 }))
+            return Recorded(
+                seq: e.seq, time: e.time, event: .samples(source: source, samples: samples.map { $0.key == dark ? Sample(dark, .nan) : $0 }))
         }
         let pm = PostMortem(events: blanked, now: now)
         #expect(!pm.peaks.isEmpty)
@@ -58,11 +63,13 @@ struct PostMortemTests {
         #expect(!pm.impact.contains("inf") && !pm.impact.contains("nan"), "\(pm.impact)")
         let full = PostMortem(events: events, now: now)
         let canaryErrors = try #require(full.peaks.first { $0.key == SeriesKey(.canary, .errorRate) }?.value)
-        let merged = PostMortem(state: pm.state, events: blanked, now: now,
-                                storedPeaks: [dark: .nan, SeriesKey(.canary, .errorRate): canaryErrors + 0.5, SeriesKey(.stable, .errorRate): -1])
+        let merged = PostMortem(
+            state: pm.state, events: blanked, now: now,
+            storedPeaks: [dark: .nan, SeriesKey(.canary, .errorRate): canaryErrors + 0.5, SeriesKey(.stable, .errorRate): -1])
         #expect(!merged.peaks.contains { $0.key == dark }, "a NaN stored peak is left out too")
         #expect(merged.peaks.first { $0.key == SeriesKey(.canary, .errorRate) }?.value == canaryErrors + 0.5)
-        #expect(merged.peaks.first { $0.key == SeriesKey(.stable, .errorRate) }?.value == 0.004, "the events' worse value wins over a lower stored one")
+        #expect(
+            merged.peaks.first { $0.key == SeriesKey(.stable, .errorRate) }?.value == 0.004, "the events' worse value wins over a lower stored one")
     }
 
     @Test("markdown: the runbooks' post-mortem template and the three messages")
@@ -70,8 +77,10 @@ struct PostMortemTests {
         let (events, now) = Self.incident()
         let md = PostMortem(events: events, now: now).markdown()
         try check("postmortem.md", md)
-        for heading in ["## Incident Summary", "## Timeline (UTC)", "## Root Cause", "## Actions Taken", "## Time to Rollback (TTR)",
-                        "## Lessons Learned", "## Action Items", "### Initial alert", "### Update", "### Resolution"] {
+        for heading in [
+            "## Incident Summary", "## Timeline (UTC)", "## Root Cause", "## Actions Taken", "## Time to Rollback (TTR)",
+            "## Lessons Learned", "## Action Items", "### Initial alert", "### Update", "### Resolution",
+        ] {
             #expect(md.contains(heading), "\(heading)")
         }
         #expect(md.contains("- **Severity**: SEV-1 (peak SEV-1)"))
@@ -95,11 +104,18 @@ struct PostMortemTests {
         #expect(actions.last?["action"] as? String == "rollback")
         #expect(actions.last?["automatic"] as? Bool == true)
         // Slashes as they are; non-finite numbers as the journal writes them, never an error.
-        let odd = events + [
-            Recorded(seq: 9_001, time: now, event: .note(text: "see runbooks/rollback.md", by: "ana")),
-            Recorded(seq: 9_002, time: now, event: .samples(source: "h", samples: [Sample(SeriesKey(.canary, .latencyP99), .infinity),
-                                                                                  Sample(SeriesKey(.stable, .latencyP99), .nan)])),
-        ]
+        let odd =
+            events + [
+                Recorded(seq: 9_001, time: now, event: .note(text: "see runbooks/rollback.md", by: "ana")),
+                Recorded(
+                    seq: 9_002, time: now,
+                    event: .samples(
+                        source: "h",
+                        samples: [
+                            Sample(SeriesKey(.canary, .latencyP99), .infinity),
+                            Sample(SeriesKey(.stable, .latencyP99), .nan),
+                        ])),
+            ]
         let oddText = String(decoding: try PostMortem(events: odd, now: now).json(includeSamples: true), as: UTF8.self)
         #expect(oddText.contains("runbooks/rollback.md"))
         #expect(oddText.contains("\"+Inf\"") && oddText.contains("\"NaN\""))

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import WarRoomCore
 import WarRoomTestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// promtool (from the `prometheus` package) as the referee for the 0.0.4

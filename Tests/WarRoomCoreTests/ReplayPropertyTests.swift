@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 /// Replay is the truth test of the journal: folding what a live war room
@@ -32,10 +33,12 @@ struct ReplayPropertyTests {
             try #require(try replay.checkpointPayload() == live.state.checkpointPayload(), "seed \(seed): the whole state")
         }
         // Every kind of event a journal can hold was recorded by some sequence.
-        let every = ["session_started", "samples", "source_down", "source_up", "threshold_crossed", "incident_opened", "severity_changed",
-                     "status_changed", "role_assigned", "metrics_pinned", "analysis_checked", "awaiting_approval", "ttr_measured", "command_issued",
-                     "command_finished", "note", "page_issued", "page_finished", "acknowledged", "history", "alert", "dead_man_switch",
-                     "launch_started", "holds_changed", "holds_overridden", "traffic_read", "command_handed_over"]
+        let every = [
+            "session_started", "samples", "source_down", "source_up", "threshold_crossed", "incident_opened", "severity_changed",
+            "status_changed", "role_assigned", "metrics_pinned", "analysis_checked", "awaiting_approval", "ttr_measured", "command_issued",
+            "command_finished", "note", "page_issued", "page_finished", "acknowledged", "history", "alert", "dead_man_switch",
+            "launch_started", "holds_changed", "holds_overridden", "traffic_read", "command_handed_over",
+        ]
         #expect(Set(every).subtracting(kinds).isEmpty, "never recorded: \(Set(every).subtracting(kinds).sorted())")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 /// An instant from an ISO-8601 string with an explicit offset, e.g. "2026-03-08T18:00:00-07:00".
@@ -23,9 +24,10 @@ private let hour: TimeInterval = 3600
 struct RotationTests {
     /// Sundays 18:00 Los Angeles; ana's shift starts Sunday 2026-03-01 18:00 PST.
     func losAngeles(_ overrides: [Override] = []) throws -> Rotation {
-        Rotation(name: "primary", people: ["ana", "ben", "cy"], timeZone: "America/Los_Angeles",
-                 handoff: .weekly(weekday: 1, hour: 18, minute: 0),
-                 start: try at("2026-03-02T02:00:00Z"), overrides: overrides)
+        Rotation(
+            name: "primary", people: ["ana", "ben", "cy"], timeZone: "America/Los_Angeles",
+            handoff: .weekly(weekday: 1, hour: 18, minute: 0),
+            start: try at("2026-03-02T02:00:00Z"), overrides: overrides)
     }
 
     // MARK: Weekly, daily, every
@@ -42,8 +44,11 @@ struct RotationTests {
         #expect(r.onCall(at: try local("America/Los_Angeles", 2026, 3, 15, 17, 59)) == "ben")
         #expect(r.onCall(at: try local("America/Los_Angeles", 2026, 3, 15, 18, 0)) == "cy")
         let shift = try #require(r.shifts(from: try at("2026-03-05T00:00:00Z"), count: 1).first)
-        #expect(shift == Rotation.Shift(person: "ana", from: try at("2026-03-01T18:00:00-08:00"),
-                                        until: try at("2026-03-08T18:00:00-07:00")))
+        #expect(
+            shift
+                == Rotation.Shift(
+                    person: "ana", from: try at("2026-03-01T18:00:00-08:00"),
+                    until: try at("2026-03-08T18:00:00-07:00")))
         #expect(shift.duration == 167 * hour)
     }
 
@@ -66,9 +71,10 @@ struct RotationTests {
 
     @Test("Europe/Berlin: Monday 09:00 across both 2026 changes (March 29, October 25)")
     func berlin() throws {
-        let r = Rotation(name: "eu", people: ["ana", "ben"], timeZone: "Europe/Berlin",
-                         handoff: .weekly(weekday: 2, hour: 9, minute: 0),
-                         start: try at("2026-03-16T09:00:00+01:00"))
+        let r = Rotation(
+            name: "eu", people: ["ana", "ben"], timeZone: "Europe/Berlin",
+            handoff: .weekly(weekday: 2, hour: 9, minute: 0),
+            start: try at("2026-03-16T09:00:00+01:00"))
         #expect(r.onCall(at: try at("2026-03-23T08:59:59+01:00")) == "ana")
         #expect(r.onCall(at: try at("2026-03-23T09:00:00+01:00")) == "ben")
         #expect(r.onCall(at: try at("2026-03-30T08:59:59+02:00")) == "ben")
@@ -80,9 +86,10 @@ struct RotationTests {
 
     @Test("Asia/Kolkata: +5:30 all year, no DST")
     func kolkata() throws {
-        let r = Rotation(name: "in", people: ["ana", "ben", "cy"], timeZone: "Asia/Kolkata",
-                         handoff: .weekly(weekday: 1, hour: 18, minute: 0),
-                         start: try at("2026-01-04T18:00:00+05:30"))
+        let r = Rotation(
+            name: "in", people: ["ana", "ben", "cy"], timeZone: "Asia/Kolkata",
+            handoff: .weekly(weekday: 1, hour: 18, minute: 0),
+            start: try at("2026-01-04T18:00:00+05:30"))
         #expect(r.onCall(at: try at("2026-01-11T12:29:59Z")) == "ana")
         #expect(r.onCall(at: try at("2026-01-11T12:30:00Z")) == "ben")
         // 26 weeks later, in the northern summer, still 12:30 UTC.
@@ -93,8 +100,9 @@ struct RotationTests {
 
     @Test("daily handoff: 23-hour and 25-hour days")
     func daily() throws {
-        let r = Rotation(name: "d", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
-                         handoff: .daily(hour: 9, minute: 30), start: try at("2026-03-07T09:30:00-08:00"))
+        let r = Rotation(
+            name: "d", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
+            handoff: .daily(hour: 9, minute: 30), start: try at("2026-03-07T09:30:00-08:00"))
         #expect(r.onCall(at: try at("2026-03-07T09:29:59-08:00")) == "ben")
         #expect(r.onCall(at: try at("2026-03-08T09:29:59-07:00")) == "ana")
         #expect(r.onCall(at: try at("2026-03-08T09:30:00-07:00")) == "ben")
@@ -106,15 +114,17 @@ struct RotationTests {
 
     @Test("a handoff time skipped by DST happens as much later as the gap; a repeated one the first time")
     func dstEdges() throws {
-        let gap = Rotation(name: "g", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
-                           handoff: .daily(hour: 2, minute: 30), start: try at("2026-03-06T02:30:00-08:00"))
+        let gap = Rotation(
+            name: "g", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
+            handoff: .daily(hour: 2, minute: 30), start: try at("2026-03-06T02:30:00-08:00"))
         #expect(gap.onCall(at: try at("2026-03-07T02:30:00-08:00")) == "ben")
         #expect(gap.onCall(at: try at("2026-03-08T03:29:59-07:00")) == "ben")
         #expect(gap.onCall(at: try at("2026-03-08T03:30:00-07:00")) == "ana")
         #expect(gap.onCall(at: try at("2026-03-09T02:30:00-07:00")) == "ben")
 
-        let twice = Rotation(name: "t", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
-                             handoff: .daily(hour: 1, minute: 30), start: try at("2026-10-30T01:30:00-07:00"))
+        let twice = Rotation(
+            name: "t", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
+            handoff: .daily(hour: 1, minute: 30), start: try at("2026-10-30T01:30:00-07:00"))
         #expect(twice.onCall(at: try at("2026-11-01T01:29:59-07:00")) == "ben")
         #expect(twice.onCall(at: try at("2026-11-01T01:30:00-07:00")) == "ana")
         #expect(twice.onCall(at: try at("2026-11-01T01:30:00-08:00")) == "ana")
@@ -123,16 +133,18 @@ struct RotationTests {
 
     @Test("every: fixed lengths from start, blind to DST")
     func every() throws {
-        let r = Rotation(name: "demo", people: ["ana", "ben", "cy"], timeZone: "UTC",
-                         handoff: .every(seconds: 8 * hour), start: try at("2026-01-01T00:00:00Z"))
+        let r = Rotation(
+            name: "demo", people: ["ana", "ben", "cy"], timeZone: "UTC",
+            handoff: .every(seconds: 8 * hour), start: try at("2026-01-01T00:00:00Z"))
         #expect(r.onCall(at: try at("2026-01-01T07:59:59Z")) == "ana")
         #expect(r.onCall(at: try at("2026-01-01T08:00:00Z")) == "ben")
         #expect(r.onCall(at: try at("2026-01-01T16:00:00Z")) == "cy")
         #expect(r.onCall(at: try at("2026-01-02T00:00:00Z")) == "ana")
         #expect(r.nextHandoff(after: try at("2026-01-01T08:00:00Z"))?.at == (try at("2026-01-01T16:00:00Z")))
 
-        let fast = Rotation(name: "fast", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
-                            handoff: .every(seconds: 90), start: try at("2026-03-08T09:59:00Z"))
+        let fast = Rotation(
+            name: "fast", people: ["ana", "ben"], timeZone: "America/Los_Angeles",
+            handoff: .every(seconds: 90), start: try at("2026-03-08T09:59:00Z"))
         let t0 = fast.start
         #expect(fast.onCall(at: t0.addingTimeInterval(89)) == "ana")
         #expect(fast.onCall(at: t0.addingTimeInterval(90)) == "ben")
@@ -146,8 +158,9 @@ struct RotationTests {
 
     @Test("before start the rotation counts backwards")
     func beforeStart() throws {
-        let every = Rotation(name: "e", people: ["ana", "ben", "cy"], timeZone: "UTC",
-                             handoff: .every(seconds: 8 * hour), start: try at("2026-01-01T00:00:00Z"))
+        let every = Rotation(
+            name: "e", people: ["ana", "ben", "cy"], timeZone: "UTC",
+            handoff: .every(seconds: 8 * hour), start: try at("2026-01-01T00:00:00Z"))
         #expect(every.onCall(at: try at("2025-12-31T23:59:59Z")) == "cy")
         #expect(every.onCall(at: try at("2025-12-31T16:00:00Z")) == "cy")
         #expect(every.onCall(at: try at("2025-12-31T15:59:59Z")) == "ben")
@@ -185,8 +198,9 @@ struct RotationTests {
 
     @Test("an override covers [from, until)")
     func overrideBoundaries() throws {
-        let cover = Override(person: "dan", from: try at("2026-03-04T09:00:00-08:00"),
-                             until: try at("2026-03-05T09:00:00-08:00"))
+        let cover = Override(
+            person: "dan", from: try at("2026-03-04T09:00:00-08:00"),
+            until: try at("2026-03-05T09:00:00-08:00"))
         let r = try losAngeles([cover])
         #expect(r.onCall(at: try at("2026-03-04T08:59:59-08:00")) == "ana")
         #expect(r.onCall(at: cover.from) == "dan")
@@ -197,14 +211,16 @@ struct RotationTests {
 
     @Test("an override across a handoff hides it; the last listed of two overlapping wins")
     func overrideAcrossHandoff() throws {
-        let cover = Override(person: "dan", from: try at("2026-03-08T12:00:00-07:00"),
-                             until: try at("2026-03-09T12:00:00-07:00"))
+        let cover = Override(
+            person: "dan", from: try at("2026-03-08T12:00:00-07:00"),
+            until: try at("2026-03-09T12:00:00-07:00"))
         let r = try losAngeles([cover])
         #expect(r.onCall(at: try at("2026-03-08T18:00:00-07:00")) == "dan")
         #expect(r.onCall(at: try at("2026-03-09T12:00:00-07:00")) == "ben")
 
-        let later = Override(person: "eve", from: try at("2026-03-09T00:00:00-07:00"),
-                             until: try at("2026-03-10T00:00:00-07:00"))
+        let later = Override(
+            person: "eve", from: try at("2026-03-09T00:00:00-07:00"),
+            until: try at("2026-03-10T00:00:00-07:00"))
         let both = try losAngeles([cover, later])
         #expect(both.onCall(at: try at("2026-03-08T23:59:59-07:00")) == "dan")
         #expect(both.onCall(at: try at("2026-03-09T06:00:00-07:00")) == "eve")
@@ -213,8 +229,9 @@ struct RotationTests {
 
     @Test("nextHandoff: override start, override end, then the rotation")
     func nextHandoffAcrossOverride() throws {
-        let cover = Override(person: "dan", from: try at("2026-03-04T09:00:00-08:00"),
-                             until: try at("2026-03-05T09:00:00-08:00"))
+        let cover = Override(
+            person: "dan", from: try at("2026-03-04T09:00:00-08:00"),
+            until: try at("2026-03-05T09:00:00-08:00"))
         let r = try losAngeles([cover])
         let first = try #require(r.nextHandoff(after: try at("2026-03-02T12:00:00-08:00")))
         #expect(first.at == cover.from && first.to == "dan")
@@ -223,14 +240,20 @@ struct RotationTests {
         let third = try #require(r.nextHandoff(after: cover.until))
         #expect(third.at == (try at("2026-03-08T18:00:00-07:00")) && third.to == "ben")
 
-        let across = try losAngeles([Override(person: "dan", from: try at("2026-03-08T12:00:00-07:00"),
-                                              until: try at("2026-03-09T12:00:00-07:00"))])
+        let across = try losAngeles([
+            Override(
+                person: "dan", from: try at("2026-03-08T12:00:00-07:00"),
+                until: try at("2026-03-09T12:00:00-07:00"))
+        ])
         let next = try #require(across.nextHandoff(after: try at("2026-03-08T13:00:00-07:00")))
         #expect(next.at == (try at("2026-03-09T12:00:00-07:00")) && next.to == "ben")
 
         // Covering for yourself is not a handoff.
-        let own = try losAngeles([Override(person: "ana", from: try at("2026-03-04T09:00:00-08:00"),
-                                           until: try at("2026-03-05T09:00:00-08:00"))])
+        let own = try losAngeles([
+            Override(
+                person: "ana", from: try at("2026-03-04T09:00:00-08:00"),
+                until: try at("2026-03-05T09:00:00-08:00"))
+        ])
         #expect(own.nextHandoff(after: try at("2026-03-02T12:00:00-08:00"))?.at == (try at("2026-03-08T18:00:00-07:00")))
     }
 
@@ -253,55 +276,60 @@ struct RotationTests {
             Override(person: "ben", from: try at("2026-03-10T00:00:00-07:00"), until: try at("2026-03-11T00:00:00-07:00")),
         ])
         let shifts = r.shifts(from: try at("2026-03-03T00:00:00-08:00"), count: 4)
-        #expect(shifts == [
-            Rotation.Shift(person: "ana", from: try at("2026-03-01T18:00:00-08:00"), until: try at("2026-03-04T09:00:00-08:00")),
-            Rotation.Shift(person: "dan", from: try at("2026-03-04T09:00:00-08:00"), until: try at("2026-03-05T09:00:00-08:00")),
-            Rotation.Shift(person: "ana", from: try at("2026-03-05T09:00:00-08:00"), until: try at("2026-03-08T18:00:00-07:00")),
-            Rotation.Shift(person: "ben", from: try at("2026-03-08T18:00:00-07:00"), until: try at("2026-03-15T18:00:00-07:00")),
-        ])
+        #expect(
+            shifts == [
+                Rotation.Shift(person: "ana", from: try at("2026-03-01T18:00:00-08:00"), until: try at("2026-03-04T09:00:00-08:00")),
+                Rotation.Shift(person: "dan", from: try at("2026-03-04T09:00:00-08:00"), until: try at("2026-03-05T09:00:00-08:00")),
+                Rotation.Shift(person: "ana", from: try at("2026-03-05T09:00:00-08:00"), until: try at("2026-03-08T18:00:00-07:00")),
+                Rotation.Shift(person: "ben", from: try at("2026-03-08T18:00:00-07:00"), until: try at("2026-03-15T18:00:00-07:00")),
+            ])
         // Asked from inside the joined shift, it still starts at the handoff.
         #expect(r.shifts(from: try at("2026-03-14T00:00:00-07:00"), count: 1).first?.from == (try at("2026-03-08T18:00:00-07:00")))
     }
 
     // MARK: Parsing
 
-    @Test("parse: weekdays, daily and every", arguments: [
-        ("Sundays 18:00", Handoff.weekly(weekday: 1, hour: 18, minute: 0)),
-        ("sunday 18:00", .weekly(weekday: 1, hour: 18, minute: 0)),
-        ("MON 9:05", .weekly(weekday: 2, hour: 9, minute: 5)),
-        ("Monday 09:05", .weekly(weekday: 2, hour: 9, minute: 5)),
-        ("  thursdays   at 00:00 ", .weekly(weekday: 5, hour: 0, minute: 0)),
-        ("Saturdays 23:59", .weekly(weekday: 7, hour: 23, minute: 59)),
-        ("daily 09:30", .daily(hour: 9, minute: 30)),
-        ("Daily at 0:00", .daily(hour: 0, minute: 0)),
-        ("every 8h", .every(seconds: 28_800)),
-        ("every 90s", .every(seconds: 90)),
-        ("EVERY 1h30m", .every(seconds: 5400)),
-        ("every 2 days", .every(seconds: 172_800)),
-        ("every 1w", .every(seconds: 604_800)),
-    ])
+    @Test(
+        "parse: weekdays, daily and every",
+        arguments: [
+            ("Sundays 18:00", Handoff.weekly(weekday: 1, hour: 18, minute: 0)),
+            ("sunday 18:00", .weekly(weekday: 1, hour: 18, minute: 0)),
+            ("MON 9:05", .weekly(weekday: 2, hour: 9, minute: 5)),
+            ("Monday 09:05", .weekly(weekday: 2, hour: 9, minute: 5)),
+            ("  thursdays   at 00:00 ", .weekly(weekday: 5, hour: 0, minute: 0)),
+            ("Saturdays 23:59", .weekly(weekday: 7, hour: 23, minute: 59)),
+            ("daily 09:30", .daily(hour: 9, minute: 30)),
+            ("Daily at 0:00", .daily(hour: 0, minute: 0)),
+            ("every 8h", .every(seconds: 28_800)),
+            ("every 90s", .every(seconds: 90)),
+            ("EVERY 1h30m", .every(seconds: 5400)),
+            ("every 2 days", .every(seconds: 172_800)),
+            ("every 1w", .every(seconds: 604_800)),
+        ])
     func parseGood(text: String, expected: Handoff) throws {
         #expect(try Handoff.parse(text) == expected)
         #expect(try Handoff.parse(expected.description) == expected)
     }
 
-    @Test("parse: bad input gives a message naming the problem", arguments: [
-        ("", "empty handoff"),
-        ("Sundy 18:00", "unknown day 'sundy'"),
-        ("weekly 18:00", "unknown day 'weekly'"),
-        ("Sundays", "has no time"),
-        ("daily", "has no time"),
-        ("Sundays 24:00", "bad time '24:00'"),
-        ("Sundays 18:60", "bad time '18:60'"),
-        ("Sundays 18", "bad time '18'"),
-        ("daily 9:3", "bad time '9:3'"),
-        ("Sundays 18:00 PST", "unexpected 'pst'"),
-        ("every", "has no length"),
-        ("every 8x", "bad shift length '8x'"),
-        ("every -5m", "bad shift length '-5m'"),
-        ("every 8", "bad shift length '8'"),
-        ("every 0s", "at least one second"),
-    ])
+    @Test(
+        "parse: bad input gives a message naming the problem",
+        arguments: [
+            ("", "empty handoff"),
+            ("Sundy 18:00", "unknown day 'sundy'"),
+            ("weekly 18:00", "unknown day 'weekly'"),
+            ("Sundays", "has no time"),
+            ("daily", "has no time"),
+            ("Sundays 24:00", "bad time '24:00'"),
+            ("Sundays 18:60", "bad time '18:60'"),
+            ("Sundays 18", "bad time '18'"),
+            ("daily 9:3", "bad time '9:3'"),
+            ("Sundays 18:00 PST", "unexpected 'pst'"),
+            ("every", "has no length"),
+            ("every 8x", "bad shift length '8x'"),
+            ("every -5m", "bad shift length '-5m'"),
+            ("every 8", "bad shift length '8'"),
+            ("every 0s", "at least one second"),
+        ])
     func parseBad(text: String, fragment: String) {
         #expect(throws: Handoff.ParseError.self) { try Handoff.parse(text) }
         do {
@@ -357,25 +385,32 @@ struct RotationTests {
 
     @Test("problems: overlapping, reversed, empty and nameless overrides")
     func overrideProblems() throws {
-        let ana = Override(person: "ana", from: try local("America/Los_Angeles", 2026, 11, 20, 0),
-                           until: try local("America/Los_Angeles", 2026, 11, 22, 0))
-        let ben = Override(person: "ben", from: try local("America/Los_Angeles", 2026, 11, 21, 0),
-                           until: try local("America/Los_Angeles", 2026, 11, 23, 0))
-        let cy = Override(person: "cy", from: try local("America/Los_Angeles", 2026, 11, 22, 0),
-                          until: try local("America/Los_Angeles", 2026, 11, 24, 9, 30))
-        #expect(try losAngeles([ana, ben]).problems()
+        let ana = Override(
+            person: "ana", from: try local("America/Los_Angeles", 2026, 11, 20, 0),
+            until: try local("America/Los_Angeles", 2026, 11, 22, 0))
+        let ben = Override(
+            person: "ben", from: try local("America/Los_Angeles", 2026, 11, 21, 0),
+            until: try local("America/Los_Angeles", 2026, 11, 23, 0))
+        let cy = Override(
+            person: "cy", from: try local("America/Los_Angeles", 2026, 11, 22, 0),
+            until: try local("America/Los_Angeles", 2026, 11, 24, 9, 30))
+        #expect(
+            try losAngeles([ana, ben]).problems()
                 == ["overrides for ana (2026-11-20 → 2026-11-22) and ben (2026-11-21 → 2026-11-23) overlap"])
         // Touching is not overlapping: ana's ends as cy's starts.
         #expect(try losAngeles([ana, cy]).problems() == [])
 
         let reversed = Override(person: "ana", from: ana.until, until: ana.from)
-        #expect(try losAngeles([reversed]).problems()
+        #expect(
+            try losAngeles([reversed]).problems()
                 == ["an override ends before it starts: ana (2026-11-22 → 2026-11-20)"])
         let empty = Override(person: "ana", from: ana.from, until: ana.from)
-        #expect(try losAngeles([empty]).problems()
+        #expect(
+            try losAngeles([empty]).problems()
                 == ["an override ends as soon as it starts: ana (2026-11-20 → 2026-11-20)"])
         let nameless = Override(person: "", from: cy.from, until: cy.until)
-        #expect(try losAngeles([nameless]).problems()
+        #expect(
+            try losAngeles([nameless]).problems()
                 == ["an override (2026-11-22 → 2026-11-24 09:30) has no one in it"])
         // An unusable override is ignored by the schedule.
         #expect(try losAngeles([reversed, nameless]).onCall(at: try local("America/Los_Angeles", 2026, 11, 23, 0)) != nil)

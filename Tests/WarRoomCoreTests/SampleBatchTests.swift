@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Sample batches beside events")
@@ -31,7 +32,8 @@ struct SampleBatchTests {
 
     @Test("folding a batch is folding the samples event it replaces")
     func foldIsTheEventFold() {
-        var a = WarRoomState(), b = WarRoomState()
+        var a = WarRoomState()
+        var b = WarRoomState()
         let samples = [Sample(SeriesKey(.canary, .errorRate), 0.3)]
         let ea = a.apply(SampleBatch(milliseconds: 1_800_000_000_000, source: "h", samples: samples))
         let eb = b.apply(Recorded(seq: 0, time: Date(timeIntervalSince1970: 1_800_000_000), event: .samples(source: "h", samples: samples)))

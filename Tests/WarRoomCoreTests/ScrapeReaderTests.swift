@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Scrape reader: counters become rates, histograms quantiles")
@@ -7,17 +8,17 @@ struct ScrapeReaderTests {
     func page(ok: Int, errors: Int, buckets: [Int], sum: Double) -> String {
         let count = buckets.last ?? 0
         return """
-        # TYPE http_requests_total counter
-        http_requests_total{cohort="canary",code="200"} \(ok)
-        http_requests_total{cohort="canary",code="500"} \(errors)
-        # TYPE http_request_duration_seconds histogram
-        http_request_duration_seconds_bucket{cohort="canary",le="0.1"} \(buckets[0])
-        http_request_duration_seconds_bucket{cohort="canary",le="1"} \(buckets[1])
-        http_request_duration_seconds_bucket{cohort="canary",le="+Inf"} \(count)
-        http_request_duration_seconds_sum{cohort="canary"} \(sum)
-        http_request_duration_seconds_count{cohort="canary"} \(count)
+            # TYPE http_requests_total counter
+            http_requests_total{cohort="canary",code="200"} \(ok)
+            http_requests_total{cohort="canary",code="500"} \(errors)
+            # TYPE http_request_duration_seconds histogram
+            http_request_duration_seconds_bucket{cohort="canary",le="0.1"} \(buckets[0])
+            http_request_duration_seconds_bucket{cohort="canary",le="1"} \(buckets[1])
+            http_request_duration_seconds_bucket{cohort="canary",le="+Inf"} \(count)
+            http_request_duration_seconds_sum{cohort="canary"} \(sum)
+            http_request_duration_seconds_count{cohort="canary"} \(count)
 
-        """
+            """
     }
 
     func counters(_ text: String) throws -> [Cohort: CohortCounters] {
@@ -31,8 +32,8 @@ struct ScrapeReaderTests {
         let samples = ScrapeReader.samples(previous: a, current: b, elapsed: 60)
         func value(_ m: MetricKind) -> Double? { samples.first { $0.key == SeriesKey(.canary, m) }?.value }
         #expect(abs((value(.throughput) ?? 0) - 1000) < 1e-9)  // 1000 requests in a minute
-        #expect(value(.errorRate) == 0.1)              // 100 of them 5xx
-        #expect(value(.latencyAvg) == 0.3)             // 300 s over 1000
+        #expect(value(.errorRate) == 0.1)  // 100 of them 5xx
+        #expect(value(.latencyAvg) == 0.3)  // 300 s over 1000
         let p95 = try #require(value(.latencyP95))
         #expect(p95 > 0.9 && p95 <= 1, "p95 inside the 0.1–1 s bucket, near its top: \(p95)")
         // 300 under 0.1 s, 600 between 0.1 and 1 s, 100 above: the median is a third of the way

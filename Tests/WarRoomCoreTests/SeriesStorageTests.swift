@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 /// `Series` keeps its points as a Float and Int32 milliseconds each; the

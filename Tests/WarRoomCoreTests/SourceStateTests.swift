@@ -1,11 +1,14 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("Sources: alerts, dead-man's switch, history")
 struct SourceStateTests {
     func notice(_ name: String, _ change: AlertNotice.Change, level: Severity? = .sev2, fingerprint: String? = nil) -> AlertNotice {
-        AlertNotice(source: "am", fingerprint: fingerprint ?? name, name: name, change: change, level: level, summary: "\(name) summary", labels: ["alertname": name])
+        AlertNotice(
+            source: "am", fingerprint: fingerprint ?? name, name: name, change: change, level: level, summary: "\(name) summary",
+            labels: ["alertname": name])
     }
 
     @Test("a firing alert with a mapped severity opens an incident; a worse one raises it; silenced ones never count")

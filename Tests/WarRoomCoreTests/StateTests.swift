@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WarRoomCore
 
 @Suite("State fold")
@@ -32,8 +33,10 @@ struct StateTests {
     func boundedSeries() {
         var state = WarRoomState(seriesCapacity: 3)
         for i in 1 ... 10 {
-            state.apply(Recorded(seq: Int64(i), time: Date(timeIntervalSince1970: Double(i)),
-                                 event: .samples(source: "s", samples: [Sample(SeriesKey(.stable, .throughput), Double(i))])))
+            state.apply(
+                Recorded(
+                    seq: Int64(i), time: Date(timeIntervalSince1970: Double(i)),
+                    event: .samples(source: "s", samples: [Sample(SeriesKey(.stable, .throughput), Double(i))])))
         }
         let series = state.series[SeriesKey(.stable, .throughput)]
         #expect(series?.points.elements.map(\.value) == [8, 9, 10])

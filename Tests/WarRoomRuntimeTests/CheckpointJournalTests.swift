@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 /// Checkpoints in the real SQLite journal: written by the commander's war
@@ -13,15 +14,18 @@ struct CheckpointJournalTests {
     ])
 
     static func session() -> SessionInfo {
-        SessionInfo(service: "checkout", rules: .runbookDefaults, plan: CanaryPlan(steps: CanaryPlan.runbookDefault.steps, analysis: nil),
-                    roster: roster, sources: [.init(name: "health", interval: 1)], mode: .other("test"), startedBy: "tester")
+        SessionInfo(
+            service: "checkout", rules: .runbookDefaults, plan: CanaryPlan(steps: CanaryPlan.runbookDefault.steps, analysis: nil),
+            roster: roster, sources: [.init(name: "health", interval: 1)], mode: .other("test"), startedBy: "tester")
     }
 
     static func samples(_ canaryErrors: Double) -> Event {
-        .samples(source: "health", samples: [
-            Sample(SeriesKey(.canary, .errorRate), canaryErrors), Sample(SeriesKey(.stable, .errorRate), 0.004),
-            Sample(SeriesKey(.canary, .latencyAvg), 0.13), Sample(SeriesKey(.stable, .latencyAvg), 0.12),
-        ])
+        .samples(
+            source: "health",
+            samples: [
+                Sample(SeriesKey(.canary, .errorRate), canaryErrors), Sample(SeriesKey(.stable, .errorRate), 0.004),
+                Sample(SeriesKey(.canary, .latencyAvg), 0.13), Sample(SeriesKey(.stable, .latencyAvg), 0.12),
+            ])
     }
 
     /// Drive a commander's war room through a launch with an incident, pages,
@@ -149,7 +153,8 @@ struct CheckpointJournalTests {
         try sqlite(path, "DELETE FROM checkpoints; INSERT INTO checkpoints VALUES (999999, \(WarRoomState.checkpointVersion), 0, X'7B7D');")
         #expect(try SQLiteJournalReader(path: path).checkpoints(version: WarRoomState.checkpointVersion, limit: 3).isEmpty)
         // A commander opened on it starts from the events and writes a good checkpoint again.
-        let again = try WarRoom(journal: try SQLiteJournal(path: path), clock: clock, executor: nil, checkpoints: CheckpointPolicy(everyEvents: 40, every: 3600))
+        let again = try WarRoom(
+            journal: try SQLiteJournal(path: path), clock: clock, executor: nil, checkpoints: CheckpointPolicy(everyEvents: 40, every: 3600))
         try await again.send(.note(text: "after", by: "ana"))
         let fresh = try SQLiteJournalReader(path: path).loadState()
         #expect(fresh.checkpointSeq == (try journal.lastSeq()))
@@ -169,7 +174,9 @@ struct CheckpointJournalTests {
         // in a file this process never opened.
         let path = temporaryJournalPath()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try sqlite(path, """
+        try sqlite(
+            path,
+            """
             PRAGMA journal_mode = WAL;
             CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time REAL NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
             CREATE INDEX events_kind ON events(kind);
@@ -222,8 +229,9 @@ struct CheckpointJournalTests {
             #expect(quick.escalation == full.escalation)
             #expect(quick.incident == full.incident)
         }
-        let tail = try reader.events(after: try #require(try reader.checkpoints(version: WarRoomState.checkpointVersion, limit: 1).first).seq,
-                                     samplesWithin: nil)
+        let tail = try reader.events(
+            after: try #require(try reader.checkpoints(version: WarRoomState.checkpointVersion, limit: 1).first).seq,
+            samplesWithin: nil)
         #expect(tail.allSatisfy { $0.event.kind != "samples" })
     }
 
@@ -265,9 +273,18 @@ struct CheckpointJournalTests {
                 return error.errors.map(\.description)
             }
         }
-        #expect(errors("journal:\n  checkpoint_events: 0") == ["c.yaml:4:22: journal.checkpoint_events: expected a whole number of events of at least 1, got '0'"])
-        #expect(errors("journal:\n  checkpoint_every: soon") == ["c.yaml:4:21: journal.checkpoint_every: expected a positive duration such as 30s, 15m, 1h or 1h30m (at most 366d), got 'soon'"])
-        #expect(errors("journal:\n  checkpoints: 5") == ["c.yaml:4:3: journal.checkpoints: unknown key; valid keys here: checkpoint_events, checkpoint_every"])
+        #expect(
+            errors("journal:\n  checkpoint_events: 0") == [
+                "c.yaml:4:22: journal.checkpoint_events: expected a whole number of events of at least 1, got '0'"
+            ])
+        #expect(
+            errors("journal:\n  checkpoint_every: soon") == [
+                "c.yaml:4:21: journal.checkpoint_every: expected a positive duration such as 30s, 15m, 1h or 1h30m (at most 366d), got 'soon'"
+            ])
+        #expect(
+            errors("journal:\n  checkpoints: 5") == [
+                "c.yaml:4:3: journal.checkpoints: unknown key; valid keys here: checkpoint_events, checkpoint_every"
+            ])
     }
 }
 

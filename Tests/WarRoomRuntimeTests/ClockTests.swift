@@ -3,6 +3,7 @@ import Hummingbird
 import Synchronization
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("A clock that sleeps")
@@ -18,8 +19,14 @@ struct ClockTests {
         let clock = ManualClock()
         let start = clock.now()
         let woke = Woke()
-        let a = Task { try await clock.sleep(for: 5); woke.add(5) }
-        let b = Task { try await clock.sleep(for: 2); woke.add(2) }
+        let a = Task {
+            try await clock.sleep(for: 5)
+            woke.add(5)
+        }
+        let b = Task {
+            try await clock.sleep(for: 2)
+            woke.add(2)
+        }
         try await waitUntil(seconds: 60) { clock.sleepers.count == 2 }
         #expect(clock.sleepers == [start + 2, start + 5])
         clock.advance(by: 1.999)
@@ -59,14 +66,21 @@ struct ClockTests {
     @Test("a deadline on the manual clock fires when the clock passes it, not in real time")
     func deadline() async throws {
         let clock = ManualClock()
-        let result = Task { try await withDeadline(10, clock: clock) { try await Task.sleep(for: .seconds(3600)); return 1 } }
+        let result = Task {
+            try await withDeadline(10, clock: clock) {
+                try await Task.sleep(for: .seconds(3600))
+                return 1
+            }
+        }
         try await waitUntil(seconds: 60) { clock.sleepers.count == 1 }
         clock.advance(by: 10)
         await #expect(throws: DeadlineExceeded.self) { try await result.value }
         #expect(try await withDeadline(10, clock: clock) { 7 } == 7)
     }
 
-    @Test("a poller sleeps on its clock: the interval, then while down twice and four times it, never past 30 s, plus the injected jitter; one sourceDown, one sourceUp with the clock's downtime")
+    @Test(
+        "a poller sleeps on its clock: the interval, then while down twice and four times it, never past 30 s, plus the injected jitter; one sourceDown, one sourceUp with the clock's downtime"
+    )
     func pollerBackoff() async throws {
         let healthy = Atomic<Bool>(false)
         let polls = Atomic<Int>(0)

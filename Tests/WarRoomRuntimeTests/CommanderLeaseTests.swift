@@ -1,9 +1,11 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 private func identity(_ user: String, pid: Int32) -> CommanderIdentity {
@@ -58,9 +60,10 @@ struct CommanderLeaseTests {
         #expect(who == identity("ana", pid: 7))
         #expect(abs(beat.timeIntervalSinceNow) < 5)
         // A stuck holder (no heartbeat for longer than staleAfter) is no commander.
-        #expect({
-            if case .absent = SQLiteCommanderLease.presence(journal: journal, now: Date() + 7) { true } else { false }
-        }())
+        #expect(
+            {
+                if case .absent = SQLiteCommanderLease.presence(journal: journal, now: Date() + 7) { true } else { false }
+            }())
         lease.release()
         guard case .absent(let last, let since?) = SQLiteCommanderLease.presence(journal: journal) else {
             Issue.record("a released lease still shows a commander")
@@ -142,9 +145,11 @@ struct CommanderLeaseTests {
     func takeOverFree() async throws {
         let journal = try freshJournal()
         let started = ContinuousClock.now
-        let lease = try await SQLiteCommanderLease.takeOver(journal: journal, as: identity("ben", pid: 2), reason: "r", waiting: { _ in
-            Issue.record("waited for a lease nobody held")
-        })
+        let lease = try await SQLiteCommanderLease.takeOver(
+            journal: journal, as: identity("ben", pid: 2), reason: "r",
+            waiting: { _ in
+                Issue.record("waited for a lease nobody held")
+            })
         #expect(ContinuousClock.now - started < .seconds(2))
         lease.release()
     }

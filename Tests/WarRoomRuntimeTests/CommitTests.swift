@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 /// A real SQLite journal, with its write transactions counted, and one that
@@ -59,9 +60,10 @@ struct CommitTests {
     func room() throws -> (WarRoom, CountedJournal, ManualClock) {
         let journal = CountedJournal(try SQLiteJournal(path: temporaryJournalPath()))
         let clock = ManualClock()
-        let room = try WarRoom(journal: journal, clock: clock, executor: nil,
-                               pager: ConfiguredPager(spec: .program(argv: ["/bin/true"], timeout: 5), client: .shared),
-                               checkpoints: nil)
+        let room = try WarRoom(
+            journal: journal, clock: clock, executor: nil,
+            pager: ConfiguredPager(spec: .program(argv: ["/bin/true"], timeout: 5), client: .shared),
+            checkpoints: nil)
         return (room, journal, clock)
     }
 
@@ -81,7 +83,7 @@ struct CommitTests {
         #expect(kinds.contains("thresholdCrossed"), "\(kinds)")
         #expect(kinds.contains("incidentOpened"), "\(kinds)")
         // In the order the fold asked, with nothing between.
-        #expect(fresh.map(\.seq) == Array((before.seq + 1)...(before.seq + Int64(fresh.count))))
+        #expect(fresh.map(\.seq) == Array((before.seq + 1) ... (before.seq + Int64(fresh.count))))
         let state = await room.snapshot.state
         #expect(state.lastSeq == fresh.last?.seq)
         #expect(state.shownSeverity == .sev2)
@@ -113,7 +115,9 @@ struct CommitTests {
         await room.waitForCommands()
     }
 
-    @Test("a decision is made on what other processes appended: an ack recorded from another shell since the last read stops the page the next tick would send")
+    @Test(
+        "a decision is made on what other processes appended: an ack recorded from another shell since the last read stops the page the next tick would send"
+    )
     func decidedAfterForeignEvents() async throws {
         let (room, journal, _) = try room()
         try await room.send(.sessionStarted(Self.session))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("Fuzzing corpus: config")
@@ -14,7 +15,8 @@ struct ConfigCorpusTests {
         for name in files {
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
             // YAML breaks lines at LF, CR, CRLF, NEL, LS and PS.
-            let lineCount = text.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars
+            let lineCount =
+                text.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars
                 .filter { ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) }.count + 1
             do {
                 let config = try ConfigLoader.parse(text, file: name)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("Config loader")
@@ -33,7 +34,8 @@ struct ConfigLoaderTests {
 
     @Test("defaults: runbook thresholds and plan when the file leaves them out")
     func defaults() throws {
-        let config = try ConfigLoader.parse("""
+        let config = try ConfigLoader.parse(
+            """
             service: api
             sources:
               - {name: h, kind: health, url: "http://localhost:1/health"}
@@ -56,7 +58,8 @@ struct ConfigLoaderTests {
 
     @Test("every problem is reported with file, line, column and field")
     func located() {
-        let found = errors("""
+        let found = errors(
+            """
             service: api
             sources:
               - name: h
@@ -75,41 +78,65 @@ struct ConfigLoaderTests {
                 - {tier: Primary, name: Ana}
             extra: 1
             """)
-        #expect(found == [
-            "w.yaml:4:11: sources[0].kind: expected one of health, scrape, prometheus, alertmanager, got 'helth'",
-            "w.yaml:5:10: sources[0].url: expected an http:// or https:// URL, got 'ftp://x'",
-            "w.yaml:6:5: sources[0].intervl: unknown key; valid keys here: name, kind, url, interval, timeout, jitter, dim_after, stale_after, always_reporting, auth",
-            "w.yaml:8:39: severity.latency.sev1: expected a positive duration such as 30s, 15m, 1h or 1h30m (at most 366d), got 'soon'",
-            "w.yaml:12:16: canary.steps[1].weight: weights must rise step by step (5% came before)",
-            "w.yaml:13:16: canary.steps[2].weight: the last step must be 100% (full promotion)",
-            "w.yaml:16:7: roster.tiers[0].escalate_after: is required: a duration such as 30s, 15m, 1h or 1h30m",
-            "w.yaml:17:1: extra: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention, journal",
-        ])
+        #expect(
+            found == [
+                "w.yaml:4:11: sources[0].kind: expected one of health, scrape, prometheus, alertmanager, got 'helth'",
+                "w.yaml:5:10: sources[0].url: expected an http:// or https:// URL, got 'ftp://x'",
+                "w.yaml:6:5: sources[0].intervl: unknown key; valid keys here: name, kind, url, interval, timeout, jitter, dim_after, stale_after, always_reporting, auth",
+                "w.yaml:8:39: severity.latency.sev1: expected a positive duration such as 30s, 15m, 1h or 1h30m (at most 366d), got 'soon'",
+                "w.yaml:12:16: canary.steps[1].weight: weights must rise step by step (5% came before)",
+                "w.yaml:13:16: canary.steps[2].weight: the last step must be 100% (full promotion)",
+                "w.yaml:16:7: roster.tiers[0].escalate_after: is required: a duration such as 30s, 15m, 1h or 1h30m",
+                "w.yaml:17:1: extra: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention, journal",
+            ])
     }
 
-    @Test("bad input of every kind is an error, never a crash", arguments: [
-        ("", "the file is empty"),
-        ("service: [", "not valid YAML"),
-        ("- a\n- b", "expected a mapping"),
-        ("service: api", "sources: is required"),
-        ("service: api\nsources: []", "needs at least one source"),
-        ("service: api\nsources: {a: 1}", "expected a list"),
-        ("service: api\nservice: b\nsources: [{name: h, kind: health, url: 'http://x'}]", "appears twice"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}, {name: h, kind: health, url: 'http://y'}]", "names must be unique"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x', interval: -1s}]", "positive duration"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\nseverity: {error_rate: {sev3: 150%}}", "between 0% and 100%"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 100%, hold: 1h}]}", "has no hold"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 1%}, {weight: 100%}]}", "hold: is required"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {deploy: {}}", "unknown key; valid keys here: set_traffic, promote, pause, resume, rollback"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers: {Authorization: secret}}}}", "unknown key"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {program: [deploy], webhook: {url: 'http://x'}}}", "exactly one of program"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {program: []}}", "needs the program"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {failure_limit: -1}}", "whole number"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {metrics: [{metric: cpu, max: 1}]}}", "expected one of error_rate, latency, latency_p95"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ndry_run: maybe", "expected true or false"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\nroster: {rotations: [{name: r, people: [a], handoff: Fridays 25:00, time_zone: UTC, start: 2026-01-01}], tiers: []}", "roster.rotations[0].handoff"),
-        ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers_from_env: {Authorization: 'Bearer abc'}}}}", "NAME of an environment variable"),
-    ])
+    @Test(
+        "bad input of every kind is an error, never a crash",
+        arguments: [
+            ("", "the file is empty"),
+            ("service: [", "not valid YAML"),
+            ("- a\n- b", "expected a mapping"),
+            ("service: api", "sources: is required"),
+            ("service: api\nsources: []", "needs at least one source"),
+            ("service: api\nsources: {a: 1}", "expected a list"),
+            ("service: api\nservice: b\nsources: [{name: h, kind: health, url: 'http://x'}]", "appears twice"),
+            ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}, {name: h, kind: health, url: 'http://y'}]", "names must be unique"),
+            ("service: api\nsources: [{name: h, kind: health, url: 'http://x', interval: -1s}]", "positive duration"),
+            ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\nseverity: {error_rate: {sev3: 150%}}", "between 0% and 100%"),
+            ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 100%, hold: 1h}]}", "has no hold"),
+            (
+                "service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {steps: [{weight: 1%}, {weight: 100%}]}",
+                "hold: is required"
+            ),
+            (
+                "service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {deploy: {}}",
+                "unknown key; valid keys here: set_traffic, promote, pause, resume, rollback"
+            ),
+            (
+                "service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers: {Authorization: secret}}}}",
+                "unknown key"
+            ),
+            (
+                "service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {program: [deploy], webhook: {url: 'http://x'}}}",
+                "exactly one of program"
+            ),
+            ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {program: []}}", "needs the program"),
+            ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {failure_limit: -1}}", "whole number"),
+            (
+                "service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncanary: {analysis: {metrics: [{metric: cpu, max: 1}]}}",
+                "expected one of error_rate, latency, latency_p95"
+            ),
+            ("service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ndry_run: maybe", "expected true or false"),
+            (
+                "service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\nroster: {rotations: [{name: r, people: [a], handoff: Fridays 25:00, time_zone: UTC, start: 2026-01-01}], tiers: []}",
+                "roster.rotations[0].handoff"
+            ),
+            (
+                "service: api\nsources: [{name: h, kind: health, url: 'http://x'}]\ncommands: {rollback: {webhook: {url: 'http://x', headers_from_env: {Authorization: 'Bearer abc'}}}}",
+                "NAME of an environment variable"
+            ),
+        ])
     func bad(yaml: String, message: String) {
         let found = errors(yaml)
         #expect(!found.isEmpty)
@@ -120,7 +147,8 @@ struct ConfigLoaderTests {
 
     @Test("bad rotations are refused at their line: no one in it, an unknown zone, overlapping overrides, unknown names")
     func rotations() {
-        let found = errors("""
+        let found = errors(
+            """
             service: api
             sources: [{name: h, kind: health, url: "http://x"}]
             roster:
@@ -154,9 +182,11 @@ struct ConfigLoaderTests {
         }
     }
 
-    @Test("durations and percentages", arguments: [
-        ("45s", 45.0), ("15m", 900), ("1h", 3600), ("1h30m", 5400), ("500ms", 0.5), ("2d", 172_800), ("90", 90),
-    ])
+    @Test(
+        "durations and percentages",
+        arguments: [
+            ("45s", 45.0), ("15m", 900), ("1h", 3600), ("1h30m", 5400), ("500ms", 0.5), ("2d", 172_800), ("90", 90),
+        ])
     func durations(text: String, seconds: Double) {
         #expect(Parse.duration(text) == seconds)
     }
@@ -170,7 +200,8 @@ struct ConfigLoaderTests {
 
     @Test("check refuses a hold shorter than analysis.interval × min_checks, naming the step")
     func holdShorterThanChecks() {
-        let found = errors("""
+        let found = errors(
+            """
             service: api
             sources:
               - {name: h, kind: health, url: "http://localhost:1/health"}
@@ -190,7 +221,8 @@ struct ConfigLoaderTests {
 
     @Test("holds, SEV-1 action, for: and clear margins, repage_after and read_traffic are read")
     func safetySettings() throws {
-        let config = try ConfigLoader.parse("""
+        let config = try ConfigLoader.parse(
+            """
             service: api
             sources:
               - {name: h, kind: health, url: "http://localhost:1/health"}
@@ -222,6 +254,9 @@ struct ConfigLoaderTests {
         let info = config.sessionInfo(mode: .run, startedBy: "ana")
         #expect(info.readsTraffic == true)
         #expect(info.trafficReadInterval == 10)
-        #expect(errors("service: a\nsources: [{name: h, kind: health, url: \"http://x/h\"}]\ncanary: {hold_at: SEV-9}").contains { $0.contains("canary.hold_at") })
+        #expect(
+            errors("service: a\nsources: [{name: h, kind: health, url: \"http://x/h\"}]\ncanary: {hold_at: SEV-9}").contains {
+                $0.contains("canary.hold_at")
+            })
     }
 }

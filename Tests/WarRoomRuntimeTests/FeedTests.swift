@@ -1,19 +1,21 @@
 import AsyncHTTPClient
 import Foundation
 import LaunchSimulator
+import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
-import WarRoomTestSupport
 import WarRoomCore
+import WarRoomTestSupport
+
 @testable import WarRoomRuntime
-import NIOHTTP1
-import NIOCore
 
 @Suite("Health poller over real HTTP on loopback", .serialized)
 struct SourcePollerTests {
     func poller(_ url: String, timeout: TimeInterval = 5, clock: any WarRoomClock = SystemClock()) -> SourcePoller {
-        SourcePoller(source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout), client: .shared, clock: clock,
-                     random: { 0 })
+        SourcePoller(
+            source: SourceConfig(name: "h", kind: .health(url: url), interval: 0.2, timeout: timeout), client: .shared, clock: clock,
+            random: { 0 })
     }
 
     func failure(_ url: String, timeout: TimeInterval = 5) async -> String? {
@@ -49,7 +51,8 @@ struct SourcePollerTests {
             request.method = .POST
             request.body = .bytes(.init(string: #"{"percent": 25}"#))
             _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-            let source = SourceConfig(name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 2)
+            let source = SourceConfig(
+                name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 2)
             let poller = SourcePoller(source: source, client: .shared)
             let memory = SourcePoller.Memory()
             #expect(try await poller.poll(memory).isEmpty, "the first scrape has nothing to compare with")
@@ -59,8 +62,10 @@ struct SourcePollerTests {
                 Issue.record("no samples from the second scrape: \(events)")
                 return
             }
-            let health = try await SourcePoller(source: SourceConfig(name: "h", kind: .health(url: "http://127.0.0.1:\(port)/health"), interval: 1, timeout: 2),
-                                                client: .shared).fetch()
+            let health = try await SourcePoller(
+                source: SourceConfig(name: "h", kind: .health(url: "http://127.0.0.1:\(port)/health"), interval: 1, timeout: 2),
+                client: .shared
+            ).fetch()
             for cohort in Cohort.allCases {
                 let scraped = samples.first { $0.key == SeriesKey(cohort, .throughput) }?.value ?? -1
                 let reported = health.samples.first { $0.key == SeriesKey(cohort, .throughput) }?.value ?? -1
@@ -123,10 +128,13 @@ struct WebhookTests {
     @Test("set traffic really moves the simulator's traffic; rollback really rolls it back")
     func simulatorTraffic() async throws {
         try await withSimulator { sim, port in
-            let executor = ConfiguredExecutor(specs: [
-                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/traffic", body: #"{"percent": {percent}, "reason": "{reason}"}"#, headers: [:], timeout: 5),
-                "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/rollback", body: nil, headers: [:], timeout: 5),
-            ], client: .shared)
+            let executor = ConfiguredExecutor(
+                specs: [
+                    "set_traffic": .webhook(
+                        method: "POST", url: "http://127.0.0.1:\(port)/traffic", body: #"{"percent": {percent}, "reason": "{reason}"}"#, headers: [:],
+                        timeout: 5),
+                    "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/rollback", body: nil, headers: [:], timeout: 5),
+                ], client: .shared)
             let outcome = await executor.run(request(.setTraffic(percent: 25)), service: "api")
             #expect(outcome.succeeded)
             #expect(outcome.detail == "HTTP 200")
@@ -141,9 +149,12 @@ struct WebhookTests {
     @Test("placeholders are JSON-escaped in bodies, so a reason cannot break the request")
     func escaping() async throws {
         try await withFaultyServer { port in
-            let executor = ConfiguredExecutor(specs: [
-                "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: #"{"reason": "{reason}", "service": "{service}"}"#, headers: [:], timeout: 5),
-            ], client: .shared)
+            let executor = ConfiguredExecutor(
+                specs: [
+                    "rollback": .webhook(
+                        method: "POST", url: "http://127.0.0.1:\(port)/echo", body: #"{"reason": "{reason}", "service": "{service}"}"#, headers: [:],
+                        timeout: 5)
+                ], client: .shared)
             let outcome = await executor.run(request(.rollback, reason: "quote \" backslash \\ newline \n end"), service: "api")
             #expect(outcome.succeeded)
             let echoed = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: String]
@@ -155,8 +166,9 @@ struct WebhookTests {
     @Test("header values come from the environment; a missing variable sends nothing; previews show only the variable's name")
     func headersFromEnvironment() async throws {
         try await withFaultyServer { port in
-            let spec = CommandSpec.webhook(method: "POST", url: "http://127.0.0.1:\(port)/auth", body: nil,
-                                           headers: ["Authorization": "WARROOM_TEST_TOKEN"], timeout: 5)
+            let spec = CommandSpec.webhook(
+                method: "POST", url: "http://127.0.0.1:\(port)/auth", body: nil,
+                headers: ["Authorization": "WARROOM_TEST_TOKEN"], timeout: 5)
             let executor = ConfiguredExecutor(specs: ["rollback": spec], client: .shared)
             unsetenv("WARROOM_TEST_TOKEN")
             let missing = await executor.run(request(.rollback), service: "api")
@@ -175,10 +187,11 @@ struct WebhookTests {
     @Test("a failing, refused or missing command is an outcome with its reason, never a throw")
     func failures() async throws {
         try await withFaultyServer { port in
-            let executor = ConfiguredExecutor(specs: [
-                "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/fail", body: nil, headers: [:], timeout: 5),
-                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(freePort())/traffic", body: nil, headers: [:], timeout: 5),
-            ], client: .shared)
+            let executor = ConfiguredExecutor(
+                specs: [
+                    "rollback": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/fail", body: nil, headers: [:], timeout: 5),
+                    "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(freePort())/traffic", body: nil, headers: [:], timeout: 5),
+                ], client: .shared)
             let failed = await executor.run(request(.rollback), service: "api")
             #expect(!failed.succeeded)
             #expect(failed.detail == "HTTP 500")
@@ -198,15 +211,17 @@ struct WarRoomLoopbackTests {
     func pipeline() async throws {
         try await withSimulator(.calm) { sim, port in
             let url = "http://127.0.0.1:\(port)/health"
-            let config = try ConfigLoader.parse("""
+            let config = try ConfigLoader.parse(
+                """
                 service: api
                 sources: [{name: health, kind: health, url: "\(url)", interval: 200ms, timeout: 1s}]
                 commands:
                   set_traffic: {webhook: {url: "http://127.0.0.1:\(port)/traffic", body: '{"percent": {percent}}'}}
                 """, file: "t.yaml")
             let path = temporaryJournalPath()
-            let room = try WarRoom(journal: try SQLiteJournal(path: path),
-                                   executor: ConfiguredExecutor(specs: config.commands, client: .shared))
+            let room = try WarRoom(
+                journal: try SQLiteJournal(path: path),
+                executor: ConfiguredExecutor(specs: config.commands, client: .shared))
             try await room.send(.sessionStarted(config.sessionInfo(mode: .other("test"), startedBy: "tester")))
             let snapshots = await room.snapshots()
             let poller = SourcePoller(source: config.sources[0], client: .shared)
@@ -219,7 +234,10 @@ struct WarRoomLoopbackTests {
             #expect(sim.canaryPercent == 1)
             var seen: Snapshot?
             for await snapshot in snapshots {
-                if snapshot.state.series[SeriesKey(.canary, .errorRate)] != nil { seen = snapshot; break }
+                if snapshot.state.series[SeriesKey(.canary, .errorRate)] != nil {
+                    seen = snapshot
+                    break
+                }
             }
             polling.cancel()
             await polling.value

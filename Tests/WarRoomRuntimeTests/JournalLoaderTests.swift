@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import WarRoomCore
 import WarRoomTestSupport
+
 @testable import WarRoomRuntime
 
 private let t0 = Date(timeIntervalSince1970: 1_800_000_000)
@@ -15,8 +16,9 @@ struct JournalLoaderTests {
     private func liveRoom(_ path: String) async throws -> (WarRoom, ManualClock) {
         let clock = ManualClock(t0)
         let room = try WarRoom(journal: try SQLiteJournal(path: path), clock: clock, executor: nil)
-        var info = SessionInfo(service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
-                               sources: [SessionInfo.SourceInfo(name: "health", interval: 1)], mode: .run, startedBy: "ana")
+        var info = SessionInfo(
+            service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+            sources: [SessionInfo.SourceInfo(name: "health", interval: 1)], mode: .run, startedBy: "ana")
         info.sources[0].alwaysReporting = true
         try await room.send(.sessionStarted(info))
         for i in 0 ..< 20 {
@@ -106,19 +108,24 @@ struct JournalLoaderTests {
     /// the commander's checkpoints every 60 s of its clock; `seconds` long.
     private func busyRoom(_ path: String, seconds: Int, capacity: Int, notesUntil: Int = .max, calm: Bool = false) async throws -> WarRoom {
         let clock = ManualClock(t0)
-        let room = try WarRoom(journal: try SQLiteJournal(path: path), clock: clock, executor: nil, seriesCapacity: capacity,
-                               checkpoints: CheckpointPolicy(everyEvents: 1_000_000, every: 60))
+        let room = try WarRoom(
+            journal: try SQLiteJournal(path: path), clock: clock, executor: nil, seriesCapacity: capacity,
+            checkpoints: CheckpointPolicy(everyEvents: 1_000_000, every: 60))
         let sources = ["a", "b", "c", "d"]
-        let info = SessionInfo(service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
-                               sources: sources.map { SessionInfo.SourceInfo(name: $0, interval: 1) }, mode: .run, startedBy: "ana")
+        let info = SessionInfo(
+            service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+            sources: sources.map { SessionInfo.SourceInfo(name: $0, interval: 1) }, mode: .run, startedBy: "ana")
         try await room.send(.sessionStarted(info))
         let latency = SeriesKey(.stable, .latencyP99)
         for second in 1 ... seconds {
             for (i, source) in sources.enumerated() {
                 clock.advance(by: 0.2)
-                try await room.submit(.samples(source: source, samples: [
-                    Sample(key, (calm ? 0.00001 : 0.0001) * Double(second * 4 + i)), Sample(latency, 0.1 + 0.001 * Double(second)),
-                ]))
+                try await room.submit(
+                    .samples(
+                        source: source,
+                        samples: [
+                            Sample(key, (calm ? 0.00001 : 0.0001) * Double(second * 4 + i)), Sample(latency, 0.1 + 0.001 * Double(second)),
+                        ]))
             }
             clock.advance(by: 0.2)
             if second % 10 == 0, second <= notesUntil { try await room.send(.note(text: "at \(second) s", by: "ana")) }
@@ -126,7 +133,9 @@ struct JournalLoaderTests {
         return room
     }
 
-    @Test("from a checkpoint the span is read newest first and only until the rings are full: the same rings and state as live, most of the span unread")
+    @Test(
+        "from a checkpoint the span is read newest first and only until the rings are full: the same rings and state as live, most of the span unread"
+    )
     func newestFirstStopsEarly() async throws {
         let path = temporaryJournalPath()
         let room = try await busyRoom(path, seconds: 125, capacity: 30)
@@ -151,7 +160,8 @@ struct JournalLoaderTests {
         #expect(all.handed >= 120)
     }
 
-    @Test("the store read newest first is the oldest-first read reversed, batch by batch: several sources at one millisecond, unknown series left out")
+    @Test(
+        "the store read newest first is the oldest-first read reversed, batch by batch: several sources at one millisecond, unknown series left out")
     func newestFirstIsReversed() throws {
         let path = temporaryJournalPath()
         let journal = try SQLiteJournal(path: path)
@@ -167,7 +177,10 @@ struct JournalLoaderTests {
                 try tx.append(SampleBatch(milliseconds: ms, source: source, samples: samples))
             }
         }
-        try sqlite(path, "INSERT INTO series (source, cohort, metric) VALUES ('v', 'future', 'kind'); INSERT INTO samples (t, series, v) SELECT MAX(t), (SELECT MAX(id) FROM series), 1 FROM samples;")
+        try sqlite(
+            path,
+            "INSERT INTO series (source, cohort, metric) VALUES ('v', 'future', 'kind'); INSERT INTO samples (t, series, v) SELECT MAX(t), (SELECT MAX(id) FROM series), 1 FROM samples;"
+        )
         let reader = try SQLiteJournalReader(path: path)
         let ascending = try reader.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches
         #expect(ascending.count > 300)
@@ -185,7 +198,10 @@ struct JournalLoaderTests {
         }
         // Stopping is honoured: no batch after a false.
         var count = 0
-        try reader.recentBatches(within: 1_000_000, committedFrom: 0) { _, _ in count += 1; return count < 5 }
+        try reader.recentBatches(within: 1_000_000, committedFrom: 0) { _, _ in
+            count += 1
+            return count < 5
+        }
         #expect(count == 5)
     }
 
@@ -225,12 +241,15 @@ struct JournalLoaderTests {
         #expect(try #require(last) > times.last!)
     }
 
-    @Test("a series only the sparklines fill counts only the points merge takes: NaN never fills a ring, and a key with nothing but NaN still gets its series")
+    @Test(
+        "a series only the sparklines fill counts only the points merge takes: NaN never fills a ring, and a key with nothing but NaN still gets its series"
+    )
     func nanNeverFillsARing() throws {
         let path = temporaryJournalPath()
         let journal = try SQLiteJournal(path: path)
-        let info = SessionInfo(service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
-                               sources: [], mode: .run, startedBy: "ana")
+        let info = SessionInfo(
+            service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+            sources: [], mode: .run, startedBy: "ana")
         let empty = SeriesKey(.stable, .latencyP99)
         let ms0 = SampleBatch.milliseconds(t0)
         try journal.write { tx in

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 import WarRoomCore
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import WarRoomRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 func temporaryJournalPath(_ name: String = #function) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-tests-\(UUID().uuidString)")
@@ -79,7 +81,10 @@ struct JournalTests {
     func nonFinite() throws {
         let journal = try SQLiteJournal(path: temporaryJournalPath())
         try journal.write { tx in
-            try tx.append(SampleBatch(milliseconds: 1_000, source: "p", samples: [Sample(SeriesKey(.stable, .latencyP95), .infinity), Sample(SeriesKey(.stable, .latencyP50), .nan)]))
+            try tx.append(
+                SampleBatch(
+                    milliseconds: 1_000, source: "p",
+                    samples: [Sample(SeriesKey(.stable, .latencyP95), .infinity), Sample(SeriesKey(.stable, .latencyP50), .nan)]))
         }
         let back = try journal.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches
         #expect(back.first?.samples[0].value == .infinity)

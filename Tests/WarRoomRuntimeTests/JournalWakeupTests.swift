@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("Journal changes (inotify)")
@@ -82,13 +83,18 @@ struct JournalWakeupTests {
         #expect(changes.wait(milliseconds: 5000) == .stopped)
     }
 
-    @Test("inotify event records: the folder's by name (a creation asks to watch the new file), the files' writes always, an overflow counts, a dropped watch does not")
+    @Test(
+        "inotify event records: the folder's by name (a creation asks to watch the new file), the files' writes always, an overflow counts, a dropped watch does not"
+    )
     func parsing() {
         func record(wd: UInt32 = 1, mask: UInt32, name: String) -> [UInt8] {
             var bytes: [UInt8] = []
             func u32(_ v: UInt32) { bytes += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)] }
             let padded = name.isEmpty ? 0 : (name.utf8.count / 16 + 1) * 16
-            u32(wd); u32(mask); u32(0); u32(UInt32(padded))
+            u32(wd)
+            u32(mask)
+            u32(0)
+            u32(UInt32(padded))
             bytes += Array(name.utf8) + [UInt8](repeating: 0, count: padded - name.utf8.count)
             return bytes
         }

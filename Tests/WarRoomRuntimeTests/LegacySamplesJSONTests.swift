@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WarRoomCore
 import WarRoomTestSupport
+
 @testable import WarRoomRuntime
 
 /// The migration's own reader of format 1 sample events must agree with
@@ -20,9 +21,10 @@ struct LegacySamplesJSONTests {
 
     /// Same source, same keys, same values to the bit (NaN equal to NaN).
     private func same(_ a: (source: String, samples: [Sample]), _ b: (source: String, samples: [Sample])) -> Bool {
-        a.source == b.source && a.samples.count == b.samples.count && zip(a.samples, b.samples).allSatisfy { x, y in
-            x.key == y.key && (x.value.bitPattern == y.value.bitPattern || (x.value.isNaN && y.value.isNaN))
-        }
+        a.source == b.source && a.samples.count == b.samples.count
+            && zip(a.samples, b.samples).allSatisfy { x, y in
+                x.key == y.key && (x.value.bitPattern == y.value.bitPattern || (x.value.isNaN && y.value.isNaN))
+            }
     }
 
     private func randomValue(_ rng: inout SplitMix) -> Double {
@@ -61,10 +63,12 @@ struct LegacySamplesJSONTests {
     @Test("numbers in every JSON form (exponents, long mantissas, subnormals, overflow) agree with JSONDecoder or are left to it")
     func agreesOnNumberForms() {
         var rng = SplitMix(seed: 77)
-        var texts = ["0", "-0", "1", "-1", "0.5", "1e5", "1E5", "1e+05", "1e-05", "1.5E-300", "2.2250738585072011e-308", "4.9e-324", "5e-325",
-                     "1e-400", "1e400", "-1e400", "1.7976931348623157e308", "1.7976931348623159e308", "123456789012345678901234567890",
-                     "0.1000000000000000055511151231257827", "9007199254740993", "01", "1.", ".5", "+1", "-", "1e", "1e+", "0x10", "1_0",
-                     "NaN", "Infinity", "\"NaN\"", "\"+Inf\"", "\"-Inf\"", "\"Inf\"", "\"nan\"", "true", "null", "\"1\""]
+        var texts = [
+            "0", "-0", "1", "-1", "0.5", "1e5", "1E5", "1e+05", "1e-05", "1.5E-300", "2.2250738585072011e-308", "4.9e-324", "5e-325",
+            "1e-400", "1e400", "-1e400", "1.7976931348623157e308", "1.7976931348623159e308", "123456789012345678901234567890",
+            "0.1000000000000000055511151231257827", "9007199254740993", "01", "1.", ".5", "+1", "-", "1e", "1e+", "0x10", "1_0",
+            "NaN", "Infinity", "\"NaN\"", "\"+Inf\"", "\"-Inf\"", "\"Inf\"", "\"nan\"", "true", "null", "\"1\"",
+        ]
         for _ in 0 ..< 5_000 {
             var t = rng.next() % 2 == 0 ? "-" : ""
             t += String(rng.next() % 10_000_000_000)
@@ -90,9 +94,14 @@ struct LegacySamplesJSONTests {
     @Test("a damaged or reshaped payload is refused or read as JSONDecoder reads it, never misread (20,000 mutations)")
     func neverMisreads() throws {
         var rng = SplitMix(seed: 9)
-        let base = String(decoding: try JournalJSON.encoder.encode(Event.samples(source: "web", samples: [
-            Sample(SeriesKey(.canary, .errorRate), 0.0125), Sample(SeriesKey(.stable, .latencyP95), .nan), Sample(SeriesKey(.stable, .throughput), 1200),
-        ])), as: UTF8.self)
+        let base = String(
+            decoding: try JournalJSON.encoder.encode(
+                Event.samples(
+                    source: "web",
+                    samples: [
+                        Sample(SeriesKey(.canary, .errorRate), 0.0125), Sample(SeriesKey(.stable, .latencyP95), .nan),
+                        Sample(SeriesKey(.stable, .throughput), 1200),
+                    ])), as: UTF8.self)
         let alphabet = Array(#"{}[]":,. -+eE0123456789abcdefghijklmnopqrstuvwxyz\ NaInf"#.utf8)
         #expect(fast(base) != nil)
         for _ in 0 ..< 20_000 {

@@ -32,14 +32,16 @@ func withFaultyServer<T: Sendable>(_ body: (Int) async throws -> T) async throws
         Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: " "), count: 50 << 20)))
     }
     router.get("trickle") { _, _ -> Response in
-        Response(status: .ok, body: .init { writer in
-            for _ in 0 ..< 20 {
-                try await writer.write(ByteBuffer(string: " "))
-                try await Task.sleep(for: .milliseconds(300))
-            }
-            try await writer.write(ByteBuffer(string: "{}"))
-            try await writer.finish(nil)
-        })
+        Response(
+            status: .ok,
+            body: .init { writer in
+                for _ in 0 ..< 20 {
+                    try await writer.write(ByteBuffer(string: " "))
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+                try await writer.write(ByteBuffer(string: "{}"))
+                try await writer.finish(nil)
+            })
     }
     router.post("fail") { _, _ in Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "deploy tool exploded"))) }
     router.post("auth") { request, _ -> Response in
@@ -56,8 +58,9 @@ func withFaultyServer<T: Sendable>(_ body: (Int) async throws -> T) async throws
 /// Run `router` on a free loopback port for the length of `body`.
 func withServer<T: Sendable>(_ router: Router<BasicRequestContext>, _ body: (Int) async throws -> T) async throws -> T {
     let (ready, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                          onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+    let app = Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
     let server = Task { try await app.run() }
     defer { server.cancel() }
     var it = ready.makeAsyncIterator()

@@ -3,32 +3,56 @@ import GRDB
 import Synchronization
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 /// A launch as warroom recorded it in format 1: samples as events among the incident's.
 func legacyLaunch(start: Date, seconds: Int = 300) -> [(time: Date, event: Event)] {
     var out: [(time: Date, event: Event)] = []
-    var info = SessionInfo(service: "checkout", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
-                           sources: [SessionInfo.SourceInfo(name: "health", interval: 1), SessionInfo.SourceInfo(name: "prom", interval: 1)],
-                           mode: .run, startedBy: "ana")
+    var info = SessionInfo(
+        service: "checkout", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+        sources: [SessionInfo.SourceInfo(name: "health", interval: 1), SessionInfo.SourceInfo(name: "prom", interval: 1)],
+        mode: .run, startedBy: "ana")
     info.sources[1].alwaysReporting = true
     out.append((start, .sessionStarted(info)))
     for s in 0 ..< seconds {
         let t = start.addingTimeInterval(Double(s) + 0.25)
         let error = s >= 100 && s < 160 ? 0.07 : 0.004
-        out.append((t, .samples(source: "health", samples: [Sample(SeriesKey(.canary, .errorRate), error), Sample(SeriesKey(.canary, .latencyAvg), 0.12),
-                                                           Sample(SeriesKey(.stable, .errorRate), 0.003)])))
+        out.append(
+            (
+                t,
+                .samples(
+                    source: "health",
+                    samples: [
+                        Sample(SeriesKey(.canary, .errorRate), error), Sample(SeriesKey(.canary, .latencyAvg), 0.12),
+                        Sample(SeriesKey(.stable, .errorRate), 0.003),
+                    ])
+            ))
         if s < 50 || s > 80 {
-            out.append((t.addingTimeInterval(0.125), .samples(source: "prom", samples: [Sample(SeriesKey(.stable, .throughput), Double(1100 + s)), Sample(SeriesKey(.stable, .latencyP95), .infinity)])))
+            out.append(
+                (
+                    t.addingTimeInterval(0.125),
+                    .samples(
+                        source: "prom",
+                        samples: [Sample(SeriesKey(.stable, .throughput), Double(1100 + s)), Sample(SeriesKey(.stable, .latencyP95), .infinity)])
+                ))
         }
         if s == 60 { out.append((t.addingTimeInterval(0.5), .deadManSwitch(source: "prom", silentFor: 10))) }
         if s == 100 {
-            out.append((t.addingTimeInterval(0.001), .thresholdCrossed(Crossing(rule: RuleKey(.canary, .errorRate), from: .none, to: .sev3, value: 0.07, threshold: 0.05))))
+            out.append(
+                (
+                    t.addingTimeInterval(0.001),
+                    .thresholdCrossed(Crossing(rule: RuleKey(.canary, .errorRate), from: .none, to: .sev3, value: 0.07, threshold: 0.05))
+                ))
             out.append((t.addingTimeInterval(2), .incidentOpened(severity: .sev3, title: "canary errors", by: "ana")))
         }
         if s == 120 { out.append((t.addingTimeInterval(0.5), .note(text: "looking at the canary", by: "ben"))) }
         if s == 160 {
-            out.append((t.addingTimeInterval(0.001), .thresholdCrossed(Crossing(rule: RuleKey(.canary, .errorRate), from: .sev3, to: .none, value: 0.004, threshold: 0.05))))
+            out.append(
+                (
+                    t.addingTimeInterval(0.001),
+                    .thresholdCrossed(Crossing(rule: RuleKey(.canary, .errorRate), from: .sev3, to: .none, value: 0.004, threshold: 0.05))
+                ))
             out.append((t.addingTimeInterval(5), .statusChanged(to: .resolved, by: "ana")))
         }
     }
@@ -39,7 +63,9 @@ func legacyLaunch(start: Date, seconds: Int = 300) -> [(time: Date, event: Event
 struct MigrationTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test("a format 1 journal is migrated in one transaction: samples moved to the store, incident events untouched (seq, time, payload), progress reported")
+    @Test(
+        "a format 1 journal is migrated in one transaction: samples moved to the store, incident events untouched (seq, time, payload), progress reported"
+    )
     func migrates() throws {
         let path = temporaryJournalPath()
         let written = legacyLaunch(start: start)
@@ -111,7 +137,8 @@ struct MigrationTests {
         #expect(peaks == (try sqliteOutput(path, "SELECT t / 60000, series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")))
     }
 
-    @Test("a migration that frees most of the file compacts it once (VACUUM): the free pages go, the events and samples stay, and the progress says so")
+    @Test(
+        "a migration that frees most of the file compacts it once (VACUUM): the free pages go, the events and samples stay, and the progress says so")
     func compactsAfterwards() throws {
         let path = temporaryJournalPath()
         let written = legacyLaunch(start: start, seconds: 12_000)
@@ -132,10 +159,13 @@ struct MigrationTests {
         let sizeAfter = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
         #expect(sizeAfter < sizeBefore / 2, "\(sizeBefore) bytes before, \(sizeAfter) after")
         func parts(_ list: [Recorded]) -> (events: [Recorded], samples: [[Sample]]) {
-            (list.filter { if case .samples = $0.event { false } else { true } },
-             list.compactMap { if case .samples(_, let s) = $0.event { s } else { nil } })
+            (
+                list.filter { if case .samples = $0.event { false } else { true } },
+                list.compactMap { if case .samples(_, let s) = $0.event { s } else { nil } }
+            )
         }
-        let (oldEvents, oldSamples) = parts(before), (newEvents, newSamples) = parts(try reader.history())
+        let (oldEvents, oldSamples) = parts(before)
+        let (newEvents, newSamples) = parts(try reader.history())
         #expect(newEvents == oldEvents, "every incident event")
         #expect(newSamples == oldSamples, "every sample, in order")
     }

@@ -2,14 +2,16 @@ import AsyncHTTPClient
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("Paging through real programs", .serialized)
 struct PagingTests {
     func room(paging: CommandSpec?) throws -> (WarRoom, ManualClock) {
         let clock = ManualClock()
-        let room = try WarRoom(journal: try SQLiteJournal(path: temporaryJournalPath()), clock: clock, executor: nil,
-                               pager: ConfiguredPager(spec: paging, client: .shared))
+        let room = try WarRoom(
+            journal: try SQLiteJournal(path: temporaryJournalPath()), clock: clock, executor: nil,
+            pager: ConfiguredPager(spec: paging, client: .shared))
         return (room, clock)
     }
 
@@ -24,8 +26,12 @@ struct PagingTests {
     @Test("the paging program really runs with the page's details as separate arguments")
     func delivered() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-page-\(UUID().uuidString)").path
-        let (room, _) = try room(paging: .program(argv: ["/bin/sh", "-c", "printf '%s|%s|%s|%s' \"$1\" \"$2\" \"$3\" \"$4\" > \(out)", "page",
-                                                          "{handle}", "{tier}", "{severity}", "{title}"], timeout: 5))
+        let (room, _) = try room(
+            paging: .program(
+                argv: [
+                    "/bin/sh", "-c", "printf '%s|%s|%s|%s' \"$1\" \"$2\" \"$3\" \"$4\" > \(out)", "page",
+                    "{handle}", "{tier}", "{severity}", "{title}",
+                ], timeout: 5))
         try await room.send(.sessionStarted(Self.session))
         try await room.send(.incidentOpened(severity: .sev2, title: "checkout; rm -rf /", by: "ana"))
         try await room.tick()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("Program commands, for real", .serialized)
@@ -13,7 +14,8 @@ struct ProgramRunnerTests {
     func metacharacters() async throws {
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-pwned-\(UUID().uuidString)").path
         let reason = "errors; touch \(marker) && echo $HOME `id` | cat > /dev/null"
-        let executor = ConfiguredExecutor(specs: ["rollback": .program(argv: ["/usr/bin/printf", "%s|%s|%s\\n", "{service}", "{reason}", "{by}"], timeout: 5)], client: .shared)
+        let executor = ConfiguredExecutor(
+            specs: ["rollback": .program(argv: ["/usr/bin/printf", "%s|%s|%s\\n", "{service}", "{reason}", "{by}"], timeout: 5)], client: .shared)
         let outcome = await executor.run(request(.rollback, reason: reason), service: "check out")
         #expect(outcome.succeeded)
         #expect(outcome.detail == "exit 0")
@@ -31,7 +33,8 @@ struct ProgramRunnerTests {
 
     @Test("a program's output tail is inert: ESC, C1, OSC 52 and bidi shown as escapes, its lines kept")
     func hostileOutput() async {
-        let outcome = await ProgramRunner.run(["/usr/bin/printf", "ok\\033[2J\\r\\n\\302\\233x\\t\\033]52;c;eA==\\007\\n\\342\\200\\256rtl"], timeout: 5)
+        let outcome = await ProgramRunner.run(
+            ["/usr/bin/printf", "ok\\033[2J\\r\\n\\302\\233x\\t\\033]52;c;eA==\\007\\n\\342\\200\\256rtl"], timeout: 5)
         #expect(outcome.succeeded)
         #expect(outcome.output == "ok\\x1b[2J\n\\x9bx\t\\x1b]52;c;eA==\\x07\n\\u202ertl")
     }
@@ -40,7 +43,9 @@ struct ProgramRunnerTests {
     func timeout() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("warroom-child-\(UUID().uuidString)").path
         let clock = ManualClock()
-        let run = Task { await ProgramRunner.run(["/bin/sh", "-c", "sleep 3600 & echo $! > \(pidFile); echo waiting; wait"], timeout: 3600, clock: clock) }
+        let run = Task {
+            await ProgramRunner.run(["/bin/sh", "-c", "sleep 3600 & echo $! > \(pidFile); echo waiting; wait"], timeout: 3600, clock: clock)
+        }
         // The watchdog sleeps on the clock; an hour of it passes at once.
         try await waitUntil(seconds: 60) { clock.sleepers.count == 1 && FileManager.default.fileExists(atPath: pidFile) }
         clock.advance(by: 3600)

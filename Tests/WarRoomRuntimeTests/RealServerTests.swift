@@ -6,39 +6,40 @@ import NIOCore
 import Testing
 import WarRoomCore
 import WarRoomTestSupport
+
 @testable import WarRoomRuntime
 
 /// A realistic /metrics page with the awkward parts: escaped and Unicode
 /// label values, a histogram, a summary, NaN and infinities, timestamps absent.
 let fixtureMetrics = #"""
-# HELP http_requests_total Requests served.
-# TYPE http_requests_total counter
-http_requests_total{cohort="canary",code="200"} 1027
-http_requests_total{cohort="canary",code="500"} 3
-http_requests_total{cohort="stable",code="200"} 98211
-http_requests_total{cohort="stable",code="503"} 12
-# HELP http_request_duration_seconds Latency.
-# TYPE http_request_duration_seconds histogram
-http_request_duration_seconds_bucket{cohort="stable",le="0.1"} 50000
-http_request_duration_seconds_bucket{cohort="stable",le="0.25"} 90000
-http_request_duration_seconds_bucket{cohort="stable",le="1"} 98000
-http_request_duration_seconds_bucket{cohort="stable",le="+Inf"} 98223
-http_request_duration_seconds_sum{cohort="stable"} 15234.5
-http_request_duration_seconds_count{cohort="stable"} 98223
-# TYPE rpc_duration_seconds summary
-rpc_duration_seconds{quantile="0.5"} 0.012
-rpc_duration_seconds{quantile="0.99"} 1.5e-1
-rpc_duration_seconds_sum 1.7560473e+07
-rpc_duration_seconds_count 2693
-# TYPE odd_values gauge
-odd_values{kind="nan"} NaN
-odd_values{kind="inf"} +Inf
-odd_values{kind="neg"} -Inf
-odd_values{kind="tiny"} 1e-300
-odd_values{path="C:\\dir\\file \"quoted\"",who="Zoë ☃"} -42.5
-untyped_thing 7
+    # HELP http_requests_total Requests served.
+    # TYPE http_requests_total counter
+    http_requests_total{cohort="canary",code="200"} 1027
+    http_requests_total{cohort="canary",code="500"} 3
+    http_requests_total{cohort="stable",code="200"} 98211
+    http_requests_total{cohort="stable",code="503"} 12
+    # HELP http_request_duration_seconds Latency.
+    # TYPE http_request_duration_seconds histogram
+    http_request_duration_seconds_bucket{cohort="stable",le="0.1"} 50000
+    http_request_duration_seconds_bucket{cohort="stable",le="0.25"} 90000
+    http_request_duration_seconds_bucket{cohort="stable",le="1"} 98000
+    http_request_duration_seconds_bucket{cohort="stable",le="+Inf"} 98223
+    http_request_duration_seconds_sum{cohort="stable"} 15234.5
+    http_request_duration_seconds_count{cohort="stable"} 98223
+    # TYPE rpc_duration_seconds summary
+    rpc_duration_seconds{quantile="0.5"} 0.012
+    rpc_duration_seconds{quantile="0.99"} 1.5e-1
+    rpc_duration_seconds_sum 1.7560473e+07
+    rpc_duration_seconds_count 2693
+    # TYPE odd_values gauge
+    odd_values{kind="nan"} NaN
+    odd_values{kind="inf"} +Inf
+    odd_values{kind="neg"} -Inf
+    odd_values{kind="tiny"} 1e-300
+    odd_values{path="C:\\dir\\file \"quoted\"",who="Zoë ☃"} -42.5
+    untyped_thing 7
 
-"""#
+    """#
 
 @Suite("Against a real Prometheus and Alertmanager on loopback", .serialized)
 struct RealServerTests {
@@ -52,15 +53,18 @@ struct RealServerTests {
     }
 
     func prometheusSource(_ port: Int, _ queries: [SeriesKey: String], backfill: TimeInterval = 0) -> SourcePoller {
-        SourcePoller(source: SourceConfig(name: "prom", kind: .prometheus(url: "http://127.0.0.1:\(port)", queries: queries, backfill: backfill),
-                                          interval: 1, timeout: 5), client: .shared)
+        SourcePoller(
+            source: SourceConfig(
+                name: "prom", kind: .prometheus(url: "http://127.0.0.1:\(port)", queries: queries, backfill: backfill),
+                interval: 1, timeout: 5), client: .shared)
     }
 
     /// Query until the answer has data.
     func waitForData(_ poller: SourcePoller, _ prom: ServerProcess, _ expression: String) async throws -> PromResponse {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            let response = try await poller.query(PrometheusQueryDecoder.queryURL(base: "http://127.0.0.1:\(prom.port)", expression: expression, time: nil))
+            let response = try await poller.query(
+                PrometheusQueryDecoder.queryURL(base: "http://127.0.0.1:\(prom.port)", expression: expression, time: nil))
             if case .vector(let v) = response.result, !v.isEmpty { return response }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -74,11 +78,15 @@ struct RealServerTests {
             try await prom.waitReady("http://127.0.0.1:\(prom.port)/-/ready")
             let poller = prometheusSource(prom.port, [:])
             let response = try await waitForData(poller, prom, #"{job="fixture",__name__!~"up|scrape_.*"}"#)
-            guard case .vector(let stored) = response.result else { Issue.record("expected a vector"); return }
+            guard case .vector(let stored) = response.result else {
+                Issue.record("expected a vector")
+                return
+            }
 
             let ours = try PrometheusTextParser.parse(fixtureMetrics, format: .prometheusText004).flatMap(\.samples)
             func key(_ name: String, _ labels: [String: String]) -> String {
-                name + "{" + labels.filter { !["job", "instance", "__name__"].contains($0.key) }.sorted { $0.key < $1.key }
+                name + "{"
+                    + labels.filter { !["job", "instance", "__name__"].contains($0.key) }.sorted { $0.key < $1.key }
                     .map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "}"
             }
             var theirs: [String: Double] = [:]
@@ -106,8 +114,10 @@ struct RealServerTests {
             try await prom.waitReady("http://127.0.0.1:\(prom.port)/-/ready")
             let rps = #"sum(rate(http_requests_total{cohort="stable"}[5s]))"#
             let errors = #"sum(rate(http_requests_total{cohort="stable",code=~"5.."}[5s])) / sum(rate(http_requests_total{cohort="stable"}[5s]))"#
-            let queries = [SeriesKey(.stable, .throughput): rps + " * 60", SeriesKey(.stable, .errorRate): errors,
-                           SeriesKey(.canary, .errorRate): #"sum(rate(http_requests_total{cohort="canary",code=~"5.."}[5s]))"#]
+            let queries = [
+                SeriesKey(.stable, .throughput): rps + " * 60", SeriesKey(.stable, .errorRate): errors,
+                SeriesKey(.canary, .errorRate): #"sum(rate(http_requests_total{cohort="canary",code=~"5.."}[5s]))"#,
+            ]
             let poller = prometheusSource(prom.port, queries, backfill: 60)
             _ = try await waitForData(poller, prom, rps)
 
@@ -116,7 +126,9 @@ struct RealServerTests {
             let at = Date()
             let (samples, _) = try await poller.instant(at: at)
             var url = URLComponents(string: "http://127.0.0.1:\(prom.port)/api/v1/query")!
-            url.queryItems = [URLQueryItem(name: "query", value: rps), URLQueryItem(name: "time", value: String(format: "%.3f", at.timeIntervalSince1970))]
+            url.queryItems = [
+                URLQueryItem(name: "query", value: rps), URLQueryItem(name: "time", value: String(format: "%.3f", at.timeIntervalSince1970)),
+            ]
             url.percentEncodedQuery = url.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
             let raw = try await getJSON(url.string!)
             let result = ((raw as? [String: Any])?["data"] as? [String: Any])?["result"] as? [[String: Any]]
@@ -151,7 +163,9 @@ struct RealServerTests {
             #expect(error.reason.contains("bad_data"), "\(error.reason)")
         }
         // Several series where one number is expected: say so, and how to fix it.
-        let many = prometheusSource(prom.port, [SeriesKey(.stable, .throughput): #"label_replace(vector(1), "a", "x", "", "") or label_replace(vector(2), "a", "y", "", "")"#])
+        let many = prometheusSource(
+            prom.port, [SeriesKey(.stable, .throughput): #"label_replace(vector(1), "a", "x", "", "") or label_replace(vector(2), "a", "y", "", "")"#]
+        )
         do {
             _ = try await many.instant(at: Date())
             Issue.record("two series were read as one number")
@@ -169,22 +183,27 @@ struct RealServerTests {
         let base = "http://127.0.0.1:\(am.port)"
         try await am.waitReady(base + "/-/ready")
         let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
-        let (status, body) = try await post(base + "/api/v2/alerts", json: """
-            [{"labels": {"alertname": "CanaryErrors", "severity": "critical", "service": "checkout"},
-              "annotations": {"summary": "canary 5xx above 20%"}, "endsAt": "\(future)"},
-             {"labels": {"alertname": "DiskFilling", "severity": "warning"}, "endsAt": "\(future)"},
-             {"labels": {"alertname": "Flaky", "severity": "critical"}, "endsAt": "\(future)"}]
-            """)
+        let (status, body) = try await post(
+            base + "/api/v2/alerts",
+            json: """
+                [{"labels": {"alertname": "CanaryErrors", "severity": "critical", "service": "checkout"},
+                  "annotations": {"summary": "canary 5xx above 20%"}, "endsAt": "\(future)"},
+                 {"labels": {"alertname": "DiskFilling", "severity": "warning"}, "endsAt": "\(future)"},
+                 {"labels": {"alertname": "Flaky", "severity": "critical"}, "endsAt": "\(future)"}]
+                """)
         #expect(status == 200, "posting alerts: \(body)")
-        let (silenceStatus, silenceBody) = try await post(base + "/api/v2/silences", json: """
-            {"matchers": [{"name": "alertname", "value": "Flaky", "isRegex": false, "isEqual": true}],
-             "startsAt": "\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60)))", "endsAt": "\(future)",
-             "createdBy": "warroom test", "comment": "known flaky"}
-            """)
+        let (silenceStatus, silenceBody) = try await post(
+            base + "/api/v2/silences",
+            json: """
+                {"matchers": [{"name": "alertname", "value": "Flaky", "isRegex": false, "isEqual": true}],
+                 "startsAt": "\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60)))", "endsAt": "\(future)",
+                 "createdBy": "warroom test", "comment": "known flaky"}
+                """)
         #expect(silenceStatus == 200, "posting a silence: \(silenceBody)")
 
-        let poller = SourcePoller(source: SourceConfig(name: "am", kind: .alertmanager(url: base, severity: AlertSeverityMap()), interval: 1, timeout: 5),
-                                  client: .shared)
+        let poller = SourcePoller(
+            source: SourceConfig(name: "am", kind: .alertmanager(url: base, severity: AlertSeverityMap()), interval: 1, timeout: 5),
+            client: .shared)
         let memory = SourcePoller.Memory()
         var seen: [String: AlertNotice] = [:]
         let deadline = Date().addingTimeInterval(20)
@@ -213,10 +232,12 @@ struct RealServerTests {
         #expect(state.timeline.contains { $0.text.contains("alert Flaky silenced") })
 
         // Resolve one: Alertmanager drops it from the active list.
-        try await post(base + "/api/v2/alerts", json: """
-            [{"labels": {"alertname": "CanaryErrors", "severity": "critical", "service": "checkout"},
-              "endsAt": "\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(-1)))"}]
-            """)
+        try await post(
+            base + "/api/v2/alerts",
+            json: """
+                [{"labels": {"alertname": "CanaryErrors", "severity": "critical", "service": "checkout"},
+                  "endsAt": "\(ISO8601DateFormatter().string(from: Date().addingTimeInterval(-1)))"}]
+                """)
         var resolved = false
         let until = Date().addingTimeInterval(20)
         while Date() < until, !resolved {
@@ -239,12 +260,14 @@ struct BoundedFeedTests {
         let base = "http://127.0.0.1:\(am.port)"
         try await am.waitReady(base + "/-/ready")
         let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
-        let (status, body) = try await post(base + "/api/v2/alerts", json: """
-            [{"labels": {"alertname": "SearchDown", "severity": "critical", "team": "search"},
-              "annotations": {"summary": "search cluster down"}, "endsAt": "\(future)"},
-             {"labels": {"alertname": "CheckoutLatency", "severity": "warning", "team": "payments"},
-              "annotations": {"summary": "p95 above 2s"}, "endsAt": "\(future)"}]
-            """)
+        let (status, body) = try await post(
+            base + "/api/v2/alerts",
+            json: """
+                [{"labels": {"alertname": "SearchDown", "severity": "critical", "team": "search"},
+                  "annotations": {"summary": "search cluster down"}, "endsAt": "\(future)"},
+                 {"labels": {"alertname": "CheckoutLatency", "severity": "warning", "team": "payments"},
+                  "annotations": {"summary": "p95 above 2s"}, "endsAt": "\(future)"}]
+                """)
         #expect(status == 200, "posting alerts: \(body)")
 
         func poll(_ matchers: [String]) async throws -> [String: AlertNotice] {
@@ -291,7 +314,9 @@ struct BoundedFeedTests {
         try await am.waitReady(base + "/-/ready")
         let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
         let long = String(repeating: "x", count: 5000)
-        var alerts: [String] = [#"{"labels": {"alertname": "Worst", "severity": "critical"}, "annotations": {"summary": "\#(long)"}, "endsAt": "\#(future)"}"#]
+        var alerts: [String] = [
+            #"{"labels": {"alertname": "Worst", "severity": "critical"}, "annotations": {"summary": "\#(long)"}, "endsAt": "\#(future)"}"#
+        ]
         for i in 0 ..< 20 { alerts.append(#"{"labels": {"alertname": "Minor\#(i)", "severity": "warning"}, "endsAt": "\#(future)"}"#) }
         let (status, body) = try await post(base + "/api/v2/alerts", json: "[" + alerts.joined(separator: ",") + "]")
         #expect(status == 200, "posting alerts: \(body)")
@@ -331,15 +356,17 @@ struct BoundedFeedTests {
         for i in 0 ..< 300 { page += "unrelated_total{i=\"\(i)\"} \(i)\n" }
         page += "# TYPE http_requests_canary_extra gauge\nhttp_requests_canary_extra{blob=\"\(String(repeating: "y", count: 3000))\"} 1\n"
         let longLabel = String(repeating: "z", count: 2000)
-        page = page.replacingOccurrences(of: #"http_requests_total{cohort="canary",code="200"} 1027"#,
-                                         with: #"http_requests_total{cohort="canary",code="200",build="\#(longLabel)"} 1027"#)
+        page = page.replacingOccurrences(
+            of: #"http_requests_total{cohort="canary",code="200"} 1027"#,
+            with: #"http_requests_total{cohort="canary",code="200",build="\#(longLabel)"} 1027"#)
         let text = page
         let router = Router()
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         try await withServer(router) { port in
-            var source = SourceConfig(name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 5)
+            var source = SourceConfig(
+                name: "m", kind: .scrape(url: "http://127.0.0.1:\(port)/metrics", mapping: ScrapeMapping()), interval: 1, timeout: 5)
             let (families, _, notes) = try await SourcePoller(source: source, client: .shared).scrape()
             #expect(Set(families.map(\.name)) == ["http_requests_total", "http_request_duration_seconds"])
             #expect(families.flatMap(\.samples).allSatisfy { $0.labels.allSatisfy { $0.value.utf8.count <= 1024 } })

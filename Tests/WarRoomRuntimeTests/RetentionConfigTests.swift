@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("retention: in the config")
@@ -22,14 +23,18 @@ struct RetentionConfigTests {
 
     @Test("set: what it says")
     func configured() throws {
-        let config = try ConfigLoader.parse(head + """
-            retention:
-              full: 2h
-              downsample:
-                - {every: 30s, until: 2d}
-                - {every: 5m, until: 90d}
-            """, file: "w.yaml")
-        #expect(config.retention == SampleRetention(full: 7200, tiers: [SampleRetention.Tier(every: 30, until: 172_800), SampleRetention.Tier(every: 300, until: 7_776_000)]))
+        let config = try ConfigLoader.parse(
+            head + """
+                retention:
+                  full: 2h
+                  downsample:
+                    - {every: 30s, until: 2d}
+                    - {every: 5m, until: 90d}
+                """, file: "w.yaml")
+        #expect(
+            config.retention
+                == SampleRetention(
+                    full: 7200, tiers: [SampleRetention.Tier(every: 30, until: 172_800), SampleRetention.Tier(every: 300, until: 7_776_000)]))
     }
 
     /// The errors loading `yaml` gives, as printed.
@@ -44,7 +49,8 @@ struct RetentionConfigTests {
 
     @Test("mistakes name the file, line and field")
     func errors() throws {
-        let text = problems("""
+        let text = problems(
+            """
             retention:
               full: soon
               downsample:
@@ -57,7 +63,8 @@ struct RetentionConfigTests {
         #expect(has(8, "retention.downsample[1].keep: unknown key"), "\(text)")
         #expect(has(8, "retention.downsample[1].every: must be a whole multiple"), "\(text)")
         #expect(has(9, "retention.compress: unknown key"), "\(text)")
-        let early = problems("""
+        let early = problems(
+            """
             retention:
               full: 1h
               downsample:

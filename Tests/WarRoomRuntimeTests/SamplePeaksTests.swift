@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WarRoomCore
 import WarRoomTestSupport
+
 @testable import WarRoomRuntime
 
 /// Each minute's peaks (format 4): the post-mortem's worst values over a long
@@ -50,8 +51,9 @@ struct SamplePeaksTests {
         let path = temporaryJournalPath()
         let journal = try SQLiteJournal(path: path)
         let written = try fill(journal, seed: 3)
-        #expect(try Int(scalar(path, "SELECT COUNT(*) FROM sample_peaks").trimmingCharacters(in: .whitespacesAndNewlines)) == 12 * 2 * keys.count,
-                "a row per series a minute")
+        #expect(
+            try Int(scalar(path, "SELECT COUNT(*) FROM sample_peaks").trimmingCharacters(in: .whitespacesAndNewlines)) == 12 * 2 * keys.count,
+            "a row per series a minute")
         var rng = SplitMix(seed: 11)
         let reader = try SQLiteJournalReader(path: path)
         var windows: [(Int64, Int64)] = []
@@ -82,7 +84,8 @@ struct SamplePeaksTests {
         let written = try fill(journal, seed: 21, from: from)
         var rng = SplitMix(seed: 4)
         for _ in 0 ..< 100 {
-            let low = from + Int64(rng.next() % (12 * 60_000)), high = low + Int64(rng.next() % (6 * 60_000))
+            let low = from + Int64(rng.next() % (12 * 60_000))
+            let high = low + Int64(rng.next() % (6 * 60_000))
             #expect(try SampleStoreAccess.peaks(journal, low, high) == scanned(written, low, high), "window \(low) ... \(high)")
         }
     }
@@ -92,7 +95,8 @@ struct SamplePeaksTests {
         let path = temporaryJournalPath()
         let journal = try SQLiteJournal(path: path)
         _ = try fill(journal, seed: 2)
-        let low = t0 + 60_000, high = t0 + 4 * 60_000 - 1
+        let low = t0 + 60_000
+        let high = t0 + 4 * 60_000 - 1
         let before = try SampleStoreAccess.peaks(journal, low, high)
         try sqlite(path, "INSERT INTO samples (t, series, v) VALUES (\(t0 + 2 * 60_000 + 30_123), 1, 1e9)")
         let after = try SampleStoreAccess.peaks(journal, low, high)
@@ -116,12 +120,15 @@ struct SamplePeaksTests {
         #expect(try SampleStoreAccess.peaks(journal, t0 + 60_500, t0 + 61_500) == [key: 1], "a partial minute: its points")
     }
 
-    @Test("after the points are averaged (10 s, then 1 min buckets), whole minutes still give the maxima as written; expired minutes go with their points")
+    @Test(
+        "after the points are averaged (10 s, then 1 min buckets), whole minutes still give the maxima as written; expired minutes go with their points"
+    )
     func survivesCompaction() throws {
         let path = temporaryJournalPath()
         let journal = try SQLiteJournal(path: path)
         let written = try fill(journal, seed: 5)
-        let low = t0 + 60_000, high = t0 + 11 * 60_000 - 1  // ten whole minutes
+        let low = t0 + 60_000
+        let high = t0 + 11 * 60_000 - 1  // ten whole minutes
         let raw = scanned(written, low, high)
         // Two days later the points are one a minute per series, the mean of each.
         let now = Date(timeIntervalSince1970: Double(t0) / 1000 + 2 * 86_400)
@@ -154,7 +161,8 @@ struct SamplePeaksTests {
         let gathered = try scalar(path, "SELECT m, series, v FROM sample_peaks ORDER BY m, series")
         #expect(gathered.split(separator: "\n").count == 12 * 2 * keys.count)
         try sqlite(path, "DROP TABLE sample_peaks; PRAGMA user_version = 3;")
-        let low = t0 + 90_000, high = t0 + 9 * 60_000
+        let low = t0 + 90_000
+        let high = t0 + 9 * 60_000
         let old = try SQLiteJournalReader(path: path)
         #expect(try SampleStoreAccess.peaks(old, low, high) == scanned(written, low, high), "format 3, read as it is")
         #expect(try scalar(path, "PRAGMA user_version").trimmingCharacters(in: .whitespacesAndNewlines) == "3", "a reader never migrates")

@@ -1,14 +1,18 @@
 import Foundation
 import Testing
 import WarRoomCore
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import WarRoomRuntime
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 private let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-private let keys: [SeriesKey] = [SeriesKey(.canary, .errorRate), SeriesKey(.stable, .errorRate),
-                                 SeriesKey(.canary, .latencyAvg), SeriesKey(.stable, .latencyAvg), SeriesKey(.stable, .throughput)]
+private let keys: [SeriesKey] = [
+    SeriesKey(.canary, .errorRate), SeriesKey(.stable, .errorRate),
+    SeriesKey(.canary, .latencyAvg), SeriesKey(.stable, .latencyAvg), SeriesKey(.stable, .throughput),
+]
 
 private func fileBytes(_ path: String) -> Int {
     [path, path + "-wal"].reduce(0) { total, f in
@@ -80,18 +84,30 @@ struct SampleStoreTests {
         #expect(try reader.changes(afterSeq: 0, samplesAfter: nil, recent: 1).batches.map(\.milliseconds) == [2_500])
     }
 
-    @Test("the store's peaks within a window are the worst value of each series over every source, bounds included, NaN left out; they equal a scan of the batches")
+    @Test(
+        "the store's peaks within a window are the worst value of each series over every source, bounds included, NaN left out; they equal a scan of the batches"
+    )
     func peaksWithin() throws {
         let path = temporaryJournalPath()
         let journal = try SQLiteJournal(path: path)
-        let err = SeriesKey(.canary, .errorRate), lat = SeriesKey(.stable, .latencyP99), dry = SeriesKey(.canary, .latencyP99)
+        let err = SeriesKey(.canary, .errorRate)
+        let lat = SeriesKey(.stable, .latencyP99)
+        let dry = SeriesKey(.canary, .latencyP99)
         try journal.write { tx in
             for ms in stride(from: Int64(0), through: 10_000, by: 500) {
                 let spike = ms == 2_000 || ms == 8_000  // on the window's two bounds
-                try tx.append(SampleBatch(milliseconds: ms, source: "a", samples: [
-                    Sample(err, spike ? 0.9 : 0.01 + Double(ms) / 1e6), Sample(dry, .nan)]))
-                try tx.append(SampleBatch(milliseconds: ms, source: "b", samples: [
-                    Sample(err, ms == 5_000 ? .nan : 0.02), Sample(lat, ms == 1_500 || ms == 8_500 ? 99 : Double(ms) / 1000)]))
+                try tx.append(
+                    SampleBatch(
+                        milliseconds: ms, source: "a",
+                        samples: [
+                            Sample(err, spike ? 0.9 : 0.01 + Double(ms) / 1e6), Sample(dry, .nan),
+                        ]))
+                try tx.append(
+                    SampleBatch(
+                        milliseconds: ms, source: "b",
+                        samples: [
+                            Sample(err, ms == 5_000 ? .nan : 0.02), Sample(lat, ms == 1_500 || ms == 8_500 ? 99 : Double(ms) / 1000),
+                        ]))
             }
         }
         let window = Date(timeIntervalSince1970: 2) ... Date(timeIntervalSince1970: 8)
@@ -159,7 +175,10 @@ struct SampleStoreTests {
         // An hour later the half-hour-old window is past full resolution: 10 s buckets.
         _ = try journal.compactSamples(now: now.addingTimeInterval(3600), retention: retention)
         let later = try journal.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches
-        let aged = later.filter { $0.milliseconds >= SampleBatch.milliseconds(now.addingTimeInterval(-1_860)) && $0.milliseconds < SampleBatch.milliseconds(now.addingTimeInterval(-1_140)) }
+        let aged = later.filter {
+            $0.milliseconds >= SampleBatch.milliseconds(now.addingTimeInterval(-1_860))
+                && $0.milliseconds < SampleBatch.milliseconds(now.addingTimeInterval(-1_140))
+        }
         #expect(aged.count >= 60 && aged.count <= 61, "\(aged.count)")
     }
 
@@ -203,8 +222,9 @@ struct SampleStoreTests {
         let path = temporaryJournalPath()
         let journal = try SQLiteJournal(path: path)
         let clock = ManualClock(t0)
-        let room = try WarRoom(journal: journal, clock: clock, executor: nil,
-                               retention: SampleRetention(full: 60, tiers: [SampleRetention.Tier(every: 10, until: 600)]))
+        let room = try WarRoom(
+            journal: journal, clock: clock, executor: nil,
+            retention: SampleRetention(full: 60, tiers: [SampleRetention.Tier(every: 10, until: 600)]))
         for _ in 0 ..< 120 {
             try await room.send(.samples(source: "h", samples: [Sample(keys[0], 0.001)]))
             clock.advance(by: 1)
@@ -288,8 +308,9 @@ struct SamplesLivePathTests {
         let path = temporaryJournalPath()
         let clock = ManualClock(t0)
         let room = try WarRoom(journal: try SQLiteJournal(path: path), clock: clock, executor: nil)
-        var info = SessionInfo(service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
-                               sources: [SessionInfo.SourceInfo(name: "health", interval: 1)], mode: .run, startedBy: "ana")
+        var info = SessionInfo(
+            service: "svc", rules: .runbookDefaults, plan: .runbookDefault, roster: Roster(tiers: []),
+            sources: [SessionInfo.SourceInfo(name: "health", interval: 1)], mode: .run, startedBy: "ana")
         info.sources[0].alwaysReporting = true
         try await room.send(.sessionStarted(info))
         clock.advance(by: 30)

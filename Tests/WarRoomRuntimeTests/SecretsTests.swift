@@ -2,12 +2,13 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 import WarRoomCore
 import WarRoomTestSupport
+
 @testable import WarRoomRuntime
-import NIOHTTP1
 
 /// What a loopback server was sent: each request's path and headers.
 final class HeaderLog: Sendable {
@@ -51,9 +52,11 @@ func withRedirector<T: Sendable>(to target: String, status: HTTPResponse.Status 
 
 @Suite("Secrets stay secret: redirects, masking, child environments", .serialized)
 struct SecretsTests {
-    static let env = ["WR_TOKEN": "tok-3f9a1c77", "WR_TENANT": "tenant-payments-42", "WR_HOOK": "hook-9b2d5e11",
-                      "PATH": "/usr/bin:/bin", "HOME": "/tmp", "USER": "ana", "LANG": "C.UTF-8", "TZ": "UTC",
-                      "WARROOM_PAGER_KEY": "pager-key-do-not-leak", "AWS_SECRET_ACCESS_KEY": "aws-do-not-leak"]
+    static let env = [
+        "WR_TOKEN": "tok-3f9a1c77", "WR_TENANT": "tenant-payments-42", "WR_HOOK": "hook-9b2d5e11",
+        "PATH": "/usr/bin:/bin", "HOME": "/tmp", "USER": "ana", "LANG": "C.UTF-8", "TZ": "UTC",
+        "WARROOM_PAGER_KEY": "pager-key-do-not-leak", "AWS_SECRET_ACCESS_KEY": "aws-do-not-leak",
+    ]
 
     @Test("credentials never follow a redirect to another origin: sources and webhooks stop at the 3xx and say where it pointed")
     func redirectsAreNotFollowed() async throws {
@@ -76,16 +79,23 @@ struct SecretsTests {
                         _ = try await poller.fetch()
                         Issue.record("a redirect was followed")
                     } catch {
-                        #expect(error.reason == "HTTP \(status.code) redirect to \(other)/health?token=***: not followed (credentials go only to the configured URL; configure the final address)")
+                        #expect(
+                            error.reason
+                                == "HTTP \(status.code) redirect to \(other)/health?token=***: not followed (credentials go only to the configured URL; configure the final address)"
+                        )
                     }
-                    let hook = CommandSpec.webhook(method: "POST", url: "http://127.0.0.1:\(port)/hook", body: #"{"percent": {percent}}"#,
-                                                   headers: ["X-Deploy-Token": "WR_HOOK"], timeout: 5)
+                    let hook = CommandSpec.webhook(
+                        method: "POST", url: "http://127.0.0.1:\(port)/hook", body: #"{"percent": {percent}}"#,
+                        headers: ["X-Deploy-Token": "WR_HOOK"], timeout: 5)
                     let outcome = await ConfiguredExecutor(specs: ["rollback": hook], client: .shared, environment: Self.env)
                         .run(CommandRequest(id: 1, action: .rollback, by: "ana", reason: "errors", automatic: false), service: "api")
                     #expect(!outcome.succeeded)
                     #expect(outcome.detail.hasPrefix("HTTP \(status.code) redirect to \(other)/hook?token=***: not followed"), "\(outcome.detail)")
                     let page = await ConfiguredPager(spec: hook, client: .shared, environment: Self.env)
-                        .page(PageRequest(id: 1, tier: 0, tierName: "Primary", person: Person(name: "Ana", handle: "@ana", contact: "+1"), severity: .sev1, title: "t", round: 0), service: "api")
+                        .page(
+                            PageRequest(
+                                id: 1, tier: 0, tierName: "Primary", person: Person(name: "Ana", handle: "@ana", contact: "+1"), severity: .sev1,
+                                title: "t", round: 0), service: "api")
                     #expect(!page.succeeded)
                 }
             }
@@ -135,8 +145,9 @@ struct SecretsTests {
         #expect(names.contains("PATH"))
 
         // With an env: list: the named variables pass through, set ones are set, nothing else.
-        let named = CommandSpec.program(argv: ["/bin/sh", "-c", "env; env > \(out)"], timeout: 5,
-                                        env: [.pass("WR_TOKEN"), .set("REGION", "eu-west-1"), .pass("NOT_SET_ANYWHERE")])
+        let named = CommandSpec.program(
+            argv: ["/bin/sh", "-c", "env; env > \(out)"], timeout: 5,
+            env: [.pass("WR_TOKEN"), .set("REGION", "eu-west-1"), .pass("NOT_SET_ANYWHERE")])
         let printed = await ConfiguredExecutor(specs: ["rollback": named], client: .shared, environment: Self.env)
             .run(CommandRequest(id: 1, action: .rollback, by: "ana", reason: "r", automatic: false), service: "api")
         let got = try String(contentsOfFile: out, encoding: .utf8)
@@ -154,14 +165,20 @@ struct SecretsTests {
     func onePass() async throws {
         let dir = try temporaryDirectory("onepass")
         let out = dir + "/args.txt"
-        let page = CommandSpec.program(argv: ["/bin/sh", "-c", "printf '%s|%s' \"$1\" \"$2\" > \(out)", "page", "{title}", "to {contact}"], timeout: 5)
+        let page = CommandSpec.program(
+            argv: ["/bin/sh", "-c", "printf '%s|%s' \"$1\" \"$2\" > \(out)", "page", "{title}", "to {contact}"], timeout: 5)
         let outcome = await ConfiguredPager(spec: page, client: .shared)
-            .page(PageRequest(id: 1, tier: 0, tierName: "Primary", person: Person(name: "Ana", handle: "@ana", contact: "+1 555 0101"), severity: .sev1, title: "db {contact} {handle} down", round: 0), service: "api")
+            .page(
+                PageRequest(
+                    id: 1, tier: 0, tierName: "Primary", person: Person(name: "Ana", handle: "@ana", contact: "+1 555 0101"), severity: .sev1,
+                    title: "db {contact} {handle} down", round: 0), service: "api")
         #expect(outcome.succeeded, "\(outcome)")
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "db {contact} {handle} down|to +1 555 0101")
-        #expect(Placeholders.fill(#"{"r": "{reason}", "s": "{service}"}"#, ["reason": "{service}", "service": "api"], escape: .json)
+        #expect(
+            Placeholders.fill(#"{"r": "{reason}", "s": "{service}"}"#, ["reason": "{service}", "service": "api"], escape: .json)
                 == #"{"r": "{service}", "s": "api"}"#)
-        #expect(Placeholders.fill("http://h/x?r={reason}&s={service}", ["reason": "{service}&a=b", "service": "api"], escape: .url)
+        #expect(
+            Placeholders.fill("http://h/x?r={reason}&s={service}", ["reason": "{service}&a=b", "service": "api"], escape: .url)
                 == "http://h/x?r=%7Bservice%7D%26a%3Db&s=api")
     }
 
@@ -188,8 +205,10 @@ struct SecretsTests {
     func previewIsSent() async throws {
         try await withFaultyServer { port in
             let specs: [String: CommandSpec] = [
-                "set_traffic": .webhook(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: #"{"percent": {percent}, "reason": "{reason}"}"#,
-                                        headers: [:], timeout: 5)]
+                "set_traffic": .webhook(
+                    method: "POST", url: "http://127.0.0.1:\(port)/echo", body: #"{"percent": {percent}, "reason": "{reason}"}"#,
+                    headers: [:], timeout: 5)
+            ]
             let reason = #"checks "green" {contact}"#
             let preview = CommandSpec.preview(.promote(percent: 25), reason: reason, by: "ana", service: "api", in: specs)
             let outcome = await ConfiguredExecutor(specs: specs, client: .shared)
@@ -207,7 +226,9 @@ struct SecretsTests {
             let spec = CommandSpec.webhook(method: "POST", url: .secret(.env("WR_CHAT_URL")), body: #"{"text": "{title}"}"#, headers: [:], timeout: 5)
             var env = Self.env
             env["WR_CHAT_URL"] = url
-            let page = PageRequest(id: 1, tier: 0, tierName: "Primary", person: Person(name: "Ana", handle: "@ana", contact: "+1"), severity: .sev1, title: "t", round: 0)
+            let page = PageRequest(
+                id: 1, tier: 0, tierName: "Primary", person: Person(name: "Ana", handle: "@ana", contact: "+1"), severity: .sev1, title: "t", round: 0
+            )
             let sent = await ConfiguredPager(spec: spec, client: .shared, environment: env).page(page, service: "api")
             #expect(sent.succeeded, "\(sent)")
             #expect(log.all.map(\.path) == ["/hook"])
@@ -227,11 +248,16 @@ struct JournalSecretsTests {
         let router = Router()
         router.post("echo") { request, _ -> Response in
             // A careless deploy API that echoes the request's headers back.
-            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "got token \(request.headers.first { $0.name.canonicalName == "x-deploy-token" }?.value ?? "none")")))
+            Response(
+                status: .ok,
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: "got token \(request.headers.first { $0.name.canonicalName == "x-deploy-token" }?.value ?? "none")")))
         }
         try await withServer(router) { port in
             try await withRedirector(to: "http://127.0.0.1:\(port)") { redirector in
-                let config = try ConfigLoader.parse("""
+                let config = try ConfigLoader.parse(
+                    """
                     service: api
                     sources: [{name: h, kind: health, url: "http://127.0.0.1:\(redirector)/health", interval: 200ms, timeout: 1s}]
                     commands:
@@ -240,8 +266,9 @@ struct JournalSecretsTests {
                     """, file: "j.yaml")
                 let env = ["WR_HOOK": "hook-9b2d5e11-secret"]
                 let path = temporaryJournalPath()
-                let room = try WarRoom(journal: try SQLiteJournal(path: path),
-                                       executor: ConfiguredExecutor(specs: config.commands, client: .shared, environment: env))
+                let room = try WarRoom(
+                    journal: try SQLiteJournal(path: path),
+                    executor: ConfiguredExecutor(specs: config.commands, client: .shared, environment: env))
                 try await room.send(.sessionStarted(config.sessionInfo(mode: .other("test"), startedBy: "ana")))
                 let poller = SourcePoller(source: config.sources[0], client: .shared, environment: env)
                 let polling = Task { await poller.run { try? await room.send($0) } }
@@ -254,7 +281,8 @@ struct JournalSecretsTests {
                     if case .commandFinished(_, let outcome) = r.event { return outcome } else { return nil }
                 }
                 #expect(finished.first?.output == "got token ***", "\(finished)")
-                let dry = await DryRunExecutor(specs: config.commands).run(CommandRequest(id: 9, action: .rollback, by: "ana", reason: "r", automatic: false), service: "api")
+                let dry = await DryRunExecutor(specs: config.commands).run(
+                    CommandRequest(id: 9, action: .rollback, by: "ana", reason: "r", automatic: false), service: "api")
                 #expect(dry.output == "POST http://127.0.0.1:\(port)/echo?token=*** [X-Deploy-Token: ***]")
                 // Every byte on disk: the database and its WAL.
                 var bytes = Data()
@@ -282,7 +310,8 @@ struct SecretConfigTests {
 
     @Test("a user name or password in a URL is refused at check time with file, line and field, and not echoed")
     func userinfoRefused() {
-        let found = errors("""
+        let found = errors(
+            """
             service: api
             sources:
               - {name: h, kind: health, url: "http://ana:hunter2@127.0.0.1:1/health"}
@@ -291,14 +320,20 @@ struct SecretConfigTests {
                 webhook: {url: "https://deploy:pw123@deploy.example/rollback"}
             """)
         #expect(found.count == 2, "\(found)")
-        #expect(found.first?.hasPrefix("s.yaml:3:") == true && found.first?.contains("sources[0].url: a user name or password in the URL (http://***@127.0.0.1:1/health) is refused") == true, "\(found)")
-        #expect(found.last?.hasPrefix("s.yaml:6:") == true && found.last?.contains("commands.rollback.webhook.url: a user name or password") == true, "\(found)")
+        #expect(
+            found.first?.hasPrefix("s.yaml:3:") == true
+                && found.first?.contains("sources[0].url: a user name or password in the URL (http://***@127.0.0.1:1/health) is refused") == true,
+            "\(found)")
+        #expect(
+            found.last?.hasPrefix("s.yaml:6:") == true && found.last?.contains("commands.rollback.webhook.url: a user name or password") == true,
+            "\(found)")
         #expect(!found.joined().contains("hunter2") && !found.joined().contains("pw123"))
     }
 
     @Test("url_env / url_file, env: and matchers: are read; mistakes are errors at their line")
     func newKeys() throws {
-        let config = try ConfigLoader.parse("""
+        let config = try ConfigLoader.parse(
+            """
             service: api
             sources:
               - name: am
@@ -318,12 +353,18 @@ struct SecretConfigTests {
         #expect(config.sources[0].matchers == [#"team="payments""#, #"env=~"prod|canary""#])
         #expect(config.sources[0].limits.maxAlerts == 50 && config.sources[0].limits.maxAnnotationLength == 200)
         #expect(config.sources[1].limits.maxSeries == 500 && config.sources[1].limits.maxLabelLength == 64)
-        #expect(config.commands["rollback"] == .program(argv: ["/usr/local/bin/rollback", "--reason={reason}"], timeout: 30,
-                                                         env: [.pass("DEPLOY_TOKEN"), .set("REGION", "eu-west-1")]))
-        #expect(config.commands["page"] == .webhook(method: "POST", url: .secret(.env("CHAT_WEBHOOK_URL")), body: #"{"text": "{title}"}"#, headers: [:], timeout: 30))
+        #expect(
+            config.commands["rollback"]
+                == .program(
+                    argv: ["/usr/local/bin/rollback", "--reason={reason}"], timeout: 30,
+                    env: [.pass("DEPLOY_TOKEN"), .set("REGION", "eu-west-1")]))
+        #expect(
+            config.commands["page"]
+                == .webhook(method: "POST", url: .secret(.env("CHAT_WEBHOOK_URL")), body: #"{"text": "{title}"}"#, headers: [:], timeout: 30))
         #expect(config.breakGlass(by: "ana") == "env REGION=eu-west-1 /usr/local/bin/rollback '--reason=manual rollback: warroom down'")
 
-        let found = errors("""
+        let found = errors(
+            """
             service: api
             sources:
               - {name: am, kind: alertmanager, url: "http://127.0.0.1:9093", matchers: ["team payments"]}
@@ -340,7 +381,9 @@ struct SecretConfigTests {
             """)
         #expect(found.contains { $0.hasPrefix("s.yaml:3:") && $0.contains("sources[0].matchers[0]: expected a label matcher") }, "\(found)")
         #expect(found.contains { $0.hasPrefix("s.yaml:4:") && $0.contains("sources[1].matchers: unknown key") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("s.yaml:8:") && $0.contains("commands.rollback.env[0]: expected an environment variable name") }, "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("s.yaml:8:") && $0.contains("commands.rollback.env[0]: expected an environment variable name") }, "\(found)"
+        )
         #expect(found.contains { $0.contains("commands.set_traffic.webhook: give one of url, url_env or url_file") }, "\(found)")
         #expect(found.contains { $0.hasPrefix("s.yaml:13:") && $0.contains("commands.pause.env: env: is for a program") }, "\(found)")
     }

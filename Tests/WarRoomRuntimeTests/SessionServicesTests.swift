@@ -4,6 +4,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 /// Commands that hang until the test lets them go, as a rollback script
@@ -103,8 +104,9 @@ struct SessionServicesTests {
 
     func failures() -> (RecordFailures, Seen) {
         let seen = Seen()
-        let failures = RecordFailures(logger: Self.logger, stop: { m in seen.value.withLock { $0.stops.append(m) } },
-                                      tell: { m in seen.value.withLock { $0.told.append(m) } })
+        let failures = RecordFailures(
+            logger: Self.logger, stop: { m in seen.value.withLock { $0.stops.append(m) } },
+            tell: { m in seen.value.withLock { $0.told.append(m) } })
         return (failures, seen)
     }
 
@@ -127,11 +129,16 @@ struct SessionServicesTests {
     }
 
     /// The session's group as `run` composes it, on the manual clock, with a test screen.
-    func session(_ services: SessionServices, screen: TestScreen, clock: ManualClock, lease: CountingLease, slot: WarRoomSlot,
-                 failures: RecordFailures) -> ServiceGroup {
-        services.group(screen: screen, commanderClock: CommanderClock(clock: clock, lease: lease, room: slot, watch: QuietWatch(),
-                                                                      failures: failures, logger: Self.logger, onRequest: { _ in }),
-                       room: slot)
+    func session(
+        _ services: SessionServices, screen: TestScreen, clock: ManualClock, lease: CountingLease, slot: WarRoomSlot,
+        failures: RecordFailures
+    ) -> ServiceGroup {
+        services.group(
+            screen: screen,
+            commanderClock: CommanderClock(
+                clock: clock, lease: lease, room: slot, watch: QuietWatch(),
+                failures: failures, logger: Self.logger, onRequest: { _ in }),
+            room: slot)
     }
 
     @Test("a command in flight gets the drain's deadline of the clock, no more: then it is recorded as of unknown outcome and left running")
@@ -178,7 +185,9 @@ struct SessionServicesTests {
         executor.release()
     }
 
-    @Test("the session group: the screen closing shuts down the war room's services, then the drain gives a command in flight its deadline and records it")
+    @Test(
+        "the session group: the screen closing shuts down the war room's services, then the drain gives a command in flight its deadline and records it"
+    )
     func groupShutsDownInOrder() async throws {
         let (room, path, clock, executor) = try await hungRollback()
         let lease = CountingLease()
@@ -191,10 +200,12 @@ struct SessionServicesTests {
         slot.set(room)
         let posted = PostCounter()
         let (changes, _) = AsyncStream.makeStream(of: Void.self)
-        await services.join(group, [
-            SnapshotPump(warroom: room) { _ in posted.add() },
-            JournalCatchUp(changes: { changes }, warroom: room, clock: clock, logger: Self.logger),
-        ])
+        await services.join(
+            group,
+            [
+                SnapshotPump(warroom: room) { _ in posted.add() },
+                JournalCatchUp(changes: { changes }, warroom: room, clock: clock, logger: Self.logger),
+            ])
         try await waitUntil(seconds: 60) { posted.count >= 1 }
 
         screen.close()
@@ -208,13 +219,16 @@ struct SessionServicesTests {
         executor.release()
     }
 
-    @Test("the clock service beats the lease every 2 s and ticks the war room each second of the injected clock; a tick that cannot record stops the session once")
+    @Test(
+        "the clock service beats the lease every 2 s and ticks the war room each second of the injected clock; a tick that cannot record stops the session once"
+    )
     func clockOnTheInjectedClock() async throws {
         let clock = ManualClock()
         let lease = CountingLease()
         let (failures, seen) = failures()
-        let room = try WarRoom(journal: BrokenCompaction(try SQLiteJournal(path: temporaryJournalPath())), clock: clock,
-                               executor: nil, checkpoints: nil)
+        let room = try WarRoom(
+            journal: BrokenCompaction(try SQLiteJournal(path: temporaryJournalPath())), clock: clock,
+            executor: nil, checkpoints: nil)
         let slot = WarRoomSlot()
         let screen = TestScreen()
         let group = session(SessionServices(logger: Self.logger), screen: screen, clock: clock, lease: lease, slot: slot, failures: failures)

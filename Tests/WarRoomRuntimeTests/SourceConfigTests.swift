@@ -6,6 +6,7 @@ import NIOCore
 import Synchronization
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 @Suite("Source config: kinds, credentials, limits", .serialized)
@@ -27,11 +28,17 @@ struct SourceConfigTests {
         #expect(config.sources.map(\.kind.sourceKind) == [.health, .scrape, .prometheus, .alertmanager])
         #expect(config.sources.map(\.kind.sourceKind.recordedName) == ["health", "scrape", "prometheus", "alertmanager"])
         #expect(config.maxConcurrentPolls == 32)
-        guard case .prometheus(_, let queries, let backfill) = config.sources[2].kind else { Issue.record("not prometheus"); return }
+        guard case .prometheus(_, let queries, let backfill) = config.sources[2].kind else {
+            Issue.record("not prometheus")
+            return
+        }
         #expect(queries.count == 4)
         #expect(queries[SeriesKey(.canary, .latencyP95)]?.hasPrefix("histogram_quantile(0.95") == true)
         #expect(backfill == 900)
-        guard case .alertmanager(_, let map) = config.sources[3].kind else { Issue.record("not alertmanager"); return }
+        guard case .alertmanager(_, let map) = config.sources[3].kind else {
+            Issue.record("not alertmanager")
+            return
+        }
         #expect(map.values["critical"] == 1)
         #expect(map.values["warning"] == 3)
         #expect(map.values["info"] == 0)
@@ -42,38 +49,67 @@ struct SourceConfigTests {
 
     @Test("mistakes in the new keys are reported at their line")
     func mistakes() {
-        #expect(errors("""
-              - {name: p, kind: prometheus, url: "http://h:9090", queries: {canary.errors: up}}
-            """) == ["s.yaml:3:65: sources[0].queries.canary.errors: expected COHORT.METRIC with cohort canary or stable and metric error_rate, latency, latency_p95 or throughput, got 'canary.errors'"])
-        #expect(errors("""
-              - {name: p, kind: prometheus, url: "http://h:9090"}
-            """).first?.contains("queries: is required") == true)
-        #expect(errors("""
-              - {name: a, kind: alertmanager, url: "http://h:9093", severity_map: {critical: SEV-0}}
-            """).first?.contains("expected SEV-1, SEV-2, SEV-3, SEV-4 or none, got 'SEV-0'") == true)
-        #expect(errors("""
-              - {name: h, kind: health, url: "http://h/x", fields: {stable.error_rate: "$.a..b"}}
-            """).first?.contains("bad JSON path") == true)
-        #expect(errors("""
-              - {name: h, kind: health, url: "http://h/x", stale_after: 1s, dim_after: 5s}
-            """).first?.contains("must not be shorter than dim_after") == true)
-        #expect(errors("""
-              - {name: h, kind: health, url: "http://h/x", auth: {bearer_token: abc}}
-            """).first?.contains("secrets never go in the config") == true)
-        #expect(errors("""
-              - {name: h, kind: health, url: "http://h/x", auth: {bearer_token_env: "not a name"}}
-            """).first?.contains("expected the NAME of an environment variable") == true)
-        #expect(errors("""
-              - {name: a, kind: alertmanager, url: "http://h/x", always_reporting: true}
-            """).first?.contains("Watchdog") == true)
-        #expect(errors("""
-              - {name: h, kind: health, url: "http://h/x", interval: 400d}
-            """).first?.contains("at most 366d") == true)
+        #expect(
+            errors(
+                """
+                  - {name: p, kind: prometheus, url: "http://h:9090", queries: {canary.errors: up}}
+                """) == [
+                    "s.yaml:3:65: sources[0].queries.canary.errors: expected COHORT.METRIC with cohort canary or stable and metric error_rate, latency, latency_p95 or throughput, got 'canary.errors'"
+                ])
+        #expect(
+            errors(
+                """
+                  - {name: p, kind: prometheus, url: "http://h:9090"}
+                """
+            ).first?.contains("queries: is required") == true)
+        #expect(
+            errors(
+                """
+                  - {name: a, kind: alertmanager, url: "http://h:9093", severity_map: {critical: SEV-0}}
+                """
+            ).first?.contains("expected SEV-1, SEV-2, SEV-3, SEV-4 or none, got 'SEV-0'") == true)
+        #expect(
+            errors(
+                """
+                  - {name: h, kind: health, url: "http://h/x", fields: {stable.error_rate: "$.a..b"}}
+                """
+            ).first?.contains("bad JSON path") == true)
+        #expect(
+            errors(
+                """
+                  - {name: h, kind: health, url: "http://h/x", stale_after: 1s, dim_after: 5s}
+                """
+            ).first?.contains("must not be shorter than dim_after") == true)
+        #expect(
+            errors(
+                """
+                  - {name: h, kind: health, url: "http://h/x", auth: {bearer_token: abc}}
+                """
+            ).first?.contains("secrets never go in the config") == true)
+        #expect(
+            errors(
+                """
+                  - {name: h, kind: health, url: "http://h/x", auth: {bearer_token_env: "not a name"}}
+                """
+            ).first?.contains("expected the NAME of an environment variable") == true)
+        #expect(
+            errors(
+                """
+                  - {name: a, kind: alertmanager, url: "http://h/x", always_reporting: true}
+                """
+            ).first?.contains("Watchdog") == true)
+        #expect(
+            errors(
+                """
+                  - {name: h, kind: health, url: "http://h/x", interval: 400d}
+                """
+            ).first?.contains("at most 366d") == true)
     }
 
     @Test("theme and keys are read from the config, with where each key binding was written")
     func themeAndKeys() throws {
-        let config = try ConfigLoader.parse("""
+        let config = try ConfigLoader.parse(
+            """
             service: x
             sources: [{name: h, kind: health, url: "http://h/x"}]
             theme: light
@@ -82,13 +118,17 @@ struct SourceConfigTests {
               scroll_down: [down, j]
             """, file: "k.yaml")
         #expect(config.theme == "light")
-        #expect(config.keyBindings == [
-            KeyBindingSpec(action: "rollback", keys: ["R"], line: 5, column: 3),
-            KeyBindingSpec(action: "scroll_down", keys: ["down", "j"], line: 6, column: 3),
-        ])
+        #expect(
+            config.keyBindings == [
+                KeyBindingSpec(action: "rollback", keys: ["R"], line: 5, column: 3),
+                KeyBindingSpec(action: "scroll_down", keys: ["down", "j"], line: 6, column: 3),
+            ])
         // Unknown top-level keys are still errors, also beside theme and keys.
-        #expect(errors("  - {name: h, kind: health, url: \"http://h/x\"}\ntheme: light\nthemes: dark\n")
-            == ["s.yaml:5:1: themes: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention, journal"])
+        #expect(
+            errors("  - {name: h, kind: health, url: \"http://h/x\"}\ntheme: light\nthemes: dark\n")
+                == [
+                    "s.yaml:5:1: themes: unknown key; valid keys here: service, sources, severity, canary, roster, commands, paging, abort_window, dry_run, max_concurrent_polls, keys, theme, retention, journal"
+                ])
     }
 
     /// Serve a health JSON only to requests with the right credentials.
@@ -112,7 +152,8 @@ struct SourceConfigTests {
             let tokenFile = NSTemporaryDirectory() + "token-\(UUID().uuidString)"
             try "pa:ss\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: tokenFile) }
-            let config = try ConfigLoader.parse("""
+            let config = try ConfigLoader.parse(
+                """
                 service: x
                 sources:
                   - name: b
@@ -176,7 +217,12 @@ struct SourceConfigTests {
 
 final class Counter: Sendable {
     private let state = Mutex((now: 0, peak: 0))
-    func enter() { state.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) } }
+    func enter() {
+        state.withLock {
+            $0.now += 1
+            $0.peak = max($0.peak, $0.now)
+        }
+    }
     func leave() { state.withLock { $0.now -= 1 } }
     var peak: Int { state.withLock { $0.peak } }
 }

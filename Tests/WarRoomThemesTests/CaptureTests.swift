@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomThemes
+
 @testable import WarRoomUI
 
 @Suite("Captures: every shipped theme at every depth")
@@ -32,7 +33,9 @@ struct CaptureTests {
         for seq in text.split(separator: "\u{1B}").dropFirst() where seq.hasPrefix("[") {
             let params = seq.dropFirst().prefix { $0.isNumber || $0 == ";" }
             for p in params.split(separator: ";").compactMap({ Int($0) }) {
-                if (30 ... 37).contains(p) || (40 ... 47).contains(p) || (90 ... 97).contains(p) || (100 ... 107).contains(p) || p == 38 || p == 48 { return true }
+                if (30 ... 37).contains(p) || (40 ... 47).contains(p) || (90 ... 97).contains(p) || (100 ... 107).contains(p) || p == 38 || p == 48 {
+                    return true
+                }
             }
         }
         return false

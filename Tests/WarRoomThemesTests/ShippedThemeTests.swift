@@ -118,8 +118,8 @@ struct ShippedThemeTests {
 
     @Test func colorblindAvoidsRedAndGreen() throws {
         let (theme, _) = try ThemeLoader.load(nameOrPath: "colorblind", searchDirectories: [themesDirectory])
-        #expect(theme.style(.ok).fg == .rgb(0x56, 0xb4, 0xe9))   // sky blue
-        #expect(theme.style(.sev2).fg == .rgb(0xe6, 0x9f, 0x00)) // orange
-        #expect(theme.style(.sev1).bg == .rgb(0xd5, 0x5e, 0x00)) // vermillion
+        #expect(theme.style(.ok).fg == .rgb(0x56, 0xb4, 0xe9))  // sky blue
+        #expect(theme.style(.sev2).fg == .rgb(0xe6, 0x9f, 0x00))  // orange
+        #expect(theme.style(.sev1).bg == .rgb(0xd5, 0x5e, 0x00))  // vermillion
     }
 }

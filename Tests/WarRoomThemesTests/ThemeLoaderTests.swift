@@ -7,24 +7,24 @@ import WarRoomUI
 struct ThemeLoaderTests {
     @Test func paletteReferencesAndLiterals() throws {
         let text = """
-        name: refs
-        palette:
-          red: "#dc322f"
-          base03: "#002B36"
-          alert: bright-red
-          grey: 244
-          low: 3
-        roles:
-          normal: {fg: default, bg: base03}
-          sev1: {fg: "#ffffff", bg: red, bold: true, underline: true}
-          sev2: {fg: alert}
-          dim: {fg: grey, dim: true}
-          sev3: {fg: low}
-          ok: {fg: green}
-          stale: {fg: 100, reverse: false}
-          title: {fg: Bright-Cyan}
+            name: refs
+            palette:
+              red: "#dc322f"
+              base03: "#002B36"
+              alert: bright-red
+              grey: 244
+              low: 3
+            roles:
+              normal: {fg: default, bg: base03}
+              sev1: {fg: "#ffffff", bg: red, bold: true, underline: true}
+              sev2: {fg: alert}
+              dim: {fg: grey, dim: true}
+              sev3: {fg: low}
+              ok: {fg: green}
+              stale: {fg: 100, reverse: false}
+              title: {fg: Bright-Cyan}
 
-        """
+            """
         let (theme, warnings) = try ThemeLoader.parse(text, file: "refs.yaml")
         #expect(theme.name == "refs")
         #expect(theme.style(.normal) == Style(bg: .rgb(0, 0x2b, 0x36)))
@@ -32,7 +32,7 @@ struct ThemeLoaderTests {
         #expect(theme.style(.sev2) == Style(fg: .ansi(9)))
         #expect(theme.style(.dim) == Style(fg: .indexed(244), dim: true))
         #expect(theme.style(.sev3) == Style(fg: .ansi(3)))
-        #expect(theme.style(.ok) == Style(fg: .ansi(2)))   // ANSI name, not in the palette
+        #expect(theme.style(.ok) == Style(fg: .ansi(2)))  // ANSI name, not in the palette
         #expect(theme.style(.stale) == Style(fg: .indexed(100)))
         #expect(theme.style(.title) == Style(fg: .ansi(14)))
         // Roles left out fall back to dark's, with one warning each.
@@ -44,13 +44,13 @@ struct ThemeLoaderTests {
 
     @Test func missingRoleWarning() throws {
         let text = """
-        name: partial
-        description: only a few roles
-        roles:
-          normal: {}
-          sev1: {bold: true, reverse: true}
+            name: partial
+            description: only a few roles
+            roles:
+              normal: {}
+              sev1: {bold: true, reverse: true}
 
-        """
+            """
         let (theme, warnings) = try ThemeLoader.parse(text, file: "partial.yaml")
         #expect(theme.summary == "only a few roles")
         #expect(warnings.count == Role.allCases.count - 2)
@@ -79,14 +79,14 @@ struct ThemeLoaderTests {
 
     @Test func mergeKeys() throws {
         let text = """
-        name: merged
-        palette: {bg: "#101010"}
-        roles:
-          normal: &base {fg: white, bg: bg}
-          dim: {<<: *base, fg: bright-black}
-          sev1: {<<: [*base], bold: true}
+            name: merged
+            palette: {bg: "#101010"}
+            roles:
+              normal: &base {fg: white, bg: bg}
+              dim: {<<: *base, fg: bright-black}
+              sev1: {<<: [*base], bold: true}
 
-        """
+            """
         let (theme, _) = try ThemeLoader.parse(text, file: "m.yaml")
         #expect(theme.style(.dim) == Style(fg: .ansi(8), bg: .rgb(16, 16, 16)))
         #expect(theme.style(.sev1) == Style(fg: .ansi(7), bg: .rgb(16, 16, 16), bold: true))
@@ -95,13 +95,14 @@ struct ThemeLoaderTests {
     // MARK: - Errors, each at its line
 
     @Test func unknownTopLevelKey() {
-        let errs = errors("""
-        name: t
-        colours:
-          red: "#ff0000"
-        roles: {}
+        let errs = errors(
+            """
+            name: t
+            colours:
+              red: "#ff0000"
+            roles: {}
 
-        """)
+            """)
         #expect(errs.count == 1)
         let e = errs[0]
         #expect(e.kind == .unknownKey)
@@ -113,16 +114,17 @@ struct ThemeLoaderTests {
     }
 
     @Test func unknownRoleSuggestsTheNearest() {
-        let errs = errors("""
-        name: t
-        roles:
-          normal: {}
-          sev4: {fg: red}
-          heder: {bold: true}
-          header_alert: {bold: true}
-          zzzzzzzz: {}
+        let errs = errors(
+            """
+            name: t
+            roles:
+              normal: {}
+              sev4: {fg: red}
+              heder: {bold: true}
+              header_alert: {bold: true}
+              zzzzzzzz: {}
 
-        """)
+            """)
         #expect(errs.map(\.kind) == [.unknownRole, .unknownRole, .unknownRole, .unknownRole])
         #expect(errs.map(\.line) == [4, 5, 6, 7])
         #expect(errs.map(\.column) == [3, 3, 3, 3])
@@ -136,15 +138,16 @@ struct ThemeLoaderTests {
     }
 
     @Test func unknownKeyInARole() {
-        let errs = errors("""
-        name: t
-        roles:
-          sev1:
-            fg: red
-            background: blue
-          sev2: {fg: red, italic: true}
+        let errs = errors(
+            """
+            name: t
+            roles:
+              sev1:
+                fg: red
+                background: blue
+              sev2: {fg: red, italic: true}
 
-        """)
+            """)
         #expect(errs.count == 2)
         #expect(errs[0].kind == .unknownKey)
         #expect((errs[0].line, errs[0].column, errs[0].field) == (5, 5, "roles.sev1.background"))
@@ -154,24 +157,28 @@ struct ThemeLoaderTests {
     }
 
     @Test func badColours() {
-        let errs = errors("""
-        name: t
-        palette:
-          a: "#12345"
-          b: "#ggg000"
-          c: 256
-          d: purplish
-          e: "#00ff00"
-        roles:
-          normal: {fg: "#1234567"}
-          sev1: {fg: 300, bg: "#zz0000"}
-          sev2: {fg: a}
+        let errs = errors(
+            """
+            name: t
+            palette:
+              a: "#12345"
+              b: "#ggg000"
+              c: 256
+              d: purplish
+              e: "#00ff00"
+            roles:
+              normal: {fg: "#1234567"}
+              sev1: {fg: 300, bg: "#zz0000"}
+              sev2: {fg: a}
 
-        """)
+            """)
         #expect(errs.map(\.kind) == Array(repeating: .badColour, count: 7))
         #expect(errs.map(\.line) == [3, 4, 5, 6, 9, 10, 10])
-        #expect(errs.map(\.field) == ["palette.a", "palette.b", "palette.c", "palette.d",
-                                      "roles.normal.fg", "roles.sev1.fg", "roles.sev1.bg"])
+        #expect(
+            errs.map(\.field) == [
+                "palette.a", "palette.b", "palette.c", "palette.d",
+                "roles.normal.fg", "roles.sev1.fg", "roles.sev1.bg",
+            ])
         #expect((errs[0].line, errs[0].column) == (3, 6))
         #expect(errs[0].message.contains("'#12345' has 5 hex digits; \"#rrggbb\" needs exactly 6"))
         #expect(errs[1].message.contains("'g' is not a hex digit"))
@@ -188,17 +195,18 @@ struct ThemeLoaderTests {
     }
 
     @Test func missingPaletteEntry() {
-        let errs = errors("""
-        name: t
-        palette:
-          base03: "#002b36"
-          red: "#dc322f"
-        roles:
-          normal: {fg: base3, bg: base03}
-          sev1: {bg: reed}
-          sev2: {fg: brightred}
+        let errs = errors(
+            """
+            name: t
+            palette:
+              base03: "#002b36"
+              red: "#dc322f"
+            roles:
+              normal: {fg: base3, bg: base03}
+              sev1: {bg: reed}
+              sev2: {fg: brightred}
 
-        """)
+            """)
         #expect(errs.map(\.kind) == [.missingPaletteEntry, .missingPaletteEntry, .missingPaletteEntry])
         #expect(errs.map(\.line) == [6, 7, 8])
         #expect((errs[0].column, errs[0].field) == (16, "roles.normal.fg"))
@@ -216,14 +224,15 @@ struct ThemeLoaderTests {
     }
 
     @Test func unquotedHashIsAComment() {
-        let errs = errors("""
-        name: t
-        roles:
-          sev1:
-            fg: #ff0000
-            bold: true
+        let errs = errors(
+            """
+            name: t
+            roles:
+              sev1:
+                fg: #ff0000
+                bold: true
 
-        """)
+            """)
         #expect(errs.count == 1)
         #expect(errs[0].kind == .badColour)
         #expect((errs[0].line, errs[0].field) == (4, "roles.sev1.fg"))
@@ -231,21 +240,25 @@ struct ThemeLoaderTests {
     }
 
     @Test func wrongTypes() {
-        let errs = errors("""
-        name: [a, b]
-        description: {x: 1}
-        palette: 5
-        roles:
-          sev1: {fg: [1, 2], bold: 3}
-          sev2: {bold: "true", dim: yes}
-          sev3:
-          ok: red
+        let errs = errors(
+            """
+            name: [a, b]
+            description: {x: 1}
+            palette: 5
+            roles:
+              sev1: {fg: [1, 2], bold: 3}
+              sev2: {bold: "true", dim: yes}
+              sev3:
+              ok: red
 
-        """)
+            """)
         #expect(errs.map(\.kind) == Array(repeating: .wrongType, count: 8))
         #expect(errs.map(\.line) == [1, 2, 3, 5, 5, 6, 7, 8])
-        #expect(errs.map(\.field) == ["name", "description", "palette", "roles.sev1.fg", "roles.sev1.bold",
-                                      "roles.sev2.bold", "roles.sev3", "roles.ok"])
+        #expect(
+            errs.map(\.field) == [
+                "name", "description", "palette", "roles.sev1.fg", "roles.sev1.bold",
+                "roles.sev2.bold", "roles.sev3", "roles.ok",
+            ])
         #expect(errs[0].message == "expected the theme's name, e.g. name: solarized, got a list")
         #expect(errs[4].message == "expected true or false, got '3'")
         #expect(errs[5].message == "expected true or false, got the quoted string 'true'")
@@ -261,12 +274,13 @@ struct ThemeLoaderTests {
     }
 
     @Test func nameIsRequired() {
-        let errs = errors("""
-        description: nameless
-        roles:
-          normal: {}
+        let errs = errors(
+            """
+            description: nameless
+            roles:
+              normal: {}
 
-        """)
+            """)
         #expect(errs.count == 1)
         #expect(errs[0].kind == .missingField)
         #expect((errs[0].line, errs[0].field) == (1, "name"))
@@ -277,20 +291,21 @@ struct ThemeLoaderTests {
     }
 
     @Test func duplicateKeysAreAllReported() {
-        let errs = errors("""
-        name: t
-        roles:
-          sev1: {fg: red, bold: true, fg: blue}
-          sev2:
-            fg: red
-            bold: true
-            fg: blue
-          sev1: {}
-        name: u
-        palette: {x: 3}
-        rolez: {}
+        let errs = errors(
+            """
+            name: t
+            roles:
+              sev1: {fg: red, bold: true, fg: blue}
+              sev2:
+                fg: red
+                bold: true
+                fg: blue
+              sev1: {}
+            name: u
+            palette: {x: 3}
+            rolez: {}
 
-        """)
+            """)
         #expect(errs.map(\.kind) == [.duplicateKey, .duplicateKey, .duplicateKey, .duplicateKey, .unknownKey])
         #expect(errs.map(\.line) == [3, 7, 8, 9, 11])
         #expect(errs.map(\.column) == [31, 5, 3, 1, 1])
@@ -305,13 +320,14 @@ struct ThemeLoaderTests {
     }
 
     @Test func invalidYAMLGivesItsLine() {
-        let errs = errors("""
-        name: t
-        roles:
-          sev1: {fg: red
-          sev2: {}
+        let errs = errors(
+            """
+            name: t
+            roles:
+              sev1: {fg: red
+              sev2: {}
 
-        """)
+            """)
         #expect(errs.count == 1)
         #expect(errs[0].kind == .invalidYAML)
         #expect(errs[0].line == 4)
@@ -329,15 +345,16 @@ struct ThemeLoaderTests {
     }
 
     @Test func errorsAreCollectedInFileOrder() {
-        let errs = errors("""
-        name: t
-        pallete: {}
-        roles:
-          sev1: {fg: "#12", bolder: true}
-          nope: {}
-          sev2: {bold: maybe}
+        let errs = errors(
+            """
+            name: t
+            pallete: {}
+            roles:
+              sev1: {fg: "#12", bolder: true}
+              nope: {}
+              sev2: {bold: maybe}
 
-        """, file: "themes/bad.yaml")
+            """, file: "themes/bad.yaml")
         #expect(errs.map(\.line) == [2, 4, 4, 5, 6])
         #expect(errs.map(\.kind) == [.unknownKey, .badColour, .unknownKey, .unknownRole, .wrongType])
         #expect(errs.allSatisfy { $0.file == "themes/bad.yaml" })

@@ -22,7 +22,10 @@ struct ThemeResolutionTests {
         #expect(try ThemeLoader.load(nameOrPath: "solarized", searchDirectories: dirs).0.name == "solarized-custom")
         #expect(try ThemeLoader.load(nameOrPath: "light", searchDirectories: dirs).0.name == "light")
         #expect(try ThemeLoader.load(nameOrPath: "old", searchDirectories: dirs).0.name == "old")
-        #expect(ThemeLoader.availableNames(searchDirectories: dirs) == ["colorblind", "dark", "high-contrast", "light", "mine", "mono", "old", "solarized"])
+        #expect(
+            ThemeLoader.availableNames(searchDirectories: dirs) == [
+                "colorblind", "dark", "high-contrast", "light", "mine", "mono", "old", "solarized",
+            ])
     }
 
     @Test func aFileWinsOverABuiltIn() throws {
@@ -80,12 +83,15 @@ struct ThemeResolutionTests {
     }
 
     @Test func searchDirectoriesFromTheEnvironment() {
-        #expect(ThemeLoader.searchDirectories(env: ["XDG_CONFIG_HOME": "/x/cfg", "HOME": "/home/a"], shipped: "/opt/warroom/themes")
+        #expect(
+            ThemeLoader.searchDirectories(env: ["XDG_CONFIG_HOME": "/x/cfg", "HOME": "/home/a"], shipped: "/opt/warroom/themes")
                 == ["/x/cfg/warroom/themes", "/opt/warroom/themes"])
-        #expect(ThemeLoader.searchDirectories(env: ["HOME": "/home/a"], shipped: "themes")
+        #expect(
+            ThemeLoader.searchDirectories(env: ["HOME": "/home/a"], shipped: "themes")
                 == ["/home/a/.config/warroom/themes", "themes"])
         // A relative XDG_CONFIG_HOME is invalid per the spec and ignored.
-        #expect(ThemeLoader.searchDirectories(env: ["XDG_CONFIG_HOME": "rel", "HOME": "/h"], shipped: "t")
+        #expect(
+            ThemeLoader.searchDirectories(env: ["XDG_CONFIG_HOME": "rel", "HOME": "/h"], shipped: "t")
                 == ["/h/.config/warroom/themes", "t"])
         #expect(ThemeLoader.searchDirectories(env: [:], shipped: "t") == ["t"])
     }

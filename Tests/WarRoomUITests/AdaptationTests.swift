@@ -44,7 +44,7 @@ struct AdaptationTests {
 
     @Test func indexedColoursGoToSixteen() {
         #expect(TermColor.indexed(196).reduced(to: .ansi16).color == .ansi(9))
-        #expect(TermColor.indexed(21).reduced(to: .ansi16).color == .ansi(4))    // 0,0,255 is nearer 0,0,238 than 92,92,255
+        #expect(TermColor.indexed(21).reduced(to: .ansi16).color == .ansi(4))  // 0,0,255 is nearer 0,0,238 than 92,92,255
         #expect(TermColor.indexed(21).reduced(to: .indexed256).color == .indexed(21))
         #expect(TermColor.indexed(3).reduced(to: .indexed256).color == .ansi(3))
         #expect(TermColor.ansi(12).reduced(to: .ansi8) == (color: .ansi(4), bright: true))
@@ -104,11 +104,13 @@ struct AdaptationTests {
     }
 
     @Test func adaptationIsIdempotentAndMonotone() {
-        let theme = Theme(name: "t", styles: [
-            .normal: Style(fg: .rgb(131, 148, 150), bg: .rgb(0, 43, 54)),
-            .sev1: Style(fg: .rgb(253, 246, 227), bg: .rgb(220, 50, 47), bold: true),
-            .dim: Style(fg: .indexed(244)),
-        ])
+        let theme = Theme(
+            name: "t",
+            styles: [
+                .normal: Style(fg: .rgb(131, 148, 150), bg: .rgb(0, 43, 54)),
+                .sev1: Style(fg: .rgb(253, 246, 227), bg: .rgb(220, 50, 47), bold: true),
+                .dim: Style(fg: .indexed(244)),
+            ])
         for depth in ColorDepth.allCases {
             let once = theme.adapted(to: depth)
             #expect(once.adapted(to: depth) == once)

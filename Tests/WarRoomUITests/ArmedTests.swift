@@ -1,13 +1,16 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 @Suite("Armed-action flow")
 struct ArmedTests {
     static let panel = CommandPanel(
-        specs: ["rollback": .program(argv: ["/usr/local/bin/rollback", "--service", "{service}", "--reason", "{reason}"], timeout: 30),
-                "set_traffic": .webhook(method: "POST", url: "http://deploy/traffic", body: #"{"percent": {percent}}"#, headers: [:], timeout: 5)],
+        specs: [
+            "rollback": .program(argv: ["/usr/local/bin/rollback", "--service", "{service}", "--reason", "{reason}"], timeout: 30),
+            "set_traffic": .webhook(method: "POST", url: "http://deploy/traffic", body: #"{"percent": {percent}}"#, headers: [:], timeout: 5),
+        ],
         service: "checkout-api", user: "ana", abortWindow: 3, dryRun: false)
 
     func type(_ text: String, into d: inout Dashboard, at now: Date) {
@@ -91,7 +94,10 @@ struct ArmedTests {
     @Test("no traffic change arms while one is in flight (rollback and pause pre-empt it), nothing on a read-only screen")
     func refused() {
         var (state, now) = Fixture.launch()
-        state.apply(Recorded(seq: 999, time: now, event: .commandIssued(CommandRequest(id: 99, action: .setTraffic(percent: 25), by: "warroom", reason: "x", automatic: true))))
+        state.apply(
+            Recorded(
+                seq: 999, time: now,
+                event: .commandIssued(CommandRequest(id: 99, action: .setTraffic(percent: 25), by: "warroom", reason: "x", automatic: true))))
         var d = Dashboard(access: .command(Self.panel), timeZone: .gmt)
         _ = d.handle(.char("t"), state: state, now: now)
         #expect(d.armed == nil && d.prompt == nil)
@@ -196,7 +202,9 @@ struct ExactPreviewTests {
         func part(_ r: Int) -> String {
             String(String(lines[r][column...]).prefix { $0 != "│" }).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        #expect((part(row) + part(row + 1)).contains("/usr/local/bin/rollback --service checkout-api --reason 'manual rollback: warroom down'"), "\(grid.text)")
+        #expect(
+            (part(row) + part(row + 1)).contains("/usr/local/bin/rollback --service checkout-api --reason 'manual rollback: warroom down'"),
+            "\(grid.text)")
         for (w, h) in [(80, 24), (100, 30)] { _ = d.render(Snapshot(state: state, publishedAt: now), now: now, width: w, height: h) }
     }
 }

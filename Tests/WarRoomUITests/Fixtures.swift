@@ -47,10 +47,14 @@ enum Fixture {
             }
         }
         record(.sessionStarted(session))
-        record(.commandIssued(CommandRequest(id: 1, action: .setTraffic(percent: 1), by: "warroom", reason: "launch plan: first step 1%", automatic: true)))
+        record(
+            .commandIssued(
+                CommandRequest(id: 1, action: .setTraffic(percent: 1), by: "warroom", reason: "launch plan: first step 1%", automatic: true)))
         record(.commandFinished(id: 1, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.1)))
         time += 1800
-        record(.commandIssued(CommandRequest(id: 2, action: .setTraffic(percent: 5), by: "warroom", reason: "held 1% for 30m; next step", automatic: true)))
+        record(
+            .commandIssued(
+                CommandRequest(id: 2, action: .setTraffic(percent: 5), by: "warroom", reason: "held 1% for 30m; next step", automatic: true)))
         record(.commandFinished(id: 2, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.1)))
         for i in 0 ..< samples {
             if i == 12, let analysis = session.plan.analysis {
@@ -60,16 +64,19 @@ enum Fixture {
             time += 5
             let wobble = Double(i % 5) / 1000
             let spike = fault && i > samples - 6
-            record(.samples(source: "health", samples: [
-                Sample(SeriesKey(.canary, .errorRate), spike ? 0.24 + wobble : 0.005 + wobble),
-                Sample(SeriesKey(.canary, .latencyAvg), 0.13 + wobble),
-                Sample(SeriesKey(.canary, .latencyP95), 0.31),
-                Sample(SeriesKey(.canary, .throughput), 60),
-                Sample(SeriesKey(.stable, .errorRate), 0.004),
-                Sample(SeriesKey(.stable, .latencyAvg), 0.12 + wobble),
-                Sample(SeriesKey(.stable, .latencyP95), 0.29),
-                Sample(SeriesKey(.stable, .throughput), 1140),
-            ]))
+            record(
+                .samples(
+                    source: "health",
+                    samples: [
+                        Sample(SeriesKey(.canary, .errorRate), spike ? 0.24 + wobble : 0.005 + wobble),
+                        Sample(SeriesKey(.canary, .latencyAvg), 0.13 + wobble),
+                        Sample(SeriesKey(.canary, .latencyP95), 0.31),
+                        Sample(SeriesKey(.canary, .throughput), 60),
+                        Sample(SeriesKey(.stable, .errorRate), 0.004),
+                        Sample(SeriesKey(.stable, .latencyAvg), 0.12 + wobble),
+                        Sample(SeriesKey(.stable, .latencyP95), 0.29),
+                        Sample(SeriesKey(.stable, .throughput), 1140),
+                    ]))
         }
         record(.note(text: "watching the canary closely", by: "ana"))
         return (state, time + 2, events)

@@ -1,7 +1,8 @@
-import WarRoomCore
-import Testing
-@testable import WarRoomUI
 import Foundation
+import Testing
+import WarRoomCore
+
+@testable import WarRoomUI
 
 @Suite("Grid and widgets")
 struct GridTests {
@@ -10,11 +11,12 @@ struct GridTests {
         var grid = Grid(width: 30, height: 3)
         let inner = Box(title: "Canary").render(in: grid.bounds, into: &grid)
         grid.put("5% ▸ stage 2/4  12:04 left", in: inner, role: .normal)
-        #expect(grid.lines == [
-            "┌ Canary ────────────────────┐",
-            "│ 5% ▸ stage 2/4  12:04 left │",
-            "└────────────────────────────┘",
-        ])
+        #expect(
+            grid.lines == [
+                "┌ Canary ────────────────────┐",
+                "│ 5% ▸ stage 2/4  12:04 left │",
+                "└────────────────────────────┘",
+            ])
         #expect(grid[0, 0].role == .border)
         #expect(grid[2, 0].role == .title)
     }
@@ -82,10 +84,11 @@ struct GridDiffTests {
         b.put("J", x: 0, y: 0, role: .normal)
         b.put("!!", x: 7, y: 1, role: .sev1)
         let runs = b.changes(since: a)
-        #expect(runs == [
-            CellRun(x: 0, y: 0, role: .normal, scalars: ["J"], width: 1),
-            CellRun(x: 7, y: 1, role: .sev1, scalars: ["!", "!"], width: 2),
-        ])
+        #expect(
+            runs == [
+                CellRun(x: 0, y: 0, role: .normal, scalars: ["J"], width: 1),
+                CellRun(x: 7, y: 1, role: .sev1, scalars: ["!", "!"], width: 2),
+            ])
         #expect(b.changes(since: b).isEmpty)
         #expect(b.changes(since: Grid(width: 9, height: 2)).count == 4, "a size change redraws everything: one run per role change")
     }
@@ -102,7 +105,8 @@ struct GridDiffTests {
 @Suite("Wrapping")
 struct WrapTests {
     @Test func wrapsAtSpacesAndEllipsizesTheLastLine() {
-        #expect(TextWidth.wrap("rolled back by warroom: analysis failed 2 checks", width: 20, lines: 2)
+        #expect(
+            TextWidth.wrap("rolled back by warroom: analysis failed 2 checks", width: 20, lines: 2)
                 == ["rolled back by", "warroom: analysis f…"])
         #expect(TextWidth.wrap("short", width: 20, lines: 2) == ["short"])
         #expect(TextWidth.wrap("averyveryverylongword and more", width: 8, lines: 3) == ["averyver", "yverylon", "gword a…"])
@@ -171,9 +175,11 @@ struct ReusedGridTests {
         let fault = Fixture.launch(samples: 60, fault: true)
         let dashboard = Dashboard(timeZone: .gmt)
         var grid = Grid(width: 0, height: 0)
-        for (state, now, width, height) in [(fault.state, fault.now, 200, 60), (healthy.state, healthy.now, 200, 60),
-                                            (fault.state, fault.now, 120, 40), (healthy.state, healthy.now, 60, 20),
-                                            (fault.state, fault.now, 120, 40)] {
+        for (state, now, width, height) in [
+            (fault.state, fault.now, 200, 60), (healthy.state, healthy.now, 200, 60),
+            (fault.state, fault.now, 120, 40), (healthy.state, healthy.now, 60, 20),
+            (fault.state, fault.now, 120, 40),
+        ] {
             let snapshot = Snapshot(state: state, publishedAt: now)
             dashboard.render(snapshot, now: now, width: width, height: height, into: &grid)
             #expect(grid == dashboard.render(snapshot, now: now, width: width, height: height))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 @Suite("Keys, quitting, attention")
@@ -165,7 +166,8 @@ struct BrailleTests {
     @Test("two values a cell, one to four dots from the bottom, newest at the right")
     func braille() {
         func cell(_ bits: UInt32) -> String { String(Unicode.Scalar(0x2800 + bits)!) }
-        let leftFull: UInt32 = 0x40 | 0x04 | 0x02 | 0x01, rightFull: UInt32 = 0x80 | 0x20 | 0x10 | 0x08
+        let leftFull: UInt32 = 0x40 | 0x04 | 0x02 | 0x01
+        let rightFull: UInt32 = 0x80 | 0x20 | 0x10 | 0x08
         // Values 0, 1 | 0.5, 1: one dot and four, then three dots (1 + 0.5 of 3, rounded) and four.
         let s = Sparkline(values: [0, 1, 0.5, 1], floor: 0, ceiling: 1, glyphs: .braille)
         #expect(s.characters(width: 2) == cell(0x40 | rightFull) + cell(0x40 | 0x04 | 0x02 | rightFull))
@@ -175,7 +177,10 @@ struct BrailleTests {
         #expect(one == "  " + cell(rightFull))
         #expect(Sparkline(values: [], glyphs: .braille).characters(width: 2) == "  ")
         // Twice the history of block sparklines in the same width.
-        #expect(Sparkline(values: Array(repeating: 1, count: 10), ceiling: 1, glyphs: .braille).characters(width: 5).unicodeScalars.allSatisfy { $0.value == 0x28FF })
+        #expect(
+            Sparkline(values: Array(repeating: 1, count: 10), ceiling: 1, glyphs: .braille).characters(width: 5).unicodeScalars.allSatisfy {
+                $0.value == 0x28FF
+            })
         #expect(ASCIIFallback.scalar(Unicode.Scalar(0x28FF)!) == "#")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 /// Until the journal has been read to its end, no screen says "OK", "no
@@ -28,11 +29,16 @@ struct LoadingTests {
         for total: Int64? in [nil, 0, 350_000] {
             for read: Int64 in [0, 1, 175_000, 349_999] where (total.map { read <= $0 } ?? (read == 0)) {
                 for elapsed in [0.0, 0.1, 0.25, 9.9] {
-                    cases.append((.loading(Loading(journal: "/var/lib/warroom/launch.sqlite", read: read, total: total, startedAt: t0)), t0 + elapsed))
+                    cases.append(
+                        (.loading(Loading(journal: "/var/lib/warroom/launch.sqlite", read: read, total: total, startedAt: t0)), t0 + elapsed))
                 }
             }
         }
-        cases.append((.loading(Loading(journal: "/j.sqlite", read: 10, total: 20, startedAt: t0, failure: "journal /j.sqlite: event 11 cannot be read")), t0 + 3))
+        cases.append(
+            (
+                .loading(Loading(journal: "/j.sqlite", read: 10, total: 20, startedAt: t0, failure: "journal /j.sqlite: event 11 cannot be read")),
+                t0 + 3
+            ))
         for (showing, now) in cases {
             for (name, grid) in screens(showing, now: now) {
                 let text = grid.text
@@ -58,10 +64,13 @@ struct LoadingTests {
         #expect(early.contains("LOADING journal … 5000 of 20000 events"))
         #expect(!early.contains("█") && !early.contains("25%"), "no bar in the first 200 ms")
         func bar(_ read: Int64) -> (filled: Int, text: String) {
-            let text = d.render(.loading(Loading(journal: "/j", read: read, total: 20_000, startedAt: t0)), now: t0 + 0.3, width: 120, height: 40).text
+            let text = d.render(.loading(Loading(journal: "/j", read: read, total: 20_000, startedAt: t0)), now: t0 + 0.3, width: 120, height: 40)
+                .text
             return (text.filter { $0 == "█" }.count, text)
         }
-        let quarter = bar(5_000), half = bar(10_000), all = bar(20_000)
+        let quarter = bar(5_000)
+        let half = bar(10_000)
+        let all = bar(20_000)
         #expect(quarter.text.contains("25%") && half.text.contains("50%") && all.text.contains("100%"))
         #expect(quarter.filled > 0 && quarter.filled < half.filled && half.filled < all.filled)
         #expect(abs(half.filled * 2 - all.filled) <= 1)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 @Suite("Panes")
@@ -9,20 +10,21 @@ struct PaneTests {
     func canary() {
         var grid = Grid(width: 48, height: 12)
         CanaryPane(Fixture.context()).render(in: grid.bounds, into: &grid)
-        #expect(grid.lines == [
-            "┌ Canary stage ────────────────────────────────┐",
-            "│ Plan 1% ▸ [5%] ▸ 25% ▸ 100%                  │",
-            "│ Weight 5%  stage 2/4  PROGRESSING            │",
-            "│ In stage 02:32 of 1:00:00                    │",
-            "│ Next 25% in 57:28 · 100% in 2:57:28          │",
-            "│ Checks ✓1 ✖0 · next in 00:00                 │",
-            "│ 2 failed checks to automatic rollback        │",
-            "│ ✓ pass     errors  0.60% ≤ 2.40%             │",
-            "│ ✓ pass     latency 131 ms ≤ 1.12 s           │",
-            "│ Last: set traffic 5% ok (HTTP 200)           │",
-            "│                                              │",
-            "└──────────────────────────────────────────────┘",
-        ])
+        #expect(
+            grid.lines == [
+                "┌ Canary stage ────────────────────────────────┐",
+                "│ Plan 1% ▸ [5%] ▸ 25% ▸ 100%                  │",
+                "│ Weight 5%  stage 2/4  PROGRESSING            │",
+                "│ In stage 02:32 of 1:00:00                    │",
+                "│ Next 25% in 57:28 · 100% in 2:57:28          │",
+                "│ Checks ✓1 ✖0 · next in 00:00                 │",
+                "│ 2 failed checks to automatic rollback        │",
+                "│ ✓ pass     errors  0.60% ≤ 2.40%             │",
+                "│ ✓ pass     latency 131 ms ≤ 1.12 s           │",
+                "│ Last: set traffic 5% ok (HTTP 200)           │",
+                "│                                              │",
+                "└──────────────────────────────────────────────┘",
+            ])
     }
 
     @Test("canary pane: a SEV-1 rolls the canary back at once, TTR counted from the first breach")
@@ -54,8 +56,12 @@ struct PaneTests {
         CanaryPane(ViewContext(state: state, now: t, timeZone: .gmt)).render(in: grid.bounds, into: &grid)
         #expect(grid.lines[2].contains("Weight 0%  not started  PENDING"))
         #expect(grid.lines[3].contains("Not started: press L to start (or --start)"))
-        state.apply(Recorded(seq: 2, time: t, event: .commandIssued(CommandRequest(id: 1, action: .setTraffic(percent: 10), by: "ana", reason: "x", automatic: false))))
-        state.apply(Recorded(seq: 3, time: t, event: .commandFinished(id: 1, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.1))))
+        state.apply(
+            Recorded(
+                seq: 2, time: t,
+                event: .commandIssued(CommandRequest(id: 1, action: .setTraffic(percent: 10), by: "ana", reason: "x", automatic: false))))
+        state.apply(
+            Recorded(seq: 3, time: t, event: .commandFinished(id: 1, outcome: CommandOutcome(succeeded: true, detail: "HTTP 200", duration: 0.1))))
         grid = Grid(width: 60, height: 14)
         CanaryPane(ViewContext(state: state, now: t + 60, timeZone: .gmt)).render(in: grid.bounds, into: &grid)
         #expect(grid.lines[1].contains("Plan 1% ▸ 5% ▸ 25% ▸ 100%"))
@@ -160,9 +166,11 @@ struct DashboardTests {
         #expect(d.handle(.char("q")) == .quit)
     }
 
-    @Test("a terminal too small shows a clear message at every size, and q still quits", arguments: [
-        (0, 0), (1, 1), (10, 3), (40, 10), (79, 24), (80, 23), (300, 5),
-    ])
+    @Test(
+        "a terminal too small shows a clear message at every size, and q still quits",
+        arguments: [
+            (0, 0), (1, 1), (10, 3), (40, 10), (79, 24), (80, 23), (300, 5),
+        ])
     func tooSmall(width: Int, height: Int) {
         var d = Dashboard(timeZone: .gmt)
         let grid = d.render(nil, now: Fixture.t0, width: width, height: height)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 @Suite("Keyboard prompts")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 /// Whole-screen snapshots, kept beside the tests: the text (`NAME.txt`) and
@@ -36,9 +37,11 @@ struct SnapshotTests {
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let a = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var out: [String] = []
-        var shown = 0, differing = 0
+        var shown = 0
+        var differing = 0
         for row in 0 ..< max(e.count, a.count) {
-            let left = row < e.count ? e[row] : "(no row)", right = row < a.count ? a[row] : "(no row)"
+            let left = row < e.count ? e[row] : "(no row)"
+            let right = row < a.count ? a[row] : "(no row)"
             guard left != right else { continue }
             differing += 1
             guard shown < limit else { continue }
@@ -54,9 +57,11 @@ struct SnapshotTests {
     }
 
     /// Compare `actual` with the file `name`, or record it (on purpose, or when missing outside CI).
-    static func compare(_ actual: String, file name: String, in folder: URL = folder,
-                        environment: [String: String] = ProcessInfo.processInfo.environment,
-                        sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func compare(
+        _ actual: String, file name: String, in folder: URL = folder,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let file = folder.appendingPathComponent(name)
         let missing = !FileManager.default.fileExists(atPath: file.path)
         if environment["WARROOM_RECORD_SNAPSHOTS"] == "1" || (missing && environment["CI"] == nil) {
@@ -66,20 +71,24 @@ struct SnapshotTests {
             return
         }
         guard !missing else {
-            Issue.record("snapshot \(file.path) is missing (CI never records one): record it with WARROOM_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "snapshot \(file.path) is missing (CI never records one): record it with WARROOM_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
             return
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
         if actual != expected {
-            Issue.record("""
+            Issue.record(
+                """
                 screen differs from \(file.path); re-record with WARROOM_RECORD_SNAPSHOTS=1 if intended
                 \(diff(expected: expected, actual: actual))
                 """, sourceLocation: sourceLocation)
         }
     }
 
-    func check(_ name: String, width: Int, height: Int, fault: Bool, access: Dashboard.Access = .record,
-               keys: [Key] = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func check(
+        _ name: String, width: Int, height: Int, fault: Bool, access: Dashboard.Access = .record,
+        keys: [Key] = [], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let (state, now) = Fixture.launch(fault: fault)
         var dashboard = Dashboard(access: access, timeZone: .gmt)
         for key in keys { _ = dashboard.handle(key, state: state, now: now) }
@@ -98,14 +107,16 @@ struct SnapshotTests {
     @Test("a difference shows the rows that differ, expected over actual, with a caret under the first column that differs")
     func diffShowsWhere() {
         let shown = Self.diff(expected: "same\nERRORS ok\nsame", actual: "same\nERRORS 24%\nsame")
-        #expect(shown == """
-            row 1, column 7:
-              expected │ERRORS ok
-              actual   │ERRORS 24%
-            \(String(repeating: " ", count: 19))^
-            """)
-        let many = Self.diff(expected: (0 ..< 10).map { "a\($0)" }.joined(separator: "\n"),
-                             actual: (0 ..< 10).map { "b\($0)" }.joined(separator: "\n"), limit: 2)
+        #expect(
+            shown == """
+                row 1, column 7:
+                  expected │ERRORS ok
+                  actual   │ERRORS 24%
+                \(String(repeating: " ", count: 19))^
+                """)
+        let many = Self.diff(
+            expected: (0 ..< 10).map { "a\($0)" }.joined(separator: "\n"),
+            actual: (0 ..< 10).map { "b\($0)" }.joined(separator: "\n"), limit: 2)
         #expect(many.hasSuffix("… and 8 more rows"))
     }
 

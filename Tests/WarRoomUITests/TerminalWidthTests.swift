@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 /// The width table against the C library that ncurses and tmux use here.
@@ -16,14 +17,20 @@ struct TerminalWidthTests {
         let wcwidth = unsafeBitCast(symbol, to: WcWidth.self)
         let locale = try #require(newlocale(LC_CTYPE_MASK, "C.UTF-8", nil))
         let old = uselocale(locale)
-        defer { uselocale(old); freelocale(locale) }
+        defer {
+            uselocale(old)
+            freelocale(locale)
+        }
         return (UInt32(0xA0) ... 0x10FFFF).map { v in (0xD800 ... 0xDFFF).contains(v) ? -1 : wcwidth(Int32(bitPattern: v)) }
     }
 
     @Test("the table agrees with glibc's wcwidth for every scalar (the widths ncurses and tmux use)")
     func agreesWithLibc() throws {
         let widths = try Self.libcWidths()
-        if ProcessInfo.processInfo.environment["WARROOM_RECORD_WIDTHS"] == "1" { try Self.record(widths); return }
+        if ProcessInfo.processInfo.environment["WARROOM_RECORD_WIDTHS"] == "1" {
+            try Self.record(widths)
+            return
+        }
         var wrong: [String] = []
         for (i, w) in widths.enumerated() {
             let v = UInt32(0xA0 + i)
@@ -50,7 +57,9 @@ struct TerminalWidthTests {
     }
 
     static func record(_ widths: [Int32]) throws {
-        var zero: [(UInt32, UInt32)] = [], wide: [(UInt32, UInt32)] = [], bad: [(UInt32, UInt32)] = []
+        var zero: [(UInt32, UInt32)] = []
+        var wide: [(UInt32, UInt32)] = []
+        var bad: [(UInt32, UInt32)] = []
         var start: UInt32 = 0xA0
         var current = widths[0]
         func close(_ end: UInt32) {
@@ -72,7 +81,10 @@ struct TerminalWidthTests {
             var line = "       "
             for (a, b) in ranges {
                 let item = " 0x\(String(a, radix: 16, uppercase: true)), 0x\(String(b, radix: 16, uppercase: true)),"
-                if line.count + item.count > 118 { lines.append(line); line = "       " }
+                if line.count + item.count > 118 {
+                    lines.append(line)
+                    line = "       "
+                }
                 line += item
             }
             lines += [line, "    ]"]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomUI
 
 @Suite("Time zone names on screen")
@@ -20,7 +21,8 @@ struct ZoneNameTests {
             }
         }
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
-        #expect(ViewContext(state: WarRoomState(), now: january, timeZone: berlin).localZoneName
+        #expect(
+            ViewContext(state: WarRoomState(), now: january, timeZone: berlin).localZoneName
                 != ViewContext(state: WarRoomState(), now: july, timeZone: berlin).localZoneName, "summer time has its own name")
     }
 }

@@ -40,8 +40,10 @@ public struct AnalysisConfig: Sendable, Codable, Equatable {
 
     public var minChecks: Int { minimumChecks ?? 1 }
 
-    public init(metrics: [AnalysisMetric], interval: TimeInterval = 60, failureLimit: Int = 1,
-                inconclusiveLimit: Int = 1, autoRollback: Bool = true, marginalShare: Double = 0.8) {
+    public init(
+        metrics: [AnalysisMetric], interval: TimeInterval = 60, failureLimit: Int = 1,
+        inconclusiveLimit: Int = 1, autoRollback: Bool = true, marginalShare: Double = 0.8
+    ) {
         self.metrics = metrics
         self.interval = interval
         self.failureLimit = failureLimit
@@ -60,7 +62,8 @@ public struct AnalysisConfig: Sendable, Codable, Equatable {
 
 /// A verdict on one metric, canary against stable.
 public enum Verdict: String, Sendable, Codable, Equatable {
-    case pass, marginal, fail, noData = "no_data"
+    case pass, marginal, fail
+    case noData = "no_data"
 
     public var label: String { self == .noData ? "no data" : rawValue }
     public var glyph: String {

@@ -20,8 +20,10 @@ extension CanaryState {
             ttrStart = from ?? .decision
             breachAt = nil
             let met = seconds <= WarRoomState.ttrTarget
-            log.add(.canary, met ? .good : .bad,
-                    "time to rollback \(Format.clock(seconds)) from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC (target \(Format.clock(WarRoomState.ttrTarget))\(met ? ", met" : ", MISSED"))")
+            log.add(
+                .canary, met ? .good : .bad,
+                "time to rollback \(Format.clock(seconds)) from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC (target \(Format.clock(WarRoomState.ttrTarget))\(met ? ", met" : ", MISSED"))"
+            )
 
         case .launchStarted(let by, let reason):
             started = true

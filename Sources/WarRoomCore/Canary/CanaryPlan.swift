@@ -191,7 +191,8 @@ public struct CanaryState: Sendable, Equatable, Codable {
     /// The controller disagrees with the plan.
     public var drift: Drift? {
         guard let c = controller?.percent, abs(c - weight) > 0.001,
-              phase != .changing, phase != .rollingBack else { return nil }
+            phase != .changing, phase != .rollingBack
+        else { return nil }
         return Drift(plan: weight, controller: c)
     }
 

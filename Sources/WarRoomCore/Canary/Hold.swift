@@ -200,7 +200,8 @@ public struct TrafficReading: Sendable, Codable, Equatable {
         let bare = text.hasSuffix("%") ? String(text.dropLast()) : text
         if let p = Double(bare), p.isFinite { return p }
         guard let data = text.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
         for key in ["percent", "weight", "canary_percent"] {
             if let n = object[key] as? NSNumber, n.doubleValue.isFinite { return n.doubleValue }
         }

@@ -129,7 +129,9 @@ extension CommandSpec {
             for (i, arg) in argv.enumerated() {
                 let pieces = Placeholders.pieces(arg, values)
                 if i > 0, case .value(let name, let value)? = pieces.first, value.hasPrefix("-") {
-                    throw CommandNotSent("not sent: {\(name)} begins with '-' and would become an option of \(argv[0]) (argument \(i)); write it as --\(name)={\(name)} in the config, or start the text with a letter")
+                    throw CommandNotSent(
+                        "not sent: {\(name)} begins with '-' and would become an option of \(argv[0]) (argument \(i)); write it as --\(name)={\(name)} in the config, or start the text with a letter"
+                    )
                 }
                 out.append(Placeholders.fill(arg, values, escape: .none))
             }
@@ -140,8 +142,9 @@ extension CommandSpec {
             case .literal(let u): filled = .literal(Placeholders.fill(u, values, escape: .url))
             case .secret: filled = url
             }
-            return .webhook(method: method, url: filled, body: body.map { Placeholders.fill($0, values, escape: .json) },
-                            headers: headers, timeout: timeout)
+            return .webhook(
+                method: method, url: filled, body: body.map { Placeholders.fill($0, values, escape: .json) },
+                headers: headers, timeout: timeout)
         }
     }
 

@@ -13,8 +13,10 @@ public enum Placeholders {
 
     /// `{person}`, `{handle}`, `{contact}`, `{tier}`, `{severity}`, `{title}`, `{service}` for pages.
     public static func values(for page: PageRequest, service: String) -> [String: String] {
-        ["person": page.person.name, "handle": page.person.handle, "contact": page.person.contact, "tier": page.tierName,
-         "severity": page.severity.label, "title": page.title, "service": service, "round": String(page.round + 1)]
+        [
+            "person": page.person.name, "handle": page.person.handle, "contact": page.person.contact, "tier": page.tierName,
+            "severity": page.severity.label, "title": page.title, "service": service, "round": String(page.round + 1),
+        ]
     }
 
     /// One piece of a template: literal text, or a placeholder with its value.
@@ -35,7 +37,8 @@ public enum Placeholders {
             literal += rest[..<open]
             let after = rest.index(after: open)
             if let close = rest[after...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
-               let value = values[String(rest[after ..< close])] {
+                let value = values[String(rest[after ..< close])]
+            {
                 if !literal.isEmpty { out.append(.literal(literal)) }
                 literal = ""
                 out.append(.value(name: String(rest[after ..< close]), value))
@@ -62,7 +65,8 @@ public enum Placeholders {
     static func escape(_ value: String, _ escape: Escape) -> String {
         switch escape {
         case .none: return value
-        case .url: return value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? value
+        case .url:
+            return value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? value
         case .json:
             let data = (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8)
             return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)

@@ -142,7 +142,8 @@ public enum CommandSpec: Sendable, Equatable {
     /// flow shows it: placeholders filled, secrets masked.
     public static func preview(_ action: CommandAction, reason: String, by: String, service: String, in specs: [String: CommandSpec]) -> String {
         guard let spec = lookup(action, in: specs) else {
-            return action == .pause || action == .resume ? "(no \(action.name) command configured: recorded only)" : "(no \(action.name) command configured)"
+            return action == .pause || action == .resume
+                ? "(no \(action.name) command configured: recorded only)" : "(no \(action.name) command configured)"
         }
         return spec.preview(values(action, reason: reason.isEmpty ? "{reason}" : reason, by: by, service: service))
     }

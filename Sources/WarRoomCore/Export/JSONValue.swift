@@ -5,7 +5,8 @@ public import Foundation
 /// `JSONSerialization` with sorted keys was most of a long journal's
 /// `export --format json` (it sorts `AnyHashable` keys and casts every value).
 public enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral {
+    ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral
+{
     case string(String)
     case int(Int)
     case double(Double)

@@ -30,9 +30,15 @@ public enum Markdown {
     /// kept), fenced with more backticks than the longest run inside it.
     public static func fence(_ content: String) -> String {
         let body = InertText.clean(content, allowing: .lines)
-        var longest = 0, run = 0
+        var longest = 0
+        var run = 0
         for scalar in body.unicodeScalars {
-            if scalar == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
+            if scalar == "`" {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
         return fence + "\n" + body + "\n" + fence + "\n"

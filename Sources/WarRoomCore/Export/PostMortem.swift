@@ -56,7 +56,9 @@ public struct PostMortem: Sendable {
     }
 
     public var impact: String {
-        let parts = peaks.map { "\($0.key.cohort.rawValue) \($0.key.metric == .errorRate ? "error rate" : "latency") peaked at \(Format.value($0.value, $0.key.metric))" }
+        let parts = peaks.map {
+            "\($0.key.cohort.rawValue) \($0.key.metric == .errorRate ? "error rate" : "latency") peaked at \(Format.value($0.value, $0.key.metric))"
+        }
         return parts.isEmpty ? "[DESCRIPTION]" : parts.joined(separator: "; ")
     }
 
@@ -102,8 +104,11 @@ public struct PostMortem: Sendable {
         if acts.isEmpty { md += "No commands were issued.\n" }
         for (i, a) in acts.enumerated() {
             let who = a.request.automatic ? PostMortem.automatic : a.request.by
-            let result = a.outcome.map { "\($0.succeeded ? "succeeded" : "FAILED") (\(Markdown.text($0.detail)), \(String(format: "%.1fs", $0.duration)))" } ?? "no outcome recorded"
-            md += "\(i + 1). \(Format.wallTime(a.issued.time)) \(Markdown.text(a.request.action.description)) by \(Markdown.text(who)): \(Markdown.text(a.request.reason)) → \(result)\n"
+            let result =
+                a.outcome.map { "\($0.succeeded ? "succeeded" : "FAILED") (\(Markdown.text($0.detail)), \(String(format: "%.1fs", $0.duration)))" }
+                ?? "no outcome recorded"
+            md +=
+                "\(i + 1). \(Format.wallTime(a.issued.time)) \(Markdown.text(a.request.action.description)) by \(Markdown.text(who)): \(Markdown.text(a.request.reason)) → \(result)\n"
         }
         md += "\n## Time to Rollback (TTR)\n"
         md += ttrText + "\n"
@@ -118,7 +123,8 @@ public struct PostMortem: Sendable {
     static let automatic = "warroom (automatic)"
 
     /// Each rollback and the TTR measured after it (before the next rollback), if any.
-    public var rollbackTTRs: [(request: CommandRequest, issued: Date, ttr: (seconds: TimeInterval, trigger: Date, from: TTRStart, healthyAt: Date)?)] {
+    public var rollbackTTRs: [(request: CommandRequest, issued: Date, ttr: (seconds: TimeInterval, trigger: Date, from: TTRStart, healthyAt: Date)?)]
+    {
         let rollbacks = actions.filter { $0.request.action == .rollback }
         return rollbacks.enumerated().map { n, rollback in
             let next = n + 1 < rollbacks.count ? rollbacks[n + 1].issued.seq : Int64.max
@@ -144,7 +150,8 @@ public struct PostMortem: Sendable {
                 continue
             }
             let result = outcome.succeeded ? "completed" : outcome.isUnknown ? "OUTCOME UNKNOWN" : "FAILED"
-            var text = "\(label) issued \(Format.wallTime(rollback.issued.time)) UTC (\(who)), \(result) in \(Format.fixed(outcome.duration, decimals: 1))s."
+            var text =
+                "\(label) issued \(Format.wallTime(rollback.issued.time)) UTC (\(who)), \(result) in \(Format.fixed(outcome.duration, decimals: 1))s."
             // The TTR measured after this rollback and before the next one is its own.
             let next = n + 1 < rollbacks.count ? rollbacks[n + 1].issued.seq : Int64.max
             let measured = events.first { e in
@@ -153,7 +160,8 @@ public struct PostMortem: Sendable {
             }
             if let measured, case .ttrMeasured(let seconds, let trigger, let from) = measured.event {
                 let met = seconds <= WarRoomState.ttrTarget
-                text += " **TTR: \(Format.clock(seconds))** from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC to the first healthy reading at \(Format.wallTime(measured.time)) UTC; target 2 minutes: \(met ? "met" : "MISSED")."
+                text +=
+                    " **TTR: \(Format.clock(seconds))** from the \((from ?? .decision).text) at \(Format.wallTime(trigger)) UTC to the first healthy reading at \(Format.wallTime(measured.time)) UTC; target 2 minutes: \(met ? "met" : "MISSED")."
             } else if outcome.succeeded {
                 text += " No healthy reading was recorded after it, so TTR was not measured."
             }
@@ -177,35 +185,39 @@ public struct PostMortem: Sendable {
     /// What the Resolution section says while the incident is open.
     var notResolved: String {
         guard let i = state.incident else { return "No incident declared." }
-        return "Not resolved yet: the incident is \(i.status.label) at \(Format.wallTime(now)) UTC. The resolution message is written once it is resolved."
+        return
+            "Not resolved yet: the incident is \(i.status.label) at \(Format.wallTime(now)) UTC. The resolution message is written once it is resolved."
     }
 
     public var initialAlert: String {
         guard let i = state.incident else { return "No incident declared." }
         return """
-        🚨 \(i.severity.label) INCIDENT: \(i.title)
+            🚨 \(i.severity.label) INCIDENT: \(i.title)
 
-        SERVICE: \(service)
-        IMPACT: \(impact)
-        STARTED: \(day(i.openedAt)) \(hm(i.openedAt)) UTC
-        STATUS: Investigating
-        LEAD: \(lead)
+            SERVICE: \(service)
+            IMPACT: \(impact)
+            STARTED: \(day(i.openedAt)) \(hm(i.openedAt)) UTC
+            STATUS: Investigating
+            LEAD: \(lead)
 
-        Updates every 15 minutes
-        """
+            Updates every 15 minutes
+            """
     }
 
     public var update: String {
         guard let i = state.incident else { return "No incident declared." }
-        let last = actions.last.map { "LAST ACTION: \($0.request.action) (\($0.outcome.map { $0.succeeded ? "succeeded" : "FAILED: \($0.detail)" } ?? "in progress"))\n" } ?? ""
+        let last =
+            actions.last.map {
+                "LAST ACTION: \($0.request.action) (\($0.outcome.map { $0.succeeded ? "succeeded" : "FAILED: \($0.detail)" } ?? "in progress"))\n"
+            } ?? ""
         return """
-        📢 Incident Update: \(i.status.label)
+            📢 Incident Update: \(i.status.label)
 
-        INCIDENT: \(i.title) (\(i.severity.label))
-        IMPACT: \(impact)
-        DURATION SO FAR: \(Format.age(i.duration(at: now)))
-        \(last)LEAD: \(lead)
-        """
+            INCIDENT: \(i.title) (\(i.severity.label))
+            IMPACT: \(impact)
+            DURATION SO FAR: \(Format.age(i.duration(at: now)))
+            \(last)LEAD: \(lead)
+            """
     }
 
     /// The resolution message, only once the incident is resolved.
@@ -213,15 +225,15 @@ public struct PostMortem: Sendable {
         guard let i = state.incident, !i.isOpen, let resolvedAt = i.resolvedAt else { return nil }
         let end = hm(resolvedAt)
         return """
-        ✅ INCIDENT RESOLVED: \(i.title)
+            ✅ INCIDENT RESOLVED: \(i.title)
 
-        ISSUE: [ROOT CAUSE]
-        FIX: \(actions.last.map { "\($0.request.action): \($0.request.reason)" } ?? "[FIX]")
-        DOWNTIME: \(Format.age(i.duration(at: now))) (\(hm(i.openedAt)) - \(end) UTC)
-        AFFECTED: \(impact)
+            ISSUE: [ROOT CAUSE]
+            FIX: \(actions.last.map { "\($0.request.action): \($0.request.reason)" } ?? "[FIX]")
+            DOWNTIME: \(Format.age(i.duration(at: now))) (\(hm(i.openedAt)) - \(end) UTC)
+            AFFECTED: \(impact)
 
-        Post-mortem: [LINK]
-        """
+            Post-mortem: [LINK]
+            """
     }
 
     /// The journal's events as JSON, with the timeline text each produced.
@@ -231,7 +243,9 @@ public struct PostMortem: Sendable {
         var list: [JSONValue] = []
         for e in events {
             if case .samples = e.event, !includeSamples { continue }
-            var item: [String: JSONValue] = ["seq": .int(Int(e.seq)), "time": .string(Format.iso(e.time)), "kind": .string(e.event.kind), "event": .event(e.event)]
+            var item: [String: JSONValue] = [
+                "seq": .int(Int(e.seq)), "time": .string(Format.iso(e.time)), "kind": .string(e.event.kind), "event": .event(e.event),
+            ]
             if let t = texts[e.seq] { item["timeline"] = .array(t.map(JSONValue.string)) }
             list.append(.object(item))
         }
@@ -246,29 +260,35 @@ public struct PostMortem: Sendable {
                 "duration_seconds": .double(i.duration(at: now)), "roles": .object(roles), "impact": .string(impact),
             ]
         }
-        root["actions"] = .array(actions.map { a -> JSONValue in
-            var item: [String: JSONValue] = ["id": .int(a.request.id), "action": .string(a.request.action.description), "by": .string(a.request.by),
-                                             "automatic": .bool(a.request.automatic), "reason": .string(a.request.reason), "issued_at": .string(Format.iso(a.issued.time))]
-            if let o = a.outcome {
-                item["succeeded"] = .bool(o.succeeded)
-                item["detail"] = .string(o.detail)
-                item["duration_seconds"] = .double(o.duration)
-                item["output"] = .string(o.output)
-                if o.isUnknown { item["outcome_unknown"] = true }
-            }
-            return .object(item)
-        })
+        root["actions"] = .array(
+            actions.map { a -> JSONValue in
+                var item: [String: JSONValue] = [
+                    "id": .int(a.request.id), "action": .string(a.request.action.description), "by": .string(a.request.by),
+                    "automatic": .bool(a.request.automatic), "reason": .string(a.request.reason), "issued_at": .string(Format.iso(a.issued.time)),
+                ]
+                if let o = a.outcome {
+                    item["succeeded"] = .bool(o.succeeded)
+                    item["detail"] = .string(o.detail)
+                    item["duration_seconds"] = .double(o.duration)
+                    item["output"] = .string(o.output)
+                    if o.isUnknown { item["outcome_unknown"] = true }
+                }
+                return .object(item)
+            })
         // Each rollback with its own time to rollback.
-        root["rollbacks"] = .array(rollbackTTRs.map { r -> JSONValue in
-            var item: [String: JSONValue] = ["id": .int(r.request.id), "issued_at": .string(Format.iso(r.issued)), "automatic": .bool(r.request.automatic)]
-            if let ttr = r.ttr {
-                item["ttr_seconds"] = .double(ttr.seconds)
-                item["ttr_from"] = .string(ttr.from.rawValue)
-                item["ttr_trigger"] = .string(Format.iso(ttr.trigger))
-                item["ttr_met"] = .bool(ttr.seconds <= WarRoomState.ttrTarget)
-            }
-            return .object(item)
-        })
+        root["rollbacks"] = .array(
+            rollbackTTRs.map { r -> JSONValue in
+                var item: [String: JSONValue] = [
+                    "id": .int(r.request.id), "issued_at": .string(Format.iso(r.issued)), "automatic": .bool(r.request.automatic),
+                ]
+                if let ttr = r.ttr {
+                    item["ttr_seconds"] = .double(ttr.seconds)
+                    item["ttr_from"] = .string(ttr.from.rawValue)
+                    item["ttr_trigger"] = .string(Format.iso(ttr.trigger))
+                    item["ttr_met"] = .bool(ttr.seconds <= WarRoomState.ttrTarget)
+                }
+                return .object(item)
+            })
         root["messages"] = ["initial": .string(initialAlert), "update": .string(update), "resolution": .optional(resolution)]
         return try JSONValue.object(root).data()
     }

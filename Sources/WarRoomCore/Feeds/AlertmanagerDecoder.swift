@@ -78,7 +78,7 @@ public enum AlertmanagerDecoder {
 
     /// `httpStatus` outside 2xx is an error carrying the start of the body.
     public static func decode(_ data: Data, httpStatus: Int = 200) throws(Failure) -> [AlertmanagerAlert] {
-        guard (200..<300).contains(httpStatus) else {
+        guard (200 ..< 300).contains(httpStatus) else {
             throw Failure(field: "", reason: "HTTP \(httpStatus) from Alertmanager: \(FeedJSON.excerpt(data))")
         }
         let object: Any
@@ -160,8 +160,9 @@ public enum AlertmanagerDecoder {
             inhibitedBy = try strings(status["inhibitedBy"], path + ".status.inhibitedBy")
             if let text = try string(status["state"], path + ".status.state") {
                 guard let known = AlertmanagerAlert.State(rawValue: text) else {
-                    throw Failure(field: path + ".status.state",
-                                  reason: "unknown state \(FeedJSON.quoted(text, limit: 40)) (expected active, suppressed or unprocessed)")
+                    throw Failure(
+                        field: path + ".status.state",
+                        reason: "unknown state \(FeedJSON.quoted(text, limit: 40)) (expected active, suppressed or unprocessed)")
                 }
                 state = known
             } else if !silencedBy.isEmpty || !inhibitedBy.isEmpty {
@@ -311,7 +312,7 @@ public struct AlertSeverityMap: Sendable, Equatable {
         guard !alert.isSuppressed, let raw = alert.labels[labelName] else { return nil }
         let wanted = raw.trimmingCharacters(in: .whitespaces).lowercased()
         let level = values.filter { $0.key.lowercased() == wanted }.map(\.value).min()
-        guard let level, (1...4).contains(level) else { return nil }
+        guard let level, (1 ... 4).contains(level) else { return nil }
         return level
     }
 }

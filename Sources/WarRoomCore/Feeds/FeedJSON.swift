@@ -22,9 +22,9 @@ enum FeedJSON {
     /// JSONSerialization gives NSNumber for both numbers and booleans.
     static func isBool(_ n: NSNumber) -> Bool {
         #if canImport(Darwin)
-        return CFGetTypeID(n) == CFBooleanGetTypeID()
+            return CFGetTypeID(n) == CFBooleanGetTypeID()
         #else
-        return n === NSNumber(value: true) || n === NSNumber(value: false) || String(cString: n.objCType) == "c"
+            return n === NSNumber(value: true) || n === NSNumber(value: false) || String(cString: n.objCType) == "c"
         #endif
     }
 
@@ -55,9 +55,11 @@ enum FeedJSON {
 
     /// `base.key`, or `base["key"]` when the key is not a plain identifier.
     static func member(_ base: String, _ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.enumerated().allSatisfy { i, s in
-            s == "_" || ("a"..."z").contains(s) || ("A"..."Z").contains(s) || (i > 0 && ("0"..."9").contains(s))
-        }
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.enumerated().allSatisfy { i, s in
+                s == "_" || ("a" ... "z").contains(s) || ("A" ... "Z").contains(s) || (i > 0 && ("0" ... "9").contains(s))
+            }
         if plain { return base.isEmpty ? key : base + "." + key }
         return base + "[" + quoted(key) + "]"
     }
@@ -147,10 +149,16 @@ enum FeedJSON {
             return isHex && (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f")
         }
         var digits = 0
-        while i < b.count, isDigit(b[i]) { i += 1; digits += 1 }
+        while i < b.count, isDigit(b[i]) {
+            i += 1
+            digits += 1
+        }
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
-            while i < b.count, isDigit(b[i]) { i += 1; digits += 1 }
+            while i < b.count, isDigit(b[i]) {
+                i += 1
+                digits += 1
+            }
         }
         guard digits > 0 else { return nil }
         let exponentMark = isHex ? UInt8(ascii: "p") : UInt8(ascii: "e")
@@ -158,7 +166,10 @@ enum FeedJSON {
             i += 1
             if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
             var expDigits = 0
-            while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") { i += 1; expDigits += 1 }
+            while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") {
+                i += 1
+                expDigits += 1
+            }
             guard expDigits > 0 else { return nil }
         } else if isHex {
             return nil  // Go requires a 'p' exponent on hex floats.
@@ -197,11 +208,11 @@ enum FeedJSON {
         }
         func at(_ i: Int, _ c: Character) -> Bool { i < b.count && b[i] == c.asciiValue }
         guard let year = digits(0, 4), at(4, "-"), let month = digits(5, 2), at(7, "-"), let day = digits(8, 2),
-              at(10, "T") || at(10, "t"),
-              let hour = digits(11, 2), at(13, ":"), let minute = digits(14, 2), at(16, ":"), let second = digits(17, 2)
+            at(10, "T") || at(10, "t"),
+            let hour = digits(11, 2), at(13, ":"), let minute = digits(14, 2), at(16, ":"), let second = digits(17, 2)
         else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              hour <= 23, minute <= 59, second <= 59
+        guard (1 ... 12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+            hour <= 23, minute <= 59, second <= 59
         else { return nil }
         var i = 19
         var fraction = 0.0

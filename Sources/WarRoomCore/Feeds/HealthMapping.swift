@@ -55,7 +55,8 @@ public struct JSONPath: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
         func shown(_ c: Character) -> String {
             if let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1,
-               FeedJSON.isUnsafe(scalar) || scalar.properties.isWhitespace {
+                FeedJSON.isUnsafe(scalar) || scalar.properties.isWhitespace
+            {
                 return String(format: "U+%04X", scalar.value)
             }
             return "'\(c)'"
@@ -114,9 +115,9 @@ public struct JSONPath: Sendable, Equatable, Hashable, CustomStringConvertible {
                     guard i < chars.count, chars[i] == "]" else { throw fail(i, "expected ']' after the quoted name") }
                     i += 1
                     segments.append(.name(name))
-                } else if let digit = next.asciiValue, (48...57).contains(digit) {
+                } else if let digit = next.asciiValue, (48 ... 57).contains(digit) {
                     let start = i
-                    while i < chars.count, let d = chars[i].asciiValue, (48...57).contains(d) { i += 1 }
+                    while i < chars.count, let d = chars[i].asciiValue, (48 ... 57).contains(d) { i += 1 }
                     guard i < chars.count, chars[i] == "]" else { throw fail(i, "expected ']' after the index") }
                     guard let n = Int(String(chars[start ..< i])) else { throw fail(start, "the index is too large") }
                     i += 1
@@ -195,8 +196,9 @@ public struct HealthMapping: Sendable, Equatable {
         switch FeedJSON.parse(data) {
         case .success(let value): root = value
         case .failure(let reason):
-            throw HealthMappingFailure(key: nil, path: "",
-                                       reason: "not valid JSON (\(reason.text)); it starts with: \(FeedJSON.excerpt(data))")
+            throw HealthMappingFailure(
+                key: nil, path: "",
+                reason: "not valid JSON (\(reason.text)); it starts with: \(FeedJSON.excerpt(data))")
         }
         var samples: [Sample] = []
         for entry in entries {

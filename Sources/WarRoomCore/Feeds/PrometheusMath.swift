@@ -11,10 +11,13 @@ public enum PrometheusMath {
     /// `time` is in any unit the caller likes; the rate is per that unit
     /// (pass seconds for per-second rates). Returns nil if the readings are
     /// not finite or `current.time` is not after `previous.time`.
-    public static func rate(previous: (value: Double, time: Double),
-                            current: (value: Double, time: Double)) -> Double? {
+    public static func rate(
+        previous: (value: Double, time: Double),
+        current: (value: Double, time: Double)
+    ) -> Double? {
         guard previous.value.isFinite, current.value.isFinite,
-              previous.time.isFinite, current.time.isFinite else { return nil }
+            previous.time.isFinite, current.time.isFinite
+        else { return nil }
         let elapsed = current.time - previous.time
         guard elapsed > 0 else { return nil }
         let increase = current.value < previous.value ? current.value : current.value - previous.value
@@ -54,7 +57,7 @@ public enum PrometheusMath {
             }
         }
         guard merged.count >= 2, let top = merged.last, top.le == .infinity else { return nil }
-        for k in 1..<merged.count where merged[k].count < merged[k - 1].count {
+        for k in 1 ..< merged.count where merged[k].count < merged[k - 1].count {
             merged[k].count = merged[k - 1].count
         }
         let observations = merged[merged.count - 1].count
@@ -82,8 +85,10 @@ public enum PrometheusMath {
     /// matched by `le`; if any count went down the histogram was reset and
     /// `current` is returned as is. Returns nil if the two scrapes do not
     /// have the same bucket bounds.
-    public static func bucketIncrease(previous: [(le: Double, count: Double)],
-                                      current: [(le: Double, count: Double)]) -> [(le: Double, count: Double)]? {
+    public static func bucketIncrease(
+        previous: [(le: Double, count: Double)],
+        current: [(le: Double, count: Double)]
+    ) -> [(le: Double, count: Double)]? {
         guard previous.count == current.count else { return nil }
         let old = previous.sorted { $0.le < $1.le }
         let new = current.sorted { $0.le < $1.le }

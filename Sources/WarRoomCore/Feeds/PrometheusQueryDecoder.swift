@@ -71,24 +71,24 @@ public enum PromQueryError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .server(errorType, message, status):
+        case .server(let errorType, let message, let status):
             let type = errorType.isEmpty ? "unknown" : errorType
             let hint = Self.hint(errorType: errorType).map { " — \($0)" } ?? ""
             return "Prometheus error \(type) (HTTP \(status)): \(message)\(hint)"
-        case let .http(status, body):
+        case .http(let status, let body):
             let hint = Self.hint(httpStatus: status).map { " (\($0))" } ?? ""
             return "HTTP \(status) from Prometheus, and the body is not a Prometheus answer\(hint): \(body)"
-        case let .invalidJSON(reason, body):
+        case .invalidJSON(let reason, let body):
             return "the Prometheus answer is not valid JSON (\(reason)); it starts with: \(body)"
-        case let .shape(field, reason):
+        case .shape(let field, let reason):
             return field.isEmpty
                 ? "unexpected Prometheus answer: \(reason)"
                 : "unexpected Prometheus answer: \(field): \(reason)"
-        case let .tooManySeries(count, first):
+        case .tooManySeries(let count, let first):
             var shown = first.prefix(2).map(PrometheusQueryDecoder.render).joined(separator: ", ")
             if count > 2 { shown += ", …" }
             return "expected one series, got \(count): \(shown); aggregate the query to one number, e.g. with sum(…) or max(…)"
-        case let .notANumber(reason):
+        case .notANumber(let reason):
             return reason
         }
     }
@@ -125,7 +125,7 @@ public enum PromQueryError: Error, Sendable, Equatable, CustomStringConvertible 
 /// `PromResponse.skippedHistograms`.
 public enum PrometheusQueryDecoder {
     public static func decode(_ data: Data, httpStatus: Int) throws(PromQueryError) -> PromResponse {
-        let httpOK = (200..<300).contains(httpStatus)
+        let httpOK = (200 ..< 300).contains(httpStatus)
         let object: Any
         switch FeedJSON.parse(data) {
         case .success(let value):
@@ -184,8 +184,9 @@ public enum PrometheusQueryDecoder {
             }
             result = .string(time: time, value: InertText.clean(string))
         default:
-            throw .shape(field: "data.resultType",
-                         reason: "unknown result type \(FeedJSON.quoted(resultType)) (expected vector, matrix, scalar or string)")
+            throw .shape(
+                field: "data.resultType",
+                reason: "unknown result type \(FeedJSON.quoted(resultType)) (expected vector, matrix, scalar or string)")
         }
         return PromResponse(result: result, warnings: warnings, infos: infos, skippedHistograms: skipped)
     }
@@ -203,8 +204,9 @@ public enum PrometheusQueryDecoder {
             switch series.count {
             case 0:
                 if response.skippedHistograms > 0 {
-                    throw .notANumber(reason: "the query gave native histograms, not numbers; "
-                        + "wrap it in histogram_quantile(0.95, …), histogram_sum(…) or histogram_count(…)")
+                    throw .notANumber(
+                        reason: "the query gave native histograms, not numbers; "
+                            + "wrap it in histogram_quantile(0.95, …), histogram_sum(…) or histogram_count(…)")
                 }
                 return nil
             case 1:
@@ -242,9 +244,9 @@ public enum PrometheusQueryDecoder {
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            case UInt8(ascii: "A") ... UInt8(ascii: "Z"), UInt8(ascii: "a") ... UInt8(ascii: "z"),
+                UInt8(ascii: "0") ... UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.append(byte)
             default:
                 out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
@@ -347,8 +349,9 @@ public enum PrometheusQueryDecoder {
     private static func point(_ value: Any, _ path: String) throws(PromQueryError) -> PromPoint {
         let (time, raw) = try pair(value, path)
         guard let text = raw as? String else {
-            throw .shape(field: FeedJSON.index(path, 1),
-                         reason: "expected the sample value as a string like \"0.25\", got \(FeedJSON.typeName(raw))")
+            throw .shape(
+                field: FeedJSON.index(path, 1),
+                reason: "expected the sample value as a string like \"0.25\", got \(FeedJSON.typeName(raw))")
         }
         guard let number = FeedJSON.goFloat(text) else {
             throw .shape(field: FeedJSON.index(path, 1), reason: "not a number: \(FeedJSON.quoted(text, limit: 40))")

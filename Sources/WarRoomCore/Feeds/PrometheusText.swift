@@ -39,7 +39,8 @@ public enum ExpositionFormat: Sendable, Hashable {
     /// and `text/plain; version=0.0.4`, is the 0.0.4 text format.
     public static func from(contentType: String?) -> ExpositionFormat {
         guard let contentType else { return .prometheusText004 }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+        let mediaType =
+            contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
             .first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return mediaType == "application/openmetrics-text" ? .openMetrics100 : .prometheusText004
     }
@@ -99,8 +100,10 @@ public struct MetricSample: Sendable, Equatable {
     /// Only in OpenMetrics.
     public var exemplar: MetricExemplar?
 
-    public init(name: String, labels: [MetricLabel] = [], value: Double, timestamp: Double? = nil,
-                exemplar: MetricExemplar? = nil) {
+    public init(
+        name: String, labels: [MetricLabel] = [], value: Double, timestamp: Double? = nil,
+        exemplar: MetricExemplar? = nil
+    ) {
         self.name = name
         self.labels = labels
         self.value = value
@@ -134,8 +137,10 @@ public struct MetricFamily: Sendable, Equatable {
     public var unit: String?
     public var samples: [MetricSample]
 
-    public init(name: String, type: MetricFamilyType, help: String? = nil, unit: String? = nil,
-                samples: [MetricSample] = []) {
+    public init(
+        name: String, type: MetricFamilyType, help: String? = nil, unit: String? = nil,
+        samples: [MetricSample] = []
+    ) {
         self.name = name
         self.type = type
         self.help = help
@@ -219,7 +224,7 @@ extension PrometheusTextParser {
     static func sameNumber(_ a: Double?, _ b: Double?) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
-        case let (x?, y?): return sameNumber(x, y)
+        case (let x?, let y?): return sameNumber(x, y)
         default: return false
         }
     }

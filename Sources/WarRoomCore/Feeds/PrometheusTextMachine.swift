@@ -194,7 +194,7 @@ extension PrometheusTextParser {
             switch b {
             case 0x0D: return "carriage return"
             case 0x09: return "tab"
-            case 0x20..<0x7F: return "'\(Character(Unicode.Scalar(b)))'"
+            case 0x20 ..< 0x7F: return "'\(Character(Unicode.Scalar(b)))'"
             default: return "byte 0x" + String(b, radix: 16, uppercase: true)
             }
         }
@@ -299,8 +299,9 @@ extension PrometheusTextParser {
                     type = .unknown
                 } else {
                     let hint = crlfHint(e, e)
-                    throw fail("unknown metric type \(quoted(i, e))"
-                        + (hint.isEmpty ? " (expected counter, gauge, histogram, summary or untyped)" : hint))
+                    throw fail(
+                        "unknown metric type \(quoted(i, e))"
+                            + (hint.isEmpty ? " (expected counter, gauge, histogram, summary or untyped)" : hint))
                 }
                 fam.type = type
                 fam.typeLine = line
@@ -337,8 +338,10 @@ extension PrometheusTextParser {
         mutating func promSample(_ s: Int, _ e: Int) throws(ExpositionError) {
             var i = scanName(s, e)
             if i == s {
-                throw fail(startsWithBOM(s, e) ? "invalid metric name (the input starts with a byte order mark)"
-                    : "invalid metric name")
+                throw fail(
+                    startsWithBOM(s, e)
+                        ? "invalid metric name (the input starts with a byte order mark)"
+                        : "invalid metric name")
             }
             let nameID = internName(s, i)
             i = skipBlanks(i, e)
@@ -377,8 +380,9 @@ extension PrometheusTextParser {
                 }
             }
             let role = try promResolve(nameID)
-            try addSample(nameID: nameID, role: role, value: value, timestamp: timestamp, labelEnd: pairs.count,
-                          exemplarValue: nil, exemplarTimestamp: nil)
+            try addSample(
+                nameID: nameID, role: role, value: value, timestamp: timestamp, labelEnd: pairs.count,
+                exemplarValue: nil, exemplarTimestamp: nil)
         }
 
         /// Reads a 0.0.4 label set after "{"; returns the index after "}" and any blanks.
@@ -449,7 +453,7 @@ extension PrometheusTextParser {
             }
             if count == 33 || labelNamesFrom != start {
                 labelNames.removeAll(keepingCapacity: true)
-                for k in start..<pairs.count { labelNames.insert(Int32(truncatingIfNeeded: pairs[k] >> 32)) }
+                for k in start ..< pairs.count { labelNames.insert(Int32(truncatingIfNeeded: pairs[k] >> 32)) }
                 labelNamesFrom = start
             }
             return labelNames.contains(labelID)
@@ -497,8 +501,9 @@ extension PrometheusTextParser {
                             scratch.append(0x5C)
                             scratch.append(p[j])
                         } else {
-                            throw fail("invalid escape sequence '\\\(text(j, j + 1))' in the value of label "
-                                + "\"\(string(labelID))\" (only \\\\, \\\" and \\n are allowed)")
+                            throw fail(
+                                "invalid escape sequence '\\\(text(j, j + 1))' in the value of label "
+                                    + "\"\(string(labelID))\" (only \\\\, \\\" and \\n are allowed)")
                         }
                     }
                 } else {
@@ -518,8 +523,9 @@ extension PrometheusTextParser {
                 ensureRoles()
                 for k in fam.roleIDs.indices where fam.roleIDs[k] == nameID { return fam.roles[k] }
                 if nameID == fam.nameID {
-                    throw fail("sample name \"\(fam.name)\" is not valid for histogram \"\(fam.name)\" "
-                        + "(expected \(fam.name)_bucket, \(fam.name)_sum or \(fam.name)_count)")
+                    throw fail(
+                        "sample name \"\(fam.name)\" is not valid for histogram \"\(fam.name)\" "
+                            + "(expected \(fam.name)_bucket, \(fam.name)_sum or \(fam.name)_count)")
                 }
             }
             if let info = familyInfo[nameID] {
@@ -529,8 +535,9 @@ extension PrometheusTextParser {
             for suffix in ["_bucket", "_count", "_sum"] where name.count > suffix.utf8.count {
                 guard name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) else { continue }
                 guard let base = interner.find(Array(name.dropLast(suffix.utf8.count))),
-                      let info = familyInfo[base],
-                      info.type == .histogram || (info.type == .summary && suffix != "_bucket") else { continue }
+                    let info = familyInfo[base],
+                    info.type == .histogram || (info.type == .summary && suffix != "_bucket")
+                else { continue }
                 throw notContiguous(string(base), info.line)
             }
             try closeFamily()
@@ -548,8 +555,9 @@ extension PrometheusTextParser {
         }
 
         func notContiguous(_ name: String, _ first: Int) -> ExpositionError {
-            fail("metric family \"\(name)\" is not contiguous: it already appeared on line \(first) "
-                + "and other families came in between (all lines of a family must form one group)")
+            fail(
+                "metric family \"\(name)\" is not contiguous: it already appeared on line \(first) "
+                    + "and other families came in between (all lines of a family must form one group)")
         }
 
         // MARK: OpenMetrics lines
@@ -585,8 +593,9 @@ extension PrometheusTextParser {
             let isHelp = keywordOK && PrometheusTextParser.matches(p + s + 2, 4, "HELP")
             let isUnit = keywordOK && PrometheusTextParser.matches(p + s + 2, 4, "UNIT")
             guard isType || isHelp || isUnit else {
-                throw fail("invalid line starting with '#': OpenMetrics allows no comments, only "
-                    + "\"# TYPE\", \"# HELP\", \"# UNIT\" and \"# EOF\" lines")
+                throw fail(
+                    "invalid line starting with '#': OpenMetrics allows no comments, only "
+                        + "\"# TYPE\", \"# HELP\", \"# UNIT\" and \"# EOF\" lines")
             }
             let keyword = isType ? "TYPE" : isHelp ? "HELP" : "UNIT"
             if !terminated {
@@ -596,8 +605,9 @@ extension PrometheusTextParser {
             var i = scanName(nameStart, e)
             guard i > nameStart, i < e, p[i] == 0x20 else {
                 if i > nameStart && i == e {
-                    throw fail("\(keyword) line for \"\(text(nameStart, i))\" is missing a space and its "
-                        + (isType ? "type" : isHelp ? "text" : "unit"))
+                    throw fail(
+                        "\(keyword) line for \"\(text(nameStart, i))\" is missing a space and its "
+                            + (isType ? "type" : isHelp ? "text" : "unit"))
                 }
                 throw fail("invalid metric name in \(keyword) line")
             }
@@ -634,8 +644,9 @@ extension PrometheusTextParser {
                 } else if PrometheusTextParser.matches(word, count, "unknown") {
                     type = .unknown
                 } else {
-                    throw fail("unknown metric type \(quoted(i, e)) (expected counter, gauge, histogram, "
-                        + "gaugehistogram, stateset, info, summary or unknown)")
+                    throw fail(
+                        "unknown metric type \(quoted(i, e)) (expected counter, gauge, histogram, "
+                            + "gaugehistogram, stateset, info, summary or unknown)")
                 }
                 fam.type = type
                 fam.typeLine = line
@@ -698,8 +709,9 @@ extension PrometheusTextParser {
         mutating func omOpenFamily(_ nameID: Int32) throws(ExpositionError) {
             if famOpen && fam.nameID == nameID { return }
             if let info = familyInfo[nameID] {
-                throw fail("metric family \"\(string(nameID))\" appears again (first on line \(info.line)); "
-                    + "metric families must not be interleaved")
+                throw fail(
+                    "metric family \"\(string(nameID))\" appears again (first on line \(info.line)); "
+                        + "metric families must not be interleaved")
             }
             try closeFamily()
             openFamily(nameID)
@@ -708,8 +720,10 @@ extension PrometheusTextParser {
         mutating func omSample(_ s: Int, _ e: Int) throws(ExpositionError) {
             var i = scanName(s, e)
             if i == s {
-                throw fail(PrometheusTextParser.isBlank(p[s]) ? "leading whitespace is not allowed in OpenMetrics"
-                    : "invalid metric name")
+                throw fail(
+                    PrometheusTextParser.isBlank(p[s])
+                        ? "leading whitespace is not allowed in OpenMetrics"
+                        : "invalid metric name")
             }
             let nameID = internName(s, i)
             pairs.removeAll(keepingCapacity: true)
@@ -725,8 +739,10 @@ extension PrometheusTextParser {
             let valueStart = i
             while i < e && p[i] != 0x20 { i += 1 }
             if i == valueStart {
-                throw fail(i == e ? "missing value for \"\(string(nameID))\""
-                    : "more than one space before the value (OpenMetrics separates tokens by a single space)")
+                throw fail(
+                    i == e
+                        ? "missing value for \"\(string(nameID))\""
+                        : "more than one space before the value (OpenMetrics separates tokens by a single space)")
             }
             let parsed = PrometheusTextParser.parseNumber(p, valueStart, i, allowSpecial: true)
             guard case .value(let value) = parsed else {
@@ -763,8 +779,9 @@ extension PrometheusTextParser {
                 }
             }
             let role = try omResolve(nameID)
-            try addSample(nameID: nameID, role: role, value: value, timestamp: timestamp, labelEnd: labelEnd,
-                          exemplarValue: exemplarValue, exemplarTimestamp: exemplarTimestamp)
+            try addSample(
+                nameID: nameID, role: role, value: value, timestamp: timestamp, labelEnd: labelEnd,
+                exemplarValue: exemplarValue, exemplarTimestamp: exemplarTimestamp)
         }
 
         /// Reads an OpenMetrics label set after "{" into `pairs` (duplicates
@@ -855,17 +872,20 @@ extension PrometheusTextParser {
                 for k in fam.roleIDs.indices where fam.roleIDs[k] == nameID { return fam.roles[k] }
                 if nameID == fam.nameID {
                     let expected = fam.roleIDs.map { "\"\(string($0))\"" }.joined(separator: " or ")
-                    throw fail("sample name \"\(fam.name)\" is not valid for the \(fam.type.rawValue) family "
-                        + "\"\(fam.name)\" (expected \(expected))")
+                    throw fail(
+                        "sample name \"\(fam.name)\" is not valid for the \(fam.type.rawValue) family "
+                            + "\"\(fam.name)\" (expected \(expected))")
                 }
             }
             if let info = familyInfo[nameID] {
-                throw fail("metric family \"\(string(nameID))\" appears again (first on line \(info.line)); "
-                    + "metric families must not be interleaved")
+                throw fail(
+                    "metric family \"\(string(nameID))\" appears again (first on line \(info.line)); "
+                        + "metric families must not be interleaved")
             }
             if let owner = claimed[nameID], let info = familyInfo[owner] {
-                throw fail("sample \"\(string(nameID))\" belongs to the \(info.type.rawValue) family \"\(string(owner))\" "
-                    + "(line \(info.line)), which already ended; metric families must not be interleaved")
+                throw fail(
+                    "sample \"\(string(nameID))\" belongs to the \(info.type.rawValue) family \"\(string(owner))\" "
+                        + "(line \(info.line)), which already ended; metric families must not be interleaved")
             }
             if interner.bytes(nameID).first == 0x5F {
                 throw fail("metric family names beginning with '_' are reserved in OpenMetrics")
@@ -916,35 +936,45 @@ extension PrometheusTextParser {
                 if point.active { try closePoint() }
                 if let unit = fam.unit {
                     if fam.type == .info || fam.type == .stateset {
-                        throw ExpositionError(line: fam.unitLine, reason:
-                            "\(fam.type.rawValue) family \"\(fam.name)\" must not have a unit")
+                        throw ExpositionError(
+                            line: fam.unitLine,
+                            reason:
+                                "\(fam.type.rawValue) family \"\(fam.name)\" must not have a unit")
                     }
                     if !fam.name.hasSuffix("_" + unit) {
-                        throw ExpositionError(line: fam.unitLine, reason:
-                            "unit \"\(unit)\" is not a suffix of the metric family name \"\(fam.name)\" "
-                            + "(expected a name ending in \"_\(unit)\")")
+                        throw ExpositionError(
+                            line: fam.unitLine,
+                            reason:
+                                "unit \"\(unit)\" is not a suffix of the metric family name \"\(fam.name)\" "
+                                + "(expected a name ending in \"_\(unit)\")")
                     }
                 }
                 ensureRoles()
                 for id in fam.roleIDs {
                     if let owner = claimed[id], owner != fam.nameID {
                         let ownerType = familyInfo[owner]?.type.rawValue ?? "other"
-                        throw ExpositionError(line: fam.firstLine, reason:
-                            "metric family \"\(fam.name)\" clashes with the \(ownerType) family \"\(string(owner))\": "
-                            + "both could have samples named \"\(string(id))\"")
+                        throw ExpositionError(
+                            line: fam.firstLine,
+                            reason:
+                                "metric family \"\(fam.name)\" clashes with the \(ownerType) family \"\(string(owner))\": "
+                                + "both could have samples named \"\(string(id))\"")
                     }
                     claimed[id] = fam.nameID
                 }
             } else if fam.type == .histogram {
                 for g in fam.groupStates.indices where fam.groupStates[g].infCount == nil {
-                    throw ExpositionError(line: fam.groupStates[g].lastLine, reason:
-                        "histogram \(describe(fam.name, fam.groups.key(g))) has no bucket with le=\"+Inf\"")
+                    throw ExpositionError(
+                        line: fam.groupStates[g].lastLine,
+                        reason:
+                            "histogram \(describe(fam.name, fam.groups.key(g))) has no bucket with le=\"+Inf\"")
                 }
             }
             familyInfo[fam.nameID]?.type = fam.type
             if fam.kept {
-                families.append(MetricFamily(name: fam.name, type: fam.type, help: fam.help, unit: fam.unit,
-                                             samples: fam.samples))
+                families.append(
+                    MetricFamily(
+                        name: fam.name, type: fam.type, help: fam.help, unit: fam.unit,
+                        samples: fam.samples))
             }
             fam = FamilyState()
             famOpen = false
@@ -981,8 +1011,10 @@ extension PrometheusTextParser {
             }
         }
 
-        mutating func addSample(nameID: Int32, role: Role, value: Double, timestamp: Double?, labelEnd: Int,
-                                exemplarValue: Double?, exemplarTimestamp: Double?) throws(ExpositionError) {
+        mutating func addSample(
+            nameID: Int32, role: Role, value: Double, timestamp: Double?, labelEnd: Int,
+            exemplarValue: Double?, exemplarTimestamp: Double?
+        ) throws(ExpositionError) {
             let type = fam.type
             let sampleName = string(nameID)
             var bound = Double.nan
@@ -1052,8 +1084,9 @@ extension PrometheusTextParser {
                 }
                 if let exemplarValue {
                     guard role == .total || role == .bucket else {
-                        throw fail("exemplars are only allowed on counter _total and histogram _bucket samples, "
-                            + "not on \"\(sampleName)\"")
+                        throw fail(
+                            "exemplars are only allowed on counter _total and histogram _bucket samples, "
+                                + "not on \"\(sampleName)\"")
                     }
                     if role == .bucket && !(exemplarValue <= bound) {
                         throw fail("exemplar value \(exemplarValue) is outside its bucket le=\"\(string(boundID))\"")
@@ -1069,58 +1102,73 @@ extension PrometheusTextParser {
             }
 
             if om {
-                try omTrack(nameID: nameID, role: role, value: value, timestamp: timestamp, labelEnd: labelEnd, skip: skip,
-                            bound: bound, boundID: boundID)
+                try omTrack(
+                    nameID: nameID, role: role, value: value, timestamp: timestamp, labelEnd: labelEnd, skip: skip,
+                    bound: bound, boundID: boundID)
             } else {
-                try promTrack(nameID: nameID, role: role, value: value, labelEnd: labelEnd, skip: skip,
-                              bound: bound, boundID: boundID)
+                try promTrack(
+                    nameID: nameID, role: role, value: value, labelEnd: labelEnd, skip: skip,
+                    bound: bound, boundID: boundID)
             }
 
             guard fam.kept else { return }
             var labels: [MetricLabel] = []
             labels.reserveCapacity(labelEnd)
-            for k in 0..<labelEnd {
-                labels.append(MetricLabel(string(Int32(truncatingIfNeeded: pairs[k] >> 32)),
-                                          string(Int32(truncatingIfNeeded: pairs[k] & 0xFFFF_FFFF))))
+            for k in 0 ..< labelEnd {
+                labels.append(
+                    MetricLabel(
+                        string(Int32(truncatingIfNeeded: pairs[k] >> 32)),
+                        string(Int32(truncatingIfNeeded: pairs[k] & 0xFFFF_FFFF))))
             }
             var exemplar: MetricExemplar?
             if let exemplarValue {
                 var exemplarLabels: [MetricLabel] = []
-                for k in labelEnd..<pairs.count {
-                    exemplarLabels.append(MetricLabel(string(Int32(truncatingIfNeeded: pairs[k] >> 32)),
-                                                      string(Int32(truncatingIfNeeded: pairs[k] & 0xFFFF_FFFF))))
+                for k in labelEnd ..< pairs.count {
+                    exemplarLabels.append(
+                        MetricLabel(
+                            string(Int32(truncatingIfNeeded: pairs[k] >> 32)),
+                            string(Int32(truncatingIfNeeded: pairs[k] & 0xFFFF_FFFF))))
                 }
                 exemplar = MetricExemplar(labels: exemplarLabels, value: exemplarValue, timestamp: exemplarTimestamp)
             }
-            fam.samples.append(MetricSample(name: sampleName, labels: labels, value: value, timestamp: timestamp,
-                                            exemplar: exemplar))
+            fam.samples.append(
+                MetricSample(
+                    name: sampleName, labels: labels, value: value, timestamp: timestamp,
+                    exemplar: exemplar))
         }
 
         /// 0.0.4 structure: unique series, histogram and summary order.
-        mutating func promTrack(nameID: Int32, role: Role, value: Double, labelEnd: Int, skip: Int32,
-                                bound: Double, boundID: Int32) throws(ExpositionError) {
+        mutating func promTrack(
+            nameID: Int32, role: Role, value: Double, labelEnd: Int, skip: Int32,
+            bound: Double, boundID: Int32
+        ) throws(ExpositionError) {
             let seriesHash = PrometheusTextParser.hashKey(name: nameID, pairs, 0, labelEnd, skipping: -1)
-            let (seriesEntry, isNew) = fam.series.findOrInsert(hash: seriesHash, name: nameID, pairs, 0, labelEnd,
-                                                               skipping: -1, line: line)
+            let (seriesEntry, isNew) = fam.series.findOrInsert(
+                hash: seriesHash, name: nameID, pairs, 0, labelEnd,
+                skipping: -1, line: line)
             if !isNew {
-                throw fail("duplicate sample \(describe(string(nameID), pairs[0..<labelEnd])): the same name and "
-                    + "labels already appeared on line \(fam.series.lines[seriesEntry])")
+                throw fail(
+                    "duplicate sample \(describe(string(nameID), pairs[0..<labelEnd])): the same name and "
+                        + "labels already appeared on line \(fam.series.lines[seriesEntry])")
             }
             guard fam.type == .histogram || fam.type == .summary else { return }
             let groupHash = PrometheusTextParser.hashKey(name: 0, pairs, 0, labelEnd, skipping: skip)
-            let (g, inserted) = fam.groups.findOrInsert(hash: groupHash, name: 0, pairs, 0, labelEnd,
-                                                        skipping: skip, line: line)
+            let (g, inserted) = fam.groups.findOrInsert(
+                hash: groupHash, name: 0, pairs, 0, labelEnd,
+                skipping: skip, line: line)
             if inserted { fam.groupStates.append(GroupState(lastLine: line)) }
             var state = fam.groupStates[g]
             switch role {
             case .bucket:
                 if state.hasBound && !(bound > state.lastBound) {
-                    throw fail("histogram buckets must be in increasing order of \"le\": le=\"\(string(boundID))\" "
-                        + "comes after le=\"\(string(state.lastBoundID))\"")
+                    throw fail(
+                        "histogram buckets must be in increasing order of \"le\": le=\"\(string(boundID))\" "
+                            + "comes after le=\"\(string(state.lastBoundID))\"")
                 }
                 if state.hasBound && value < state.lastBucketCount {
-                    throw fail("histogram bucket counts must be cumulative: le=\"\(string(boundID))\" has \(value), "
-                        + "less than \(state.lastBucketCount) in le=\"\(string(state.lastBoundID))\"")
+                    throw fail(
+                        "histogram bucket counts must be cumulative: le=\"\(string(boundID))\" has \(value), "
+                            + "less than \(state.lastBucketCount) in le=\"\(string(state.lastBoundID))\"")
                 }
                 state.hasBound = true
                 state.lastBound = bound
@@ -1140,8 +1188,9 @@ extension PrometheusTextParser {
                 }
             case .quantile:
                 if state.hasBound && !(bound > state.lastBound) {
-                    throw fail("summary quantiles must be in increasing order: quantile=\"\(string(boundID))\" "
-                        + "comes after quantile=\"\(string(state.lastBoundID))\"")
+                    throw fail(
+                        "summary quantiles must be in increasing order: quantile=\"\(string(boundID))\" "
+                            + "comes after quantile=\"\(string(state.lastBoundID))\"")
                 }
                 state.hasBound = true
                 state.lastBound = bound
@@ -1154,20 +1203,24 @@ extension PrometheusTextParser {
 
         /// OpenMetrics structure: Metrics and MetricPoints not interleaved,
         /// timestamps increasing, no duplicates, histogram rules per point.
-        mutating func omTrack(nameID: Int32, role: Role, value: Double, timestamp: Double?, labelEnd: Int, skip: Int32,
-                              bound: Double, boundID: Int32) throws(ExpositionError) {
+        mutating func omTrack(
+            nameID: Int32, role: Role, value: Double, timestamp: Double?, labelEnd: Int, skip: Int32,
+            bound: Double, boundID: Int32
+        ) throws(ExpositionError) {
             let hash = PrometheusTextParser.hashKey(name: 0, pairs, 0, labelEnd, skipping: skip)
             if point.active && point.groupHash == hash
                 && fam.groups.matches(point.group, hash: hash, name: 0, pairs, 0, labelEnd, skipping: skip)
             {
                 if (timestamp == nil) != (point.timestamp == nil) {
-                    throw fail("samples of \(describe(fam.name, fam.groups.key(point.group))) mix lines with and "
-                        + "without timestamps")
+                    throw fail(
+                        "samples of \(describe(fam.name, fam.groups.key(point.group))) mix lines with and "
+                            + "without timestamps")
                 }
                 if let timestamp, let previous = point.timestamp {
                     if timestamp < previous {
-                        throw fail("timestamp \(timestamp) of \(describe(fam.name, fam.groups.key(point.group))) goes "
-                            + "backwards (previous \(previous)); MetricPoints must not be interleaved")
+                        throw fail(
+                            "timestamp \(timestamp) of \(describe(fam.name, fam.groups.key(point.group))) goes "
+                                + "backwards (previous \(previous)); MetricPoints must not be interleaved")
                     }
                     if timestamp > previous {
                         let group = point.group
@@ -1177,11 +1230,13 @@ extension PrometheusTextParser {
                 }
             } else {
                 if point.active { try closePoint() }
-                let (g, inserted) = fam.groups.findOrInsert(hash: hash, name: 0, pairs, 0, labelEnd, skipping: skip,
-                                                            line: line)
+                let (g, inserted) = fam.groups.findOrInsert(
+                    hash: hash, name: 0, pairs, 0, labelEnd, skipping: skip,
+                    line: line)
                 if !inserted {
-                    throw fail("metric \(describe(fam.name, fam.groups.key(g))) is interleaved with other metrics: "
-                        + "it already appeared on line \(fam.groups.lines[g])")
+                    throw fail(
+                        "metric \(describe(fam.name, fam.groups.key(g))) is interleaved with other metrics: "
+                            + "it already appeared on line \(fam.groups.lines[g])")
                 }
                 point.start(group: g, hash: hash, timestamp: timestamp, line: line)
             }
@@ -1190,12 +1245,14 @@ extension PrometheusTextParser {
             switch role {
             case .bucket:
                 if point.hasBucket && !(bound > point.lastLe) {
-                    throw fail("histogram buckets must be in increasing order of \"le\": le=\"\(string(boundID))\" "
-                        + "comes after le=\"\(string(point.lastLeID))\"")
+                    throw fail(
+                        "histogram buckets must be in increasing order of \"le\": le=\"\(string(boundID))\" "
+                            + "comes after le=\"\(string(point.lastLeID))\"")
                 }
                 if point.hasBucket && value < point.lastBucketCount {
-                    throw fail("histogram bucket counts must be cumulative: le=\"\(string(boundID))\" has \(value), "
-                        + "less than \(point.lastBucketCount) in le=\"\(string(point.lastLeID))\"")
+                    throw fail(
+                        "histogram bucket counts must be cumulative: le=\"\(string(boundID))\" has \(value), "
+                            + "less than \(point.lastBucketCount) in le=\"\(string(point.lastLeID))\"")
                 }
                 point.hasBucket = true
                 point.lastLe = bound
@@ -1217,8 +1274,9 @@ extension PrometheusTextParser {
                 point.states.append(state)
             default:
                 if point.seen & role.bit != 0 {
-                    throw fail("duplicate sample \(describe(string(nameID), pairs[0..<labelEnd])) "
-                        + "in the same metric point (first on line \(point.seenLines[Int(role.rawValue)]))")
+                    throw fail(
+                        "duplicate sample \(describe(string(nameID), pairs[0..<labelEnd])) "
+                            + "in the same metric point (first on line \(point.seenLines[Int(role.rawValue)]))")
                 }
                 point.seen |= role.bit
                 point.seenLines[Int(role.rawValue)] = line
@@ -1245,33 +1303,45 @@ extension PrometheusTextParser {
                 let countName = fam.type == .histogram ? "_count" : "_gcount"
                 let sumName = fam.type == .histogram ? "_sum" : "_gsum"
                 guard let inf = point.infCount else {
-                    throw ExpositionError(line: point.hasBucket ? point.lastBucketLine : point.firstLine, reason:
-                        "\(fam.type.rawValue) \(what) has no bucket with le=\"+Inf\"")
+                    throw ExpositionError(
+                        line: point.hasBucket ? point.lastBucketLine : point.firstLine,
+                        reason:
+                            "\(fam.type.rawValue) \(what) has no bucket with le=\"+Inf\"")
                 }
                 if let count = point.count, count != inf {
-                    throw ExpositionError(line: point.countLine, reason:
-                        "\(fam.name)\(countName) (\(count)) differs from the le=\"+Inf\" bucket (\(inf))")
+                    throw ExpositionError(
+                        line: point.countLine,
+                        reason:
+                            "\(fam.name)\(countName) (\(count)) differs from the le=\"+Inf\" bucket (\(inf))")
                 }
                 if (point.count == nil) != (point.sum == nil) {
                     let (has, lacks) = point.count == nil ? (sumName, countName) : (countName, sumName)
-                    throw ExpositionError(line: max(point.countLine, point.sumLine), reason:
-                        "\(fam.type.rawValue) \(what) has \(fam.name)\(has) without \(fam.name)\(lacks); "
-                        + "they must appear together")
+                    throw ExpositionError(
+                        line: max(point.countLine, point.sumLine),
+                        reason:
+                            "\(fam.type.rawValue) \(what) has \(fam.name)\(has) without \(fam.name)\(lacks); "
+                            + "they must appear together")
                 }
                 if let sum = point.sum {
                     if fam.type == .histogram && point.negativeBucket {
-                        throw ExpositionError(line: point.sumLine, reason:
-                            "histogram \(what) has negative bucket thresholds, so it must not have \(fam.name)_sum")
+                        throw ExpositionError(
+                            line: point.sumLine,
+                            reason:
+                                "histogram \(what) has negative bucket thresholds, so it must not have \(fam.name)_sum")
                     }
                     if fam.type == .gaugehistogram && sum < 0 && !point.negativeBucket {
-                        throw ExpositionError(line: point.sumLine, reason:
-                            "\(fam.name)_gsum is negative but no bucket threshold is")
+                        throw ExpositionError(
+                            line: point.sumLine,
+                            reason:
+                                "\(fam.name)_gsum is negative but no bucket threshold is")
                     }
                 }
             case .counter:
                 if point.seen & Role.total.bit == 0 {
-                    throw ExpositionError(line: point.firstLine, reason:
-                        "counter \(what) has no \(fam.name)_total sample")
+                    throw ExpositionError(
+                        line: point.firstLine,
+                        reason:
+                            "counter \(what) has no \(fam.name)_total sample")
                 }
             default:
                 break

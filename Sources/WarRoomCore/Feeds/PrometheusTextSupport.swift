@@ -22,7 +22,7 @@ extension PrometheusTextParser {
     static func matchesLowercase(_ p: UnsafePointer<UInt8>, _ n: Int, _ word: StaticString) -> Bool {
         guard n == word.utf8CodeUnitCount else { return false }
         let w = word.utf8Start
-        for k in 0..<n where p[k] | 0x20 != w[k] { return false }
+        for k in 0 ..< n where p[k] | 0x20 != w[k] { return false }
         return true
     }
 
@@ -30,7 +30,7 @@ extension PrometheusTextParser {
     static func matches(_ p: UnsafePointer<UInt8>, _ n: Int, _ word: StaticString) -> Bool {
         guard n == word.utf8CodeUnitCount else { return false }
         let w = word.utf8Start
-        for k in 0..<n where p[k] != w[k] { return false }
+        for k in 0 ..< n where p[k] != w[k] { return false }
         return true
     }
 
@@ -295,7 +295,7 @@ extension PrometheusTextParser {
         /// The bytes of an interned string.
         func bytes(_ id: Int32) -> ArraySlice<UInt8> {
             let k = Int(id)
-            return arena[offsets[k]..<(offsets[k] + lengths[k])]
+            return arena[offsets[k] ..< (offsets[k] + lengths[k])]
         }
 
         /// Runs `body` over the bytes of an interned string.
@@ -366,8 +366,10 @@ extension PrometheusTextParser {
 
         /// Looks up the key made of `name` and `source[from..<to]` minus the
         /// label called `skip`; inserts it if absent.
-        mutating func findOrInsert(hash: UInt64, name: Int32, _ source: [UInt64], _ from: Int, _ to: Int,
-                                   skipping skip: Int32, line: Int) -> (entry: Int, inserted: Bool) {
+        mutating func findOrInsert(
+            hash: UInt64, name: Int32, _ source: [UInt64], _ from: Int, _ to: Int,
+            skipping skip: Int32, line: Int
+        ) -> (entry: Int, inserted: Bool) {
             if slots.isEmpty {
                 slots = Array(repeating: -1, count: 16)
                 mask = 15
@@ -396,8 +398,10 @@ extension PrometheusTextParser {
         }
 
         /// Whether `entry` is the key `name` + `source[from..<to]` minus `skip`.
-        func matches(_ entry: Int, hash: UInt64, name: Int32, _ source: [UInt64], _ from: Int, _ to: Int,
-                     skipping skip: Int32) -> Bool {
+        func matches(
+            _ entry: Int, hash: UInt64, name: Int32, _ source: [UInt64], _ from: Int, _ to: Int,
+            skipping skip: Int32
+        ) -> Bool {
             guard hashes[entry] == hash, names[entry] == name else { return false }
             let start = starts[entry]
             let end = start + counts[entry]
@@ -415,9 +419,9 @@ extension PrometheusTextParser {
             if k == to { return j == end }
             // Different order: compare as sets (label names are unique within a set).
             if counts[entry] > 64 {
-                let stored = Set(pairs[start..<end])
+                let stored = Set(pairs[start ..< end])
                 var seen = 0
-                for index in from..<to where Int32(truncatingIfNeeded: source[index] >> 32) != skip {
+                for index in from ..< to where Int32(truncatingIfNeeded: source[index] >> 32) != skip {
                     guard stored.contains(source[index]) else { return false }
                     seen += 1
                 }
@@ -447,7 +451,7 @@ extension PrometheusTextParser {
 
         /// The label pairs of an entry.
         func key(_ entry: Int) -> ArraySlice<UInt64> {
-            pairs[starts[entry]..<(starts[entry] + counts[entry])]
+            pairs[starts[entry] ..< (starts[entry] + counts[entry])]
         }
 
         private mutating func grow() {

@@ -9,8 +9,10 @@ public struct ScrapeMapping: Sendable, Codable, Equatable {
     public var cohortLabel: String
     public var codeLabel: String
 
-    public init(requests: String = "http_requests_total", latency: String = "http_request_duration_seconds",
-                cohortLabel: String = "cohort", codeLabel: String = "code") {
+    public init(
+        requests: String = "http_requests_total", latency: String = "http_request_duration_seconds",
+        cohortLabel: String = "cohort", codeLabel: String = "code"
+    ) {
         self.requests = requests
         self.latency = latency
         self.cohortLabel = cohortLabel

@@ -105,7 +105,8 @@ public enum NoteProblem: Sendable, Equatable, Hashable, CustomStringConvertible 
         case .empty: "the text is empty"
         case .tooLong(let n): "the text is \(n) characters (Unicode scalars) long; at most \(NoteRules.maxLength) fit on a timeline line"
         case .controlCharacter(let scalar, let i): "the text has a control character (U+\(String(format: "%04X", scalar))) at position \(i)"
-        case .formattingCharacter(let scalar, let i): "the text has an invisible formatting character (U+\(String(format: "%04X", scalar))) at position \(i)"
+        case .formattingCharacter(let scalar, let i):
+            "the text has an invisible formatting character (U+\(String(format: "%04X", scalar))) at position \(i)"
         case .startsWithDash: "a reason cannot start with '-' (a program could read it as an option)"
         }
     }

@@ -17,8 +17,10 @@ extension Incident {
             status = to
             resolvedAt = to == .resolved ? time : nil
             let tone: TimelineEntry.Tone = to == .resolved ? .good : .info
-            log.add(.incident, tone, "status \(from.label) → \(to.label) by \(by)"
-                + (to == .resolved ? " (lasted \(Format.age(duration(at: time))))" : ""))
+            log.add(
+                .incident, tone,
+                "status \(from.label) → \(to.label) by \(by)"
+                    + (to == .resolved ? " (lasted \(Format.age(duration(at: time))))" : ""))
 
         case .roleAssigned(let role, let person, let by):
             roles[role] = person

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A fixed-capacity buffer that keeps the newest `capacity` elements.
 /// Appending is O(1) and never allocates after the buffer is full.
 public struct RingBuffer<Element: Sendable>: Sendable {
@@ -123,7 +125,8 @@ public struct Series: Sendable, Equatable {
                 return
             }
             // Rebase on the oldest of the stored times and the new one.
-            var low = ms, high = ms
+            var low = ms
+            var high = ms
             for i in offsets.indices where i != slot {
                 let t = base + Int64(offsets[i])
                 low = min(low, t)
@@ -230,5 +233,3 @@ public struct Series: Sendable, Equatable {
         if existing.isEmpty { self.source = source }
     }
 }
-
-public import Foundation

@@ -46,7 +46,8 @@ public struct SampleBatch: Sendable, Equatable {
         guard !batches.isEmpty else { return events }
         // Where each batch goes: before events[position].
         func position(_ b: SampleBatch) -> Int {
-            var low = 0, high = events.count
+            var low = 0
+            var high = events.count
             while low < high {
                 let mid = (low + high) / 2
                 let before = b.afterSeq.map { events[mid].seq <= $0 } ?? (events[mid].time < b.time)

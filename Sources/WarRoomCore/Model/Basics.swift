@@ -104,7 +104,8 @@ public enum Format {
     public static func clock(_ seconds: TimeInterval) -> String {
         let negative = seconds < 0
         let s = Int(abs(seconds).rounded(.down))
-        let body = s >= 3600
+        let body =
+            s >= 3600
             ? String(s / 3600) + ":" + two((s % 3600) / 60) + ":" + two(s % 60)
             : two(s / 60) + ":" + two(s % 60)
         return negative ? "-" + body : body

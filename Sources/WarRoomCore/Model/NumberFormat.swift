@@ -34,8 +34,14 @@ extension Format {
             var exponent = Int(log10(a).rounded(.down))
             for _ in 0 ..< 4 {
                 guard (-4 ... 5).contains(exponent), let q = scaledRounded(a, 5 - exponent) else { break }
-                if q < 100_000 { exponent -= 1; continue }
-                if q >= 1_000_000 { exponent += 1; continue }
+                if q < 100_000 {
+                    exponent -= 1
+                    continue
+                }
+                if q >= 1_000_000 {
+                    exponent += 1
+                    continue
+                }
                 return digits(UInt64(q), decimals: 5 - exponent, negative: x.sign == .minus, stripZeros: true, suffix: suffix)
             }
         }

@@ -19,12 +19,13 @@ public struct EscalationPolicy: Sendable, Codable, Equatable {
     /// The runbooks: SEV-3 pages the primary, SEV-2 primary and secondary,
     /// SEV-1 everyone up to the CTO; SEV-4 pages no one.
     public static func runbookDefault(for severity: Severity, tierCount: Int) -> EscalationPolicy {
-        let n: Int = switch severity {
-        case .sev1: tierCount
-        case .sev2: min(2, tierCount)
-        case .sev3: min(1, tierCount)
-        default: 0
-        }
+        let n: Int =
+            switch severity {
+            case .sev1: tierCount
+            case .sev2: min(2, tierCount)
+            case .sev3: min(1, tierCount)
+            default: 0
+            }
         return EscalationPolicy(tiers: Array(0 ..< n), repeats: severity == .sev1 ? 1 : 0)
     }
 }

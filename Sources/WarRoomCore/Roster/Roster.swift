@@ -56,14 +56,16 @@ public struct Roster: Sendable, Codable, Equatable {
     public func onCall(tier index: Int, at instant: Date) -> Person {
         let tier = tiers[index]
         guard let name = tier.rotation, let rotation = rotations.first(where: { $0.name == name }),
-              let who = rotation.onCall(at: instant) else { return tier.person }
+            let who = rotation.onCall(at: instant)
+        else { return tier.person }
         return person(who)
     }
 
     /// When the tier's rotation hands over next, and to whom.
     public func nextHandoff(tier index: Int, after instant: Date) -> (at: Date, to: Person)? {
         guard let name = tiers[index].rotation, let rotation = rotations.first(where: { $0.name == name }),
-              let next = rotation.nextHandoff(after: instant) else { return nil }
+            let next = rotation.nextHandoff(after: instant)
+        else { return nil }
         return (next.at, person(next.to))
     }
 

@@ -23,8 +23,10 @@ public struct Rotation: Sendable, Codable, Equatable {
     /// problem `problems()` reports) the one listed last wins.
     public var overrides: [Override]
 
-    public init(name: String, people: [String], timeZone: String, handoff: Handoff,
-                start: Date, overrides: [Override] = []) {
+    public init(
+        name: String, people: [String], timeZone: String, handoff: Handoff,
+        start: Date, overrides: [Override] = []
+    ) {
         self.name = name
         self.people = people
         self.timeZone = timeZone
@@ -105,8 +107,9 @@ extension Rotation {
         let real = overrides.filter { $0.from < $0.until }
         for i in real.indices {
             for j in real.indices where j > i && real[i].from < real[j].until && real[j].from < real[i].until {
-                found.append("overrides for \(Self.who(real[i])) (\(span(real[i]))) "
-                             + "and \(Self.who(real[j])) (\(span(real[j]))) overlap")
+                found.append(
+                    "overrides for \(Self.who(real[i])) (\(span(real[i]))) "
+                        + "and \(Self.who(real[j])) (\(span(real[j]))) overlap")
             }
         }
         return found

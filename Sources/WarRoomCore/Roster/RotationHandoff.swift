@@ -22,13 +22,13 @@ public enum Handoff: Sendable, Codable, Equatable, CustomStringConvertible {
     /// Why this handoff cannot be used, or nil.
     public var problem: String? {
         func clock(_ hour: Int, _ minute: Int) -> String? {
-            if !(0...23).contains(hour) { return "handoff hour \(hour) is not 0–23" }
-            if !(0...59).contains(minute) { return "handoff minute \(minute) is not 0–59" }
+            if !(0 ... 23).contains(hour) { return "handoff hour \(hour) is not 0–23" }
+            if !(0 ... 59).contains(minute) { return "handoff minute \(minute) is not 0–59" }
             return nil
         }
         switch self {
         case .weekly(let weekday, let hour, let minute):
-            if !(1...7).contains(weekday) { return "handoff weekday \(weekday) is not 1 (Sunday) to 7 (Saturday)" }
+            if !(1 ... 7).contains(weekday) { return "handoff weekday \(weekday) is not 1 (Sunday) to 7 (Saturday)" }
             return clock(hour, minute)
         case .daily(let hour, let minute):
             return clock(hour, minute)
@@ -43,7 +43,7 @@ public enum Handoff: Sendable, Codable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .weekly(let weekday, let hour, let minute):
-            let day = (1...7).contains(weekday) ? Self.weekdayNames[weekday - 1] + "s" : "weekday\(weekday)"
+            let day = (1 ... 7).contains(weekday) ? Self.weekdayNames[weekday - 1] + "s" : "weekday\(weekday)"
             return "\(day) \(Self.clockText(hour, minute))"
         case .daily(let hour, let minute):
             return "daily \(Self.clockText(hour, minute))"
@@ -70,8 +70,9 @@ public enum Handoff: Sendable, Codable, Equatable, CustomStringConvertible {
                 throw ParseError("handoff \(quoted) has no length; expected e.g. \"every 8h\" or \"every 90s\"")
             }
             guard let seconds = duration(rest) else {
-                throw ParseError("bad shift length '\(words.dropFirst().joined(separator: " "))' in handoff \(quoted); "
-                                 + "expected e.g. 8h, 90s, 1h30m, 2d")
+                throw ParseError(
+                    "bad shift length '\(words.dropFirst().joined(separator: " "))' in handoff \(quoted); "
+                        + "expected e.g. 8h, 90s, 1h30m, 2d")
             }
             guard seconds >= 1 else {
                 throw ParseError("handoff \(quoted): a shift must last at least one second")
@@ -85,8 +86,9 @@ public enum Handoff: Sendable, Codable, Equatable, CustomStringConvertible {
         } else if let day = weekdays[first] {
             weekday = day
         } else {
-            throw ParseError("unknown day '\(first)' in handoff \(quoted); "
-                             + "expected a weekday (Monday … Sunday), \"daily\" or \"every\"")
+            throw ParseError(
+                "unknown day '\(first)' in handoff \(quoted); "
+                    + "expected a weekday (Monday … Sunday), \"daily\" or \"every\"")
         }
         var rest = Array(words.dropFirst())
         if rest.first == "at" { rest.removeFirst() }
@@ -120,10 +122,10 @@ public enum Handoff: Sendable, Codable, Equatable, CustomStringConvertible {
     private static func clock(_ text: String) -> (Int, Int)? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2,
-              (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let hour = Int(parts[0]), let minute = Int(parts[1]),
-              (0...23).contains(hour), (0...59).contains(minute)
+            (1 ... 2).contains(parts[0].count), parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let hour = Int(parts[0]), let minute = Int(parts[1]),
+            (0 ... 23).contains(hour), (0 ... 59).contains(minute)
         else { return nil }
         return (hour, minute)
     }
@@ -152,7 +154,8 @@ public enum Handoff: Sendable, Codable, Equatable, CustomStringConvertible {
             let unit = rest.prefix { $0.isLetter }
             rest = rest.dropFirst(unit.count)
             guard !number.isEmpty, let value = Double(number), value.isFinite,
-                  let scale = units[String(unit)] else { return nil }
+                let scale = units[String(unit)]
+            else { return nil }
             total += value * scale
         }
         return total.isFinite ? total : nil

@@ -65,7 +65,8 @@ struct RotationSchedule {
 
     init?(_ rotation: Rotation) {
         guard !rotation.people.isEmpty, rotation.handoff.problem == nil,
-              Self.inRange(rotation.start) else { return nil }
+            Self.inRange(rotation.start)
+        else { return nil }
         people = rotation.people
         start = rotation.start
         distinctPeople = Set(rotation.people).count
@@ -80,8 +81,10 @@ struct RotationSchedule {
             if case .weekly(let day, _, _) = rotation.handoff { weekday = day }
             let period = weekday == nil ? 1 : 7
             let minuteOfDay = hour * 60 + minute
-            guard let startDay = Self.handoffDay(atOrBefore: rotation.start, zone: zone, weekday: weekday,
-                                                 minuteOfDay: minuteOfDay, period: period)
+            guard
+                let startDay = Self.handoffDay(
+                    atOrBefore: rotation.start, zone: zone, weekday: weekday,
+                    minuteOfDay: minuteOfDay, period: period)
             else { return nil }
             kind = .calendar(zone: zone, weekday: weekday, minuteOfDay: minuteOfDay, period: period, startDay: startDay)
         }
@@ -102,15 +105,19 @@ struct RotationSchedule {
             // Floating-point rounding can put the estimate one shift off.
             while start.addingTimeInterval(Double(k) * seconds) > instant { k -= 1 }
             while start.addingTimeInterval(Double(k + 1) * seconds) <= instant { k += 1 }
-            return BaseShift(index: k, from: start.addingTimeInterval(Double(k) * seconds),
-                             until: start.addingTimeInterval(Double(k + 1) * seconds))
+            return BaseShift(
+                index: k, from: start.addingTimeInterval(Double(k) * seconds),
+                until: start.addingTimeInterval(Double(k + 1) * seconds))
         case .calendar(let zone, let weekday, let minuteOfDay, let period, let startDay):
-            guard let day = Self.handoffDay(atOrBefore: instant, zone: zone, weekday: weekday,
-                                            minuteOfDay: minuteOfDay, period: period)
+            guard
+                let day = Self.handoffDay(
+                    atOrBefore: instant, zone: zone, weekday: weekday,
+                    minuteOfDay: minuteOfDay, period: period)
             else { return nil }
-            return BaseShift(index: (day - startDay) / period,
-                             from: Self.handoffInstant(day: day, minuteOfDay: minuteOfDay, zone: zone),
-                             until: Self.handoffInstant(day: day + period, minuteOfDay: minuteOfDay, zone: zone))
+            return BaseShift(
+                index: (day - startDay) / period,
+                from: Self.handoffInstant(day: day, minuteOfDay: minuteOfDay, zone: zone),
+                until: Self.handoffInstant(day: day + period, minuteOfDay: minuteOfDay, zone: zone))
         }
     }
 
@@ -128,8 +135,10 @@ struct RotationSchedule {
     static func weekday(ofDay day: Int) -> Int { mod(day + 4, 7) + 1 }
 
     /// The local day whose handoff is the latest one at or before `instant`.
-    static func handoffDay(atOrBefore instant: Date, zone: TimeZone, weekday: Int?,
-                           minuteOfDay: Int, period: Int) -> Int? {
+    static func handoffDay(
+        atOrBefore instant: Date, zone: TimeZone, weekday: Int?,
+        minuteOfDay: Int, period: Int
+    ) -> Int? {
         guard var day = localDay(instant, zone: zone) else { return nil }
         if let weekday { day -= mod(Self.weekday(ofDay: day) - weekday, 7) }
         // Handoff instants rise with the day, so these settle in a step or two;
@@ -177,9 +186,10 @@ struct RotationSchedule {
         if let cover = covering(instant) {
             return Piece(person: cover.person, from: edgeBefore ?? cover.from, until: edgeAfter ?? cover.until)
         }
-        return Piece(person: people[Self.mod(base.index, people.count)],
-                     from: max(base.from, edgeBefore ?? base.from),
-                     until: min(base.until, edgeAfter ?? base.until))
+        return Piece(
+            person: people[Self.mod(base.index, people.count)],
+            from: max(base.from, edgeBefore ?? base.from),
+            until: min(base.until, edgeAfter ?? base.until))
     }
 
     /// The piece just before the one starting at `instant`.
@@ -200,7 +210,7 @@ struct RotationSchedule {
         // Each step crosses an override edge or a handoff of the plain
         // rotation, which changes hands within `people.count` handoffs.
         let limit = (edges.count + 1) * (people.count + 2)
-        for _ in 0..<limit {
+        for _ in 0 ..< limit {
             guard let next = self.piece(containing: piece.until) else { return nil }
             if next.person != current { return (piece.until, next.person) }
             piece = next
@@ -211,16 +221,18 @@ struct RotationSchedule {
     func shifts(from instant: Date, count: Int) -> [Rotation.Shift] {
         guard var current = piece(containing: instant) else { return [] }
         // Joins only happen across override edges, so each loop is short.
-        for _ in 0...edges.count {
+        for _ in 0 ... edges.count {
             guard !isBaseHandoff(current.from), let before = piece(endingAt: current.from),
-                  before.person == current.person else { break }
+                before.person == current.person
+            else { break }
             current.from = before.from
         }
         var result: [Rotation.Shift] = []
         while result.count < count {
-            for _ in 0...edges.count {
+            for _ in 0 ... edges.count {
                 guard !isBaseHandoff(current.until), let after = piece(containing: current.until),
-                      after.person == current.person else { break }
+                    after.person == current.person
+                else { break }
                 current.until = after.until
             }
             result.append(Rotation.Shift(person: current.person, from: current.from, until: current.until))

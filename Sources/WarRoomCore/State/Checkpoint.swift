@@ -51,8 +51,8 @@ extension WarRoomState {
     /// decodable. Nil means "fold from the events", never an error.
     public static func fromCheckpoint(_ payload: Data, version: Int, seriesCapacity: Int = 3600) -> WarRoomState? {
         guard version == checkpointVersion,
-              let state = try? JournalJSON.decoder.decode(WarRoomState.self, from: payload),
-              state.seriesCapacity == max(1, seriesCapacity)
+            let state = try? JournalJSON.decoder.decode(WarRoomState.self, from: payload),
+            state.seriesCapacity == max(1, seriesCapacity)
         else { return nil }
         return state
     }

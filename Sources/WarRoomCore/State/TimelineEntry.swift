@@ -7,7 +7,9 @@ public struct TimelineEntry: Sendable, Equatable, Codable {
     }
     /// How the entry should stand out; the UI maps it to a role.
     public enum Tone: Sendable, Equatable, Codable {
-        case info, good, warning(Severity), bad
+        case info, good
+        case warning(Severity)
+        case bad
     }
 
     public var seq: Int64

@@ -195,9 +195,10 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             alerts = [:]
             silentSources = [:]
             let sources = info.sources.map(\.name).joined(separator: ", ")
-            add(recorded, .session, .info,
+            add(
+                recorded, .session, .info,
                 "\(info.mode.text) session started by \(info.startedBy): watching \(info.service)"
-                + (sources.isEmpty ? "" : " via \(sources)"))
+                    + (sources.isEmpty ? "" : " via \(sources)"))
             // What an earlier session left in flight may or may not have happened: say so, loudly.
             for request in commandsInFlight.values.sorted(by: { $0.id < $1.id }) {
                 effects.append(.record(.commandFinished(id: request.id, outcome: .unknown("warroom restarted while it was in flight"))))
@@ -257,7 +258,8 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             if !repeated {
                 switch notice.change {
                 case .firing, .unsilenced:
-                    add(recorded, .alert, notice.level.map { .warning($0) } ?? .bad,
+                    add(
+                        recorded, .alert, notice.level.map { .warning($0) } ?? .bad,
                         "alert \(notice.name) \(notice.change == .firing ? "FIRING" : "unsilenced, firing")\(level)\(summary)")
                 case .silenced:
                     add(recorded, .alert, .info, "alert \(notice.name) silenced\(level)\(summary)")
@@ -288,11 +290,13 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             let value = c.rule.rule == .errorRate ? Format.percent(c.value) : Format.latency(c.value)
             let threshold = c.rule.rule == .errorRate ? Format.percent(c.threshold) : Format.latency(c.threshold)
             if c.to > c.from {
-                add(recorded, .threshold, .warning(c.to),
+                add(
+                    recorded, .threshold, .warning(c.to),
                     "\(what) \(value) above \(c.to.label) threshold \(threshold)")
             } else {
                 let now = c.to == .none ? "back to normal" : "now \(c.to.label)"
-                add(recorded, .threshold, c.to == .none ? .good : .warning(c.to),
+                add(
+                    recorded, .threshold, c.to == .none ? .good : .warning(c.to),
                     "\(what) \(value) below \(c.from.label) threshold \(threshold): \(now)")
             }
             if c.to > c.from {
@@ -349,7 +353,9 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             case .fail:
                 canary.checksFailed += 1
                 canary.inconclusiveInARow = 0
-                add(recorded, .canary, .bad, "analysis check FAILED (\(canary.checksFailed) failed, \(analysis.failureLimit) tolerated): \(check.reason)")
+                add(
+                    recorded, .canary, .bad,
+                    "analysis check FAILED (\(canary.checksFailed) failed, \(analysis.failureLimit) tolerated): \(check.reason)")
                 if canary.checksFailed > analysis.failureLimit, canCarryTraffic {
                     let why = "analysis failed \(canary.checksFailed) check\(canary.checksFailed == 1 ? "" : "s"): \(check.reason)"
                     effects += issue(analysis.autoRollback ? .rollback : .pause, reason: why, trigger: time)
@@ -393,7 +399,8 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             case .pause, .resume: break
             }
             let who = request.automatic ? Self.automatic : request.by
-            add(recorded, .command, request.action == .rollback ? .warning(.sev2) : .info,
+            add(
+                recorded, .command, request.action == .rollback ? .warning(.sev2) : .info,
                 "\(who) issued \(request.action): \(request.reason)")
 
         case .commandFinished(let id, let outcome):
@@ -456,8 +463,10 @@ public struct WarRoomState: Sendable, Codable, Equatable {
             add(recorded, .note, .info, "\(by) pinned: " + parts.joined(separator: ", "))
 
         case .commandHandedOver(let from, let to, let reason, let granted):
-            add(recorded, .session, .info, "command handed from \(from.name) to \(to.name)"
-                + (granted ? "" : " (\(from.user)'s warroom was no longer running)") + ": \(reason)")
+            add(
+                recorded, .session, .info,
+                "command handed from \(from.name) to \(to.name)"
+                    + (granted ? "" : " (\(from.user)'s warroom was no longer running)") + ": \(reason)")
         default:
             break
         }
@@ -507,12 +516,13 @@ public struct WarRoomState: Sendable, Codable, Equatable {
                 e.chainStartedAt = time
                 let tiers = session?.roster.tiers ?? []
                 let names = fresh.compactMap { tiers.indices.contains($0) ? tiers[$0].name : nil }
-                add(recorded, .incident, .warning(severity), "escalation widened for \(severity.label) after the acknowledgement: paging \(names.joined(separator: ", "))")
+                add(
+                    recorded, .incident, .warning(severity),
+                    "escalation widened for \(severity.label) after the acknowledgement: paging \(names.joined(separator: ", "))")
             }
         }
         escalation = e
     }
-
 
     /// Open an incident at this level, or raise the open one; SEV-4 and below never page.
     private func raise(to level: Severity, why: String) -> [Effect] {
@@ -535,7 +545,9 @@ public struct WarRoomState: Sendable, Codable, Equatable {
         let policy = policy(for: severity)
         guard !policy.tiers.isEmpty else { return }
         escalation = EscalationState(startedAt: time, policy: policy, severity: severity)
-        add(recorded, .incident, .warning(severity), "escalation started for \(severity.label): \(policy.tiers.count) tier\(policy.tiers.count == 1 ? "" : "s")")
+        add(
+            recorded, .incident, .warning(severity),
+            "escalation started for \(severity.label): \(policy.tiers.count) tier\(policy.tiers.count == 1 ? "" : "s")")
     }
 
     /// The time to rollback the runbooks allow: two minutes.
@@ -556,7 +568,8 @@ public struct WarRoomState: Sendable, Codable, Equatable {
                 add(recorded, .canary, .info, "canary at 0%: no traffic on the new version")
             } else {
                 canary.phase = percent >= 100 ? .promoted : .progressing
-                add(recorded, .canary, percent >= 100 ? .good : .info,
+                add(
+                    recorded, .canary, percent >= 100 ? .good : .info,
                     percent >= 100 ? "canary promoted to 100%" : "canary at \(Format.weight(percent))\(stageText)")
             }
         case .pause:
@@ -620,8 +633,12 @@ public struct WarRoomState: Sendable, Codable, Equatable {
         }
         guard new != old else { return [] }
         let crossed = new > old ? thresholds.threshold(of: new) : thresholds.threshold(of: old)
-        return [.record(.thresholdCrossed(Crossing(
-            rule: key, from: old, to: new, value: sample.value, threshold: crossed ?? 0)))]
+        return [
+            .record(
+                .thresholdCrossed(
+                    Crossing(
+                        rule: key, from: old, to: new, value: sample.value, threshold: crossed ?? 0)))
+        ]
     }
 
     private mutating func add(_ recorded: Recorded, _ kind: TimelineEntry.Kind, _ tone: TimelineEntry.Tone, _ text: String) {
@@ -642,7 +659,6 @@ public struct WarRoomState: Sendable, Codable, Equatable {
 
     /// Who automatic actions are recorded as.
     public static let automatic = "warroom (automatic)"
-
 
     /// The latest value of every series and its age at `now`: a pinned value keeps its age.
     public func latestValues(at now: Date) -> PinnedValues {
@@ -758,21 +774,26 @@ public struct WarRoomState: Sendable, Codable, Equatable {
         switch canary.phase {
         case .pending:
             guard canary.started, blocking.isEmpty else { return effects }
-            return effects + issue(.setTraffic(percent: steps[0].weight),
-                                   reason: "launch started: first step \(Format.weight(steps[0].weight))")
+            return effects
+                + issue(
+                    .setTraffic(percent: steps[0].weight),
+                    reason: "launch started: first step \(Format.weight(steps[0].weight))")
         case .progressing:
             if let analysis = plan.analysis, let started = canary.stepStartedAt,
-               now.timeIntervalSince(canary.lastCheckAt ?? started) >= analysis.interval {
+                now.timeIntervalSince(canary.lastCheckAt ?? started) >= analysis.interval
+            {
                 let freshness = 2 * (session?.sources.filter(\.reportsSamples).map(\.interval).max() ?? 5) + 1
                 return effects + [.record(.analysisChecked(AnalysisCheck.evaluate(analysis, series: series, now: now, freshness: freshness)))]
             }
             guard let nextIndex = plan.stepIndex(above: canary.weight), let hold = currentHold,
-                  canary.elapsedInStep(at: now) >= hold, blocking.isEmpty
+                canary.elapsedInStep(at: now) >= hold, blocking.isEmpty
             else { return effects }
             let next = steps[nextIndex]
             if next.approval { return effects + [.record(.awaitingApproval(step: nextIndex))] }
-            return effects + issue(.setTraffic(percent: next.weight),
-                                   reason: "held \(Format.weight(canary.weight)) for \(Format.duration(hold)); next step")
+            return effects
+                + issue(
+                    .setTraffic(percent: next.weight),
+                    reason: "held \(Format.weight(canary.weight)) for \(Format.duration(hold)); next step")
         case .changing, .paused, .promoted, .rolledBack, .rollingBack, .awaitingApproval:
             return effects
         }
@@ -792,16 +813,19 @@ public struct WarRoomState: Sendable, Codable, Equatable {
         guard let e = escalation, let roster = session?.roster, let incident, incident.isOpen else { return [] }
         if e.isActive, let next = e.next(roster: roster), next.at <= now {
             let tier = roster.tiers[next.tier]
-            let request = PageRequest(id: nextPageID, tier: next.tier, tierName: tier.name, person: roster.onCall(tier: next.tier, at: now),
-                                      severity: e.severity, title: incident.title, round: next.round)
+            let request = PageRequest(
+                id: nextPageID, tier: next.tier, tierName: tier.name, person: roster.onCall(tier: next.tier, at: now),
+                severity: e.severity, title: incident.title, round: next.round)
             return [.record(.pageIssued(request)), .page(request)]
         }
         if case .acknowledged = e.stopped, let after = e.policy.repageAfter, after > 0,
-           let tierIndex = e.acknowledgedTier, roster.tiers.indices.contains(tierIndex), let acked = e.acknowledgedAt,
-           now.timeIntervalSince(max(acked, e.lastRepageAt ?? acked)) >= after {
+            let tierIndex = e.acknowledgedTier, roster.tiers.indices.contains(tierIndex), let acked = e.acknowledgedAt,
+            now.timeIntervalSince(max(acked, e.lastRepageAt ?? acked)) >= after
+        {
             let tier = roster.tiers[tierIndex]
-            let request = PageRequest(id: nextPageID, tier: tierIndex, tierName: tier.name, person: roster.onCall(tier: tierIndex, at: now),
-                                      severity: e.severity, title: incident.title, round: 0, repage: true)
+            let request = PageRequest(
+                id: nextPageID, tier: tierIndex, tierName: tier.name, person: roster.onCall(tier: tierIndex, at: now),
+                severity: e.severity, title: incident.title, round: 0, repage: true)
             return [.record(.pageIssued(request)), .page(request)]
         }
         return []
@@ -852,7 +876,8 @@ public struct WarRoomState: Sendable, Codable, Equatable {
         var metrics: Set<MetricKind> = [.errorRate, rules.latencyMetric]
         for m in plan.analysis?.metrics ?? [] { metrics.insert(m.metric) }
         let cohorts: [Cohort] = canary.weight > 0 ? [.canary, .stable] : [.stable]
-        var down: [String] = [], stale: [String] = []
+        var down: [String] = []
+        var stale: [String] = []
         for cohort in cohorts {
             for metric in metrics.sorted(by: { $0.rawValue < $1.rawValue }) {
                 guard let s = series[SeriesKey(cohort, metric)] else { continue }
@@ -860,7 +885,8 @@ public struct WarRoomState: Sendable, Codable, Equatable {
                 if sourcesDown[source] != nil {
                     if !down.contains(source) { down.append(source) }
                 } else if let latest = s.latest, let info = session.sources.first(where: { $0.name == source }),
-                          now.timeIntervalSince(latest.time) > info.staleLimit, !stale.contains(source) {
+                    now.timeIntervalSince(latest.time) > info.staleLimit, !stale.contains(source)
+                {
                     stale.append(source)
                 }
             }

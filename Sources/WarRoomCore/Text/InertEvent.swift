@@ -15,7 +15,7 @@ extension Event {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         guard let data = try? encoder.encode(self),
-              let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { return self }
         var changed = false
         let cleaned = Self.clean(tree, key: nil, changed: &changed)
@@ -23,7 +23,7 @@ extension Event {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         guard let back = try? JSONSerialization.data(withJSONObject: cleaned, options: [.fragmentsAllowed]),
-              let event = try? decoder.decode(Event.self, from: back)
+            let event = try? decoder.decode(Event.self, from: back)
         else { return self }
         return event
     }

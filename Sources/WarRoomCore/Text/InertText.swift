@@ -120,8 +120,14 @@ public enum InertText {
         }
         var out = ""
         for s in text.unicodeScalars {
-            if passes(s, .lines) { out.unicodeScalars.append(s); continue }
-            if s.value <= 0xFFFF { out += hex(s.value); continue }
+            if passes(s, .lines) {
+                out.unicodeScalars.append(s)
+                continue
+            }
+            if s.value <= 0xFFFF {
+                out += hex(s.value)
+                continue
+            }
             let v = s.value - 0x10000
             out += hex(0xD800 + (v >> 10)) + hex(0xDC00 + (v & 0x3FF))
         }

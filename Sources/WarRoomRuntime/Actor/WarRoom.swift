@@ -87,8 +87,10 @@ public actor WarRoom {
         let elapsed = now >= checkpointAt ? now.timeIntervalSince(checkpointAt) : .infinity
         guard policy.isDue(events: state.lastSeq - checkpointSeq, sampleCommits: commitsWithSamplesSinceCheckpoint, elapsed: elapsed) else { return }
         do {
-            try journal.writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now,
-                                                         payload: try state.checkpointPayload()), keep: policy.keep)
+            try journal.writeCheckpoint(
+                StoredCheckpoint(
+                    seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now,
+                    payload: try state.checkpointPayload()), keep: policy.keep)
             checkpointSeq = state.lastSeq
             commitsWithSamplesSinceCheckpoint = 0
         } catch {
@@ -222,10 +224,14 @@ public actor WarRoom {
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
         let at = clock.now()
         // A rollback pre-empts what is in flight; a pause pre-empts stepping.
-        return try commit(unless: { $0.refusal(of: action, at: at) }, then: { now in
-            now.commandEffects(CommandRequest(id: now.nextCommandID, action: action, by: person, reason: reason,
-                                              automatic: false, trigger: trigger ?? at))
-        })
+        return try commit(
+            unless: { $0.refusal(of: action, at: at) },
+            then: { now in
+                now.commandEffects(
+                    CommandRequest(
+                        id: now.nextCommandID, action: action, by: person, reason: reason,
+                        automatic: false, trigger: trigger ?? at))
+            })
     }
 
     /// Start the launch: the canary takes its first step as soon as nothing holds it.
@@ -247,9 +253,11 @@ public actor WarRoom {
         let now = clock.now()
         if let refusal = state.overrideRefusal(at: now) { return refusal }
         if let problem = NoteRules.problem(with: reason) { return .noReason(problem) }
-        return try commit(unless: { $0.overrideRefusal(at: now) }, then: { state in
-            [.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))]
-        })
+        return try commit(
+            unless: { $0.overrideRefusal(at: now) },
+            then: { state in
+                [.record(.holdsOverridden(holds: state.blockingHolds(at: now).filter(\.canOverride), by: person, reason: reason))]
+            })
     }
 
     /// Pin the latest value of every series into the timeline, with its age.
@@ -359,8 +367,13 @@ public actor WarRoom {
         guard let executor else {
             // Unreachable by construction for read-only war rooms; record it loudly anyway.
             do {
-                try commit([.record(.commandFinished(id: request.id, outcome: CommandOutcome(
-                    succeeded: false, detail: "this war room cannot send commands", duration: 0)))])
+                try commit([
+                    .record(
+                        .commandFinished(
+                            id: request.id,
+                            outcome: CommandOutcome(
+                                succeeded: false, detail: "this war room cannot send commands", duration: 0)))
+                ])
             } catch {
                 logger.error("cannot record that command \(request.id) was not sent: \(error)")
             }
@@ -380,7 +393,8 @@ public actor WarRoom {
         let pager = self.pager
         logger.info("page \(request.id) to \(request.person.name) (\(request.tierName))")
         commandTasks[-request.id] = Task {
-            let outcome = await pager?.page(request, service: service)
+            let outcome =
+                await pager?.page(request, service: service)
                 ?? CommandOutcome(succeeded: false, detail: "this war room cannot page", duration: 0)
             self.commandTasks[-request.id] = nil
             do {

@@ -20,8 +20,10 @@ public struct ConfiguredExecutor: CommandExecutor {
     /// `environment` is warroom's own (nil: read at each command, so a rotated
     /// variable is used); a program gets only its base names and what its
     /// `env:` names, a webhook reads its header and URL secrets from it.
-    public init(specs: [String: CommandSpec], client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
-                environment: [String: String]? = nil) {
+    public init(
+        specs: [String: CommandSpec], client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
+        environment: [String: String]? = nil
+    ) {
         self.specs = specs
         self.client = client
         self.clock = clock
@@ -35,16 +37,19 @@ public struct ConfiguredExecutor: CommandExecutor {
             }
             return CommandOutcome(succeeded: false, detail: "no \(request.action.name) command configured", duration: 0)
         }
-        return await spec.run(values: Placeholders.values(for: request, service: service), client: client, clock: clock,
-                              environment: environment ?? ProcessInfo.processInfo.environment)
+        return await spec.run(
+            values: Placeholders.values(for: request, service: service), client: client, clock: clock,
+            environment: environment ?? ProcessInfo.processInfo.environment)
     }
 }
 
 extension CommandSpec {
     /// Send it: run the program or call the webhook, placeholders filled from
     /// `values` in one pass. What is sent is exactly what `preview` showed.
-    public func run(values: [String: String], client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
-                    environment: [String: String] = ProcessInfo.processInfo.environment) async -> CommandOutcome {
+    public func run(
+        values: [String: String], client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async -> CommandOutcome {
         let exact: ExactCommand
         do throws(CommandNotSent) {
             exact = try prepare(values)
@@ -58,8 +63,10 @@ extension CommandSpec {
 extension ExactCommand {
     /// Send it. Never throws: every failure is an outcome. Secret values
     /// (header values, a secret URL) are read now and masked in what comes back.
-    public func send(client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
-                     environment: [String: String] = ProcessInfo.processInfo.environment) async -> CommandOutcome {
+    public func send(
+        client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async -> CommandOutcome {
         let started = clock.now()
         switch self {
         case .program(let argv, let env, let timeout):
@@ -83,7 +90,9 @@ extension ExactCommand {
                     return CommandOutcome(succeeded: false, detail: "webhook URL: \(error.reason); not sent", duration: 0)
                 }
                 guard target.hasPrefix("http://") || target.hasPrefix("https://"), !Redact.hasUserinfo(target) else {
-                    return CommandOutcome(succeeded: false, detail: "webhook URL from \(ref) is not an http:// or https:// URL without user:password@; not sent", duration: 0)
+                    return CommandOutcome(
+                        succeeded: false, detail: "webhook URL from \(ref) is not an http:// or https:// URL without user:password@; not sent",
+                        duration: 0)
                 }
             }
             var secrets: [String] = []
@@ -92,7 +101,8 @@ extension ExactCommand {
             http.method = HTTPMethod(rawValue: method.uppercased())
             for (name, variable) in headers.sorted(by: { $0.key < $1.key }) {
                 guard let value = environment[variable], !value.isEmpty else {
-                    return CommandOutcome(succeeded: false, detail: "environment variable \(variable) is not set (for header \(name)); not sent", duration: 0)
+                    return CommandOutcome(
+                        succeeded: false, detail: "environment variable \(variable) is not set (for header \(name)); not sent", duration: 0)
                 }
                 secrets.append(value)
                 http.headers.add(name: name, value: value)
@@ -108,7 +118,8 @@ extension ExactCommand {
                     return (response.status.code, response.headers.first(name: "Location"), try await response.body.collect(upTo: 64 * 1024))
                 }
                 if let refusal = WarRoomHTTPClient.redirectRefusal(status: Int(code), location: location) {
-                    return CommandOutcome(succeeded: false, detail: Redact.text(refusal, secrets: secrets), duration: clock.now().timeIntervalSince(started))
+                    return CommandOutcome(
+                        succeeded: false, detail: Redact.text(refusal, secrets: secrets), duration: clock.now().timeIntervalSince(started))
                 }
                 let text = String(buffer: bytes).trimmingCharacters(in: .whitespacesAndNewlines)
                 return CommandOutcome(
@@ -140,8 +151,9 @@ public struct ConfiguredPager: Pager {
 
     public func page(_ request: PageRequest, service: String) async -> CommandOutcome {
         guard let spec else { return CommandOutcome(succeeded: false, detail: "no paging command configured", duration: 0) }
-        return await spec.run(values: Placeholders.values(for: request, service: service), client: client,
-                              environment: environment ?? ProcessInfo.processInfo.environment)
+        return await spec.run(
+            values: Placeholders.values(for: request, service: service), client: client,
+            environment: environment ?? ProcessInfo.processInfo.environment)
     }
 }
 
@@ -190,4 +202,3 @@ public struct DryRunExecutor: CommandExecutor {
         return CommandOutcome(succeeded: true, detail: "dry run: not sent", duration: 0, output: what)
     }
 }
-

@@ -1,14 +1,15 @@
 public import Foundation
 import Subprocess
 import Synchronization
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 public import WarRoomCore
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a configured program: argv as given (no shell), in its own process
@@ -19,8 +20,10 @@ public enum ProgramRunner {
 
     /// `environment` is the child's whole environment (see `ChildEnv.environment`);
     /// nil inherits warroom's, which only tests and internal queries do.
-    public static func run(_ argv: [String], timeout: TimeInterval, clock: any WarRoomClock = SystemClock(),
-                           environment: [String: String]? = nil) async -> CommandOutcome {
+    public static func run(
+        _ argv: [String], timeout: TimeInterval, clock: any WarRoomClock = SystemClock(),
+        environment: [String: String]? = nil
+    ) async -> CommandOutcome {
         let started = clock.now()
         guard let first = argv.first, !first.isEmpty else {
             return CommandOutcome(succeeded: false, detail: "no program configured", duration: 0)
@@ -30,9 +33,10 @@ public enum ProgramRunner {
         var options = PlatformOptions()
         options.processGroupID = 0  // its own group, so a timeout reaches its children too
         let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
-        let env: Subprocess.Environment = environment.map { values in
-            .custom(Dictionary(uniqueKeysWithValues: values.map { (Subprocess.Environment.Key(stringLiteral: $0.key), $0.value) }))
-        } ?? .inherit
+        let env: Subprocess.Environment =
+            environment.map { values in
+                .custom(Dictionary(uniqueKeysWithValues: values.map { (Subprocess.Environment.Key(stringLiteral: $0.key), $0.value) }))
+            } ?? .inherit
         do {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(Array(argv.dropFirst())), environment: env, platformOptions: options,
@@ -56,8 +60,9 @@ public enum ProgramRunner {
             }
             let duration = clock.now().timeIntervalSince(started)
             if timedOut.isSet {
-                return CommandOutcome(succeeded: false, detail: "timeout after \(Format.duration(timeout)): process group killed",
-                                      duration: duration, output: tail.text)
+                return CommandOutcome(
+                    succeeded: false, detail: "timeout after \(Format.duration(timeout)): process group killed",
+                    duration: duration, output: tail.text)
             }
             switch result.terminationStatus {
             case .exited(let code):
@@ -66,8 +71,9 @@ public enum ProgramRunner {
                 return CommandOutcome(succeeded: false, detail: "killed by signal \(signal)", duration: duration, output: tail.text)
             }
         } catch {
-            return CommandOutcome(succeeded: false, detail: "cannot run \(first): \(error)",
-                                  duration: clock.now().timeIntervalSince(started), output: tail.text)
+            return CommandOutcome(
+                succeeded: false, detail: "cannot run \(first): \(error)",
+                duration: clock.now().timeIntervalSince(started), output: tail.text)
         }
     }
 
@@ -79,8 +85,9 @@ public enum ProgramRunner {
         let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
         do {
             let result = try await withDeadline(timeout) {
-                try await Subprocess.run(executable, arguments: Arguments(Array(argv.dropFirst())),
-                                         input: .none, output: .string(limit: limit), error: .discarded)
+                try await Subprocess.run(
+                    executable, arguments: Arguments(Array(argv.dropFirst())),
+                    input: .none, output: .string(limit: limit), error: .discarded)
             }
             guard case .exited(0) = result.terminationStatus else { return nil }
             return result.standardOutput

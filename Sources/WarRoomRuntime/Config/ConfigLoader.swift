@@ -10,7 +10,9 @@ public enum ConfigLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigErrors(errors: [ConfigError(file: path, line: 0, column: 0, field: "", message: "cannot read: \((error as NSError).localizedDescription)")])
+            throw ConfigErrors(errors: [
+                ConfigError(file: path, line: 0, column: 0, field: "", message: "cannot read: \((error as NSError).localizedDescription)")
+            ])
         }
         return try parse(text, file: path)
     }
@@ -41,11 +43,14 @@ public enum ConfigLoader {
     }
 
     private static func yamlError(_ error: YamlError, file: String, text: String) -> ConfigError {
-        var line = 0, column = 0, message = "\(error)"
+        var line = 0
+        var column = 0
+        var message = "\(error)"
         switch error {
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? ""
-            line = context.mark.line; column = context.mark.column
+            line = context.mark.line
+            column = context.mark.column
             // Point at the second occurrence of the key, where the mistake is.
             var seen = 0
             for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -61,13 +66,16 @@ public enum ConfigLoader {
             }
             return ConfigError(file: file, line: line, column: column, field: key, message: "appears twice in the same mapping")
         case .scanner(let context, let problem, let mark, _):
-            line = mark.line; column = mark.column
+            line = mark.line
+            column = mark.column
             message = "not valid YAML: \(problem)" + (context.map { " \($0.text)" } ?? "")
         case .parser(let context, let problem, let mark, _):
-            line = mark.line; column = mark.column
+            line = mark.line
+            column = mark.column
             message = "not valid YAML: \(problem)" + (context.map { " \($0.text)" } ?? "")
         case .composer(let context, let problem, let mark, _):
-            line = mark.line; column = mark.column
+            line = mark.line
+            column = mark.column
             message = "not valid YAML: \(problem)" + (context.map { " \($0.text)" } ?? "")
         default:
             break
@@ -75,7 +83,10 @@ public enum ConfigLoader {
         return ConfigError(file: file, line: line, column: column, field: "", message: message)
     }
 
-    static let topKeys = ["service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys", "theme", "retention", "journal"]
+    static let topKeys = [
+        "service", "sources", "severity", "canary", "roster", "commands", "paging", "abort_window", "dry_run", "max_concurrent_polls", "keys",
+        "theme", "retention", "journal",
+    ]
 
     private static func read(_ root: Node, _ r: YAMLReader) -> WarRoomConfig? {
         guard let top = YAMLReader.Map(r, root, path: "") else { return nil }
@@ -93,14 +104,20 @@ public enum ConfigLoader {
         let abortWindow = top.duration("abort_window") ?? 3
         var maxPolls = 32
         if let node = top.node("max_concurrent_polls") {
-            if let n = node.int, n >= 1 { maxPolls = n } else { r.fail(node, "max_concurrent_polls", "expected a whole number of at least 1, got \(YAMLReader.kind(node))") }
+            if let n = node.int, n >= 1 {
+                maxPolls = n
+            } else {
+                r.fail(node, "max_concurrent_polls", "expected a whole number of at least 1, got \(YAMLReader.kind(node))")
+            }
         }
         var dryRun = false
         if let node = top.node("dry_run") {
             if let b = node.bool { dryRun = b } else { r.fail(node, "dry_run", "expected true or false, got \(YAMLReader.kind(node))") }
         }
         let theme = top.string("theme")
-        let retention = top.map("retention", what: "how long samples are kept: full: 1h, downsample: [{every: 10s, until: 24h}, …]").map { readRetention($0, r) }
+        let retention = top.map("retention", what: "how long samples are kept: full: 1h, downsample: [{every: 10s, until: 24h}, …]").map {
+            readRetention($0, r)
+        }
         let checkpoints = top.map("journal", what: "journal settings: checkpoint_events, checkpoint_every").map { readJournal($0, r) } ?? .standard
         var keyBindings: [KeyBindingSpec] = []
         if let k = top.map("keys", what: "actions mapped to keys, e.g. rollback: R or scroll_down: [down, j]") {
@@ -108,7 +125,9 @@ public enum ConfigLoader {
                 guard let action = keyNode.scalar?.string else { continue }
                 _ = k.node(action)
                 var keys: [String] = []
-                if let one = valueNode.scalar?.string { keys = [one] } else if let list = valueNode.sequence {
+                if let one = valueNode.scalar?.string {
+                    keys = [one]
+                } else if let list = valueNode.sequence {
                     for (i, n) in list.enumerated() {
                         if let s = n.scalar?.string { keys.append(s) } else { r.fail(n, k.field("\(action)[\(i)]"), "expected a key name") }
                     }
@@ -139,7 +158,9 @@ public enum ConfigLoader {
     private static func readJournal(_ m: YAMLReader.Map, _ r: YAMLReader) -> CheckpointPolicy {
         var policy = CheckpointPolicy.standard
         if let node = m.node("checkpoint_events") {
-            if let n = node.int, n >= 1 { policy.everyEvents = n } else {
+            if let n = node.int, n >= 1 {
+                policy.everyEvents = n
+            } else {
                 r.fail(node, m.field("checkpoint_events"), "expected a whole number of events of at least 1, got \(YAMLReader.kind(node))")
             }
         }
@@ -159,7 +180,8 @@ public enum ConfigLoader {
             var tiers: [SampleRetention.Tier] = []
             for (i, node) in list.enumerated() {
                 guard let t = YAMLReader.Map(r, node, path: m.field("downsample[\(i)]")) else { continue }
-                let every = t.duration("every", required: true), until = t.duration("until", required: true)
+                let every = t.duration("every", required: true)
+                let until = t.duration("until", required: true)
                 t.finish(valid: ["every", "until"])
                 if let every, let until { tiers.append(SampleRetention.Tier(every: every, until: until)) }
             }
@@ -212,13 +234,18 @@ public enum ConfigLoader {
         if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: url)?.host == nil {
             r.fail(m.node("url"), m.field("url"), "expected an http:// or https:// URL, got '\(Redact.url(url))'")
         } else if let url, Redact.hasUserinfo(url) {
-            r.fail(m.node("url"), m.field("url"), "a user name or password in the URL (\(Redact.url(url))) is refused: use auth: {basic: {username, password_env}} or bearer_token_env")
+            r.fail(
+                m.node("url"), m.field("url"),
+                "a user name or password in the URL (\(Redact.url(url))) is refused: use auth: {basic: {username, password_env}} or bearer_token_env")
         }
         var kind: SourceConfig.Kind?
         if let kindName, let url {
             switch kindName {
             case "health":
-                kind = .health(url: url, mapping: m.map("fields", what: "series mapped to JSON paths, e.g. canary.error_rate: {path: $.canary.errors, unit: percent}").map { readFields($0, r) })
+                kind = .health(
+                    url: url,
+                    mapping: m.map("fields", what: "series mapped to JSON paths, e.g. canary.error_rate: {path: $.canary.errors, unit: percent}").map
+                    { readFields($0, r) })
             case "scrape":
                 var mapping = ScrapeMapping()
                 if let v = m.string("requests_metric") { mapping.requests = v }
@@ -252,9 +279,14 @@ public enum ConfigLoader {
                         guard let label = keyNode.scalar?.string else { continue }
                         _ = sm.node(label)
                         let text = valueNode.scalar?.string.uppercased() ?? ""
-                        if text == "NONE" { values[label.lowercased()] = 0; continue }
+                        if text == "NONE" {
+                            values[label.lowercased()] = 0
+                            continue
+                        }
                         guard let level = Severity.allCases.first(where: { $0 != .none && $0.label == text }) else {
-                            r.fail(valueNode, sm.field(label), "expected SEV-1, SEV-2, SEV-3, SEV-4 or none, got '\(valueNode.scalar?.string ?? YAMLReader.kind(valueNode))'")
+                            r.fail(
+                                valueNode, sm.field(label),
+                                "expected SEV-1, SEV-2, SEV-3, SEV-4 or none, got '\(valueNode.scalar?.string ?? YAMLReader.kind(valueNode))'")
                             continue
                         }
                         values[label.lowercased()] = 5 - level.rawValue
@@ -268,35 +300,53 @@ public enum ConfigLoader {
         var jitter = 0.1
         if m.has("jitter") {
             if let j = m.fraction("jitter") {
-                if (0 ... 1).contains(j) { jitter = j } else { r.fail(m.node("jitter"), m.field("jitter"), "must be from 0% to 100% of the interval") }
+                if (0 ... 1).contains(j) {
+                    jitter = j
+                } else {
+                    r.fail(m.node("jitter"), m.field("jitter"), "must be from 0% to 100% of the interval")
+                }
             }
         }
-        let dimAfter = m.duration("dim_after"), staleAfter = m.duration("stale_after")
+        let dimAfter = m.duration("dim_after")
+        let staleAfter = m.duration("stale_after")
         if let s = staleAfter, s < dimAfter ?? 2 * interval {
             let d = dimAfter ?? 2 * interval
             r.fail(m.node("stale_after"), m.field("stale_after"), "must not be shorter than dim_after (\(Format.duration(d)))")
         }
         var always = false
         if let node = m.node("always_reporting") {
-            if let b = node.bool { always = b } else { r.fail(node, m.field("always_reporting"), "expected true or false, got \(YAMLReader.kind(node))") }
+            if let b = node.bool {
+                always = b
+            } else {
+                r.fail(node, m.field("always_reporting"), "expected true or false, got \(YAMLReader.kind(node))")
+            }
             if always && kindName == "alertmanager" {
                 r.fail(node, m.field("always_reporting"), "an Alertmanager source has no values to fall silent; use a Watchdog alert instead")
             }
         }
         let auth = m.map("auth", what: "credentials from the environment or files").map { readAuth($0, r) } ?? SourceAuth()
         var limits = FeedLimits()
-        for (key, path) in [("max_series", \FeedLimits.maxSeries), ("max_label_length", \FeedLimits.maxLabelLength),
-                            ("max_alerts", \FeedLimits.maxAlerts), ("max_annotation_length", \FeedLimits.maxAnnotationLength)] {
+        for (key, path) in [
+            ("max_series", \FeedLimits.maxSeries), ("max_label_length", \FeedLimits.maxLabelLength),
+            ("max_alerts", \FeedLimits.maxAlerts), ("max_annotation_length", \FeedLimits.maxAnnotationLength),
+        ] {
             guard m.has(key), kindKeys[kindName ?? ""]?.contains(key) == true, let node = m.node(key) else { continue }
-            if let n = node.int, n >= 1 { limits[keyPath: path] = n } else {
+            if let n = node.int, n >= 1 {
+                limits[keyPath: path] = n
+            } else {
                 r.fail(node, m.field(key), "expected a whole number of at least 1, got \(YAMLReader.kind(node))")
             }
         }
         var matchers: [String] = []
-        if kindName == "alertmanager", let list = m.sequence("matchers", what: "label matchers sent as filter=, e.g. ['team=\"payments\"', 'env=\"prod\"']") {
+        if kindName == "alertmanager",
+            let list = m.sequence("matchers", what: "label matchers sent as filter=, e.g. ['team=\"payments\"', 'env=\"prod\"']")
+        {
             for (i, node) in list.enumerated() {
                 guard let text = node.scalar?.string, Self.isMatcher(text) else {
-                    r.fail(node, m.field("matchers[\(i)]"), "expected a label matcher such as team=\"payments\" (operators =, !=, =~, !~), got '\(node.scalar?.string ?? YAMLReader.kind(node))'")
+                    r.fail(
+                        node, m.field("matchers[\(i)]"),
+                        "expected a label matcher such as team=\"payments\" (operators =, !=, =~, !~), got '\(node.scalar?.string ?? YAMLReader.kind(node))'"
+                    )
                     continue
                 }
                 matchers.append(text.trimmingCharacters(in: .whitespaces))
@@ -323,9 +373,14 @@ public enum ConfigLoader {
     /// "canary.error_rate", "stable.latency_p95", …
     static func seriesKey(_ text: String, _ node: Node, _ field: String, _ r: YAMLReader) -> SeriesKey? {
         let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
-        let metrics = ["error_rate": MetricKind.errorRate, "latency": .latencyAvg, "latency_avg": .latencyAvg, "latency_p95": .latencyP95, "latency_p50": .latencyP50, "latency_p99": .latencyP99, "throughput": .throughput]
+        let metrics = [
+            "error_rate": MetricKind.errorRate, "latency": .latencyAvg, "latency_avg": .latencyAvg, "latency_p95": .latencyP95,
+            "latency_p50": .latencyP50, "latency_p99": .latencyP99, "throughput": .throughput,
+        ]
         guard parts.count == 2, let cohort = Cohort(rawValue: parts[0]), let metric = metrics[parts[1]] else {
-            r.fail(node, field, "expected COHORT.METRIC with cohort canary or stable and metric error_rate, latency, latency_p95 or throughput, got '\(text)'")
+            r.fail(
+                node, field,
+                "expected COHORT.METRIC with cohort canary or stable and metric error_rate, latency, latency_p95 or throughput, got '\(text)'")
             return nil
         }
         return SeriesKey(cohort, metric)
@@ -344,7 +399,9 @@ public enum ConfigLoader {
             guard let text = keyNode.scalar?.string else { continue }
             _ = m.node(text)
             guard let key = seriesKey(text, keyNode, m.field(text), r) else { continue }
-            var pathText: String?, pathNode = valueNode, scale = 1.0
+            var pathText: String?
+            var pathNode = valueNode
+            var scale = 1.0
             if let s = valueNode.scalar?.string {
                 pathText = s
             } else if let e = YAMLReader.Map(r, valueNode, path: m.field(text)) {
@@ -369,11 +426,14 @@ public enum ConfigLoader {
     /// Credentials name where a secret is (an environment variable or a file), never the secret.
     private static func readAuth(_ m: YAMLReader.Map, _ r: YAMLReader) -> SourceAuth {
         func ref(_ map: YAMLReader.Map, _ base: String) -> SecretRef? {
-            let env = map.string(base + "_env"), file = map.string(base + "_file")
+            let env = map.string(base + "_env")
+            let file = map.string(base + "_file")
             if env != nil && file != nil { r.fail(map.node(base + "_file"), map.field(base + "_file"), "give \(base)_env or \(base)_file, not both") }
             if let env {
                 guard env.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-                    r.fail(map.node(base + "_env"), map.field(base + "_env"), "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
+                    r.fail(
+                        map.node(base + "_env"), map.field(base + "_env"),
+                        "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
                     return nil
                 }
                 return .env(env)
@@ -382,13 +442,16 @@ public enum ConfigLoader {
         }
         var auth = SourceAuth()
         if m.has("bearer_token") || m.has("password") {
-            r.fail(m.node("bearer_token") ?? m.node("password"), m.field(m.has("bearer_token") ? "bearer_token" : "password"),
-                   "secrets never go in the config: use bearer_token_env / bearer_token_file")
+            r.fail(
+                m.node("bearer_token") ?? m.node("password"), m.field(m.has("bearer_token") ? "bearer_token" : "password"),
+                "secrets never go in the config: use bearer_token_env / bearer_token_file")
         }
         auth.bearer = ref(m, "bearer_token")
         if let b = m.map("basic", what: "{username: NAME, password_env: VAR} or password_file") {
             let user = b.string("username", required: true, what: "the user name")
-            if b.has("password") { r.fail(b.node("password"), b.field("password"), "the password never goes in the config: use password_env or password_file") }
+            if b.has("password") {
+                r.fail(b.node("password"), b.field("password"), "the password never goes in the config: use password_env or password_file")
+            }
             let password = ref(b, "password")
             if password == nil && !b.has("password") { b.missing("password_env", "the environment variable (or password_file) holding the password") }
             b.finish(valid: ["username", "password_env", "password_file"])
@@ -398,12 +461,15 @@ public enum ConfigLoader {
             r.fail(m.node("basic"), m.field("basic"), "give a bearer token or basic auth, not both")
         }
         for (key, isFile) in [("headers_from_env", false), ("headers_from_file", true)] {
-            guard let h = m.map(key, what: "header names mapped to \(isFile ? "files" : "environment variable names") holding their values") else { continue }
+            guard let h = m.map(key, what: "header names mapped to \(isFile ? "files" : "environment variable names") holding their values") else {
+                continue
+            }
             for (keyNode, valueNode) in h.node.mapping ?? [:] {
                 guard let header = keyNode.scalar?.string else { continue }
                 _ = h.node(header)
                 guard let location = valueNode.scalar?.string, !location.isEmpty,
-                      isFile || location.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                    isFile || location.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil
+                else {
                     r.fail(valueNode, h.field(header), isFile ? "expected a file path" : "expected the NAME of an environment variable")
                     continue
                 }
@@ -418,9 +484,10 @@ public enum ConfigLoader {
     private static func readRules(_ m: YAMLReader.Map, _ r: YAMLReader) -> SeverityRules {
         var rules = SeverityRules.runbookDefaults
         if let e = m.map("error_rate") {
-            let t = Thresholds(sev3: e.fraction("sev3") ?? rules.errorRate.sev3,
-                               sev2: e.fraction("sev2") ?? rules.errorRate.sev2,
-                               sev1: e.fraction("sev1") ?? rules.errorRate.sev1)
+            let t = Thresholds(
+                sev3: e.fraction("sev3") ?? rules.errorRate.sev3,
+                sev2: e.fraction("sev2") ?? rules.errorRate.sev2,
+                sev1: e.fraction("sev1") ?? rules.errorRate.sev1)
             rules.errorRate = t
             rules.errorRate.forDuration = e.duration("for")
             rules.errorRate.clearMargin = e.fraction("clear_margin")
@@ -428,9 +495,10 @@ public enum ConfigLoader {
             check(t, e, r)
         }
         if let l = m.map("latency") {
-            let t = Thresholds(sev3: l.duration("sev3") ?? rules.latency.sev3,
-                               sev2: l.duration("sev2") ?? rules.latency.sev2,
-                               sev1: l.duration("sev1") ?? rules.latency.sev1)
+            let t = Thresholds(
+                sev3: l.duration("sev3") ?? rules.latency.sev3,
+                sev2: l.duration("sev2") ?? rules.latency.sev2,
+                sev1: l.duration("sev1") ?? rules.latency.sev1)
             rules.latency = t
             rules.latency.forDuration = l.duration("for")
             rules.latency.clearMargin = l.duration("clear_margin")
@@ -455,7 +523,9 @@ public enum ConfigLoader {
         var holdAt: Severity?
         if let node = m.node("hold_at") {
             let text = node.scalar?.string ?? ""
-            if let n = Int(text.uppercased().replacingOccurrences(of: "SEV-", with: "").replacingOccurrences(of: "SEV", with: "")), let level = Severity(number: n) {
+            if let n = Int(text.uppercased().replacingOccurrences(of: "SEV-", with: "").replacingOccurrences(of: "SEV", with: "")),
+                let level = Severity(number: n)
+            {
                 holdAt = level
             } else {
                 r.fail(node, m.field("hold_at"), "expected SEV-1, SEV-2, SEV-3 or SEV-4 (the canary holds at this severity and worse), got '\(text)'")
@@ -483,7 +553,11 @@ public enum ConfigLoader {
             let hold = s.duration("hold")
             var approval = false
             if let node = s.node("approval") {
-                if let b = node.bool { approval = b } else { r.fail(node, s.field("approval"), "expected true or false, got \(YAMLReader.kind(node))") }
+                if let b = node.bool {
+                    approval = b
+                } else {
+                    r.fail(node, s.field("approval"), "expected true or false, got \(YAMLReader.kind(node))")
+                }
             }
             s.finish(valid: ["weight", "hold", "approval"])
             guard let weight else { continue }
@@ -503,8 +577,10 @@ public enum ConfigLoader {
             }
             // A step must be able to pass the checks it needs before its hold ends.
             if !last, let hold, let analysis, hold < analysis.interval * Double(analysis.minChecks) {
-                r.fail(s.node("hold"), s.field("hold"),
-                       "a hold of \(Format.duration(hold)) is shorter than \(analysis.minChecks) analysis check\(analysis.minChecks == 1 ? "" : "s") every \(Format.duration(analysis.interval)) (canary.analysis.interval × min_checks); hold longer or check more often")
+                r.fail(
+                    s.node("hold"), s.field("hold"),
+                    "a hold of \(Format.duration(hold)) is shorter than \(analysis.minChecks) analysis check\(analysis.minChecks == 1 ? "" : "s") every \(Format.duration(analysis.interval)) (canary.analysis.interval × min_checks); hold longer or check more often"
+                )
             }
             steps.append(CanaryStep(weight: weight, hold: last ? nil : hold, approval: approval))
         }
@@ -519,17 +595,27 @@ public enum ConfigLoader {
         if let v = a.duration("interval") { config.interval = v }
         for (key, path) in [("failure_limit", \AnalysisConfig.failureLimit), ("inconclusive_limit", \AnalysisConfig.inconclusiveLimit)] {
             guard let node = a.node(key) else { continue }
-            if let n = node.int, n >= 0, key != "inconclusive_limit" || n >= 1 { config[keyPath: path] = n } else {
-                r.fail(node, a.field(key), "expected a whole number\(key == "inconclusive_limit" ? " of at least 1" : " of at least 0"), got \(YAMLReader.kind(node))")
+            if let n = node.int, n >= 0, key != "inconclusive_limit" || n >= 1 {
+                config[keyPath: path] = n
+            } else {
+                r.fail(
+                    node, a.field(key),
+                    "expected a whole number\(key == "inconclusive_limit" ? " of at least 1" : " of at least 0"), got \(YAMLReader.kind(node))")
             }
         }
         if let node = a.node("min_checks") {
-            if let n = node.int, n >= 0 { config.minimumChecks = n } else {
+            if let n = node.int, n >= 0 {
+                config.minimumChecks = n
+            } else {
                 r.fail(node, a.field("min_checks"), "expected a whole number of at least 0, got \(YAMLReader.kind(node))")
             }
         }
         if let node = a.node("auto_rollback") {
-            if let b = node.bool { config.autoRollback = b } else { r.fail(node, a.field("auto_rollback"), "expected true or false, got \(YAMLReader.kind(node))") }
+            if let b = node.bool {
+                config.autoRollback = b
+            } else {
+                r.fail(node, a.field("auto_rollback"), "expected true or false, got \(YAMLReader.kind(node))")
+            }
         }
         if let list = a.sequence("metrics", what: "the metrics to judge, e.g. {metric: error_rate, max: 5%, max_increase: 2%}") {
             var metrics: [AnalysisMetric] = []
@@ -577,13 +663,17 @@ public enum ConfigLoader {
             if let name { people.append(Person(name: name, handle: handle, contact: contact)) }
         }
         var rotations: [Rotation] = []
-        for (i, node) in (m.sequence("rotations", what: "on-call rotations: {name, people, handoff, time_zone, start, overrides}") ?? []).enumerated() {
+        for (i, node) in (m.sequence("rotations", what: "on-call rotations: {name, people, handoff, time_zone, start, overrides}") ?? []).enumerated()
+        {
             guard let rm = YAMLReader.Map(r, node, path: "roster.rotations[\(i)]") else { continue }
             let name = rm.string("name", required: true, what: "the rotation's name, used by tiers")
             var members: [String] = []
             if let list = rm.sequence("people", required: true, what: "handles or names, in order") {
                 for n in list {
-                    guard let who = n.scalar?.string, !who.isEmpty else { r.fail(n, rm.field("people"), "expected a handle or name"); continue }
+                    guard let who = n.scalar?.string, !who.isEmpty else {
+                        r.fail(n, rm.field("people"), "expected a handle or name")
+                        continue
+                    }
                     if !people.isEmpty, Rotation.person(who, among: people) == nil {
                         r.fail(n, rm.field("people"), "'\(who)' is not in roster.people")
                     }
@@ -591,12 +681,16 @@ public enum ConfigLoader {
                 }
             }
             var handoff: Handoff?
-            if let text = rm.string("handoff", required: true, what: "when the pager passes on, e.g. \"Sundays 18:00\", \"daily 09:00\", \"every 8h\"") {
+            if let text = rm.string(
+                "handoff", required: true, what: "when the pager passes on, e.g. \"Sundays 18:00\", \"daily 09:00\", \"every 8h\"")
+            {
                 do { handoff = try Handoff.parse(text) } catch { r.fail(rm.node("handoff"), rm.field("handoff"), error.message) }
             }
             let zone = rm.string("time_zone", required: true, what: "an IANA time zone such as America/Los_Angeles")
             var start: Date?
-            if let text = rm.string("start", required: true, what: "an ISO-8601 instant when the first person takes over, e.g. 2026-11-22T18:00:00-08:00") {
+            if let text = rm.string(
+                "start", required: true, what: "an ISO-8601 instant when the first person takes over, e.g. 2026-11-22T18:00:00-08:00")
+            {
                 start = date(text)
                 if start == nil { r.fail(rm.node("start"), rm.field("start"), "expected an ISO-8601 date or instant, got '\(text)'") }
             }
@@ -631,11 +725,15 @@ public enum ConfigLoader {
             let after = t.duration("escalate_after", required: true)
             t.finish(valid: ["tier", "name", "handle", "contact", "rotation", "escalate_after"])
             if let rotation, !rotations.contains(where: { $0.name == rotation }) {
-                r.fail(t.node("rotation"), t.field("rotation"), "no rotation named '\(rotation)'; rotations are: \(rotations.map(\.name).joined(separator: ", "))")
+                r.fail(
+                    t.node("rotation"), t.field("rotation"),
+                    "no rotation named '\(rotation)'; rotations are: \(rotations.map(\.name).joined(separator: ", "))")
             }
             if let tier, let after, name != nil || rotation != nil {
-                tiers.append(EscalationTier(name: tier, person: Person(name: name ?? rotation ?? "", handle: handle, contact: contact),
-                                            escalateAfter: after, rotation: rotation))
+                tiers.append(
+                    EscalationTier(
+                        name: tier, person: Person(name: name ?? rotation ?? "", handle: handle, contact: contact),
+                        escalateAfter: after, rotation: rotation))
             }
         }
         var policies: [String: EscalationPolicy] = [:]
@@ -647,14 +745,20 @@ public enum ConfigLoader {
                 if let list = pol.sequence("tiers", required: true, what: "the tier names to page, in order") {
                     for node in list {
                         let name = node.scalar?.string ?? ""
-                        if let index = tiers.firstIndex(where: { $0.name == name }) { indices.append(index) } else {
+                        if let index = tiers.firstIndex(where: { $0.name == name }) {
+                            indices.append(index)
+                        } else {
                             r.fail(node, pol.field("tiers"), "no tier named '\(name)'; tiers are: \(tiers.map(\.name).joined(separator: ", "))")
                         }
                     }
                 }
                 var repeats = 0
                 if let node = pol.node("repeat") {
-                    if let n = node.int, n >= 0 { repeats = n } else { r.fail(node, pol.field("repeat"), "expected a whole number of at least 0, got \(YAMLReader.kind(node))") }
+                    if let n = node.int, n >= 0 {
+                        repeats = n
+                    } else {
+                        r.fail(node, pol.field("repeat"), "expected a whole number of at least 0, got \(YAMLReader.kind(node))")
+                    }
                 }
                 let repage = pol.duration("repage_after")
                 pol.finish(valid: ["tiers", "repeat", "repage_after"])
@@ -690,7 +794,10 @@ public enum ConfigLoader {
                 r.fail(key, path, "expected an environment variable name, got '\(key.scalar?.string ?? YAMLReader.kind(key))'")
                 return
             }
-            guard let value else { out.append(.pass(name)); return }
+            guard let value else {
+                out.append(.pass(name))
+                return
+            }
             guard let text = value.scalar?.string else {
                 r.fail(value, path, "expected a value for \(name) (a string)")
                 return
@@ -716,32 +823,41 @@ public enum ConfigLoader {
     /// `program: [argv…]` or `webhook: {method, url, body, headers_from_env}`, with `timeout`.
     private static func readSpec(_ c: YAMLReader.Map, _ r: YAMLReader) -> CommandSpec? {
         let timeout = c.duration("timeout") ?? 30
-        let hasProgram = c.has("program"), hasWebhook = c.has("webhook")
+        let hasProgram = c.has("program")
+        let hasWebhook = c.has("webhook")
         if hasProgram == hasWebhook {
             r.fail(c.node, c.path, "give exactly one of program: [argv…] or webhook: {method, url, body}")
         }
         var out: CommandSpec?
-        if hasProgram, let list = c.sequence("program", what: "the program and its arguments, e.g. [/usr/local/bin/deploy, --traffic, \"{percent}\"]") {
+        if hasProgram, let list = c.sequence("program", what: "the program and its arguments, e.g. [/usr/local/bin/deploy, --traffic, \"{percent}\"]")
+        {
             var argv: [String] = []
             for (i, node) in list.enumerated() {
                 if let s = node.scalar?.string { argv.append(s) } else { r.fail(node, c.field("program[\(i)]"), "expected a string argument") }
             }
-            if argv.isEmpty || argv[0].isEmpty { r.fail(c.node("program"), c.field("program"), "needs the program to run as its first element") }
-            else { out = .program(argv: argv, timeout: timeout, env: readEnv(c, r)) }
+            if argv.isEmpty || argv[0].isEmpty {
+                r.fail(c.node("program"), c.field("program"), "needs the program to run as its first element")
+            } else {
+                out = .program(argv: argv, timeout: timeout, env: readEnv(c, r))
+            }
         } else if c.has("env") {
             r.fail(c.node("env"), c.field("env"), "env: is for a program (a webhook reads its secrets through headers_from_env and url_env)")
         }
         if hasWebhook, let w = c.map("webhook") {
             let method = w.oneOf("method", ["POST", "PUT", "PATCH", "GET", "DELETE"]) ?? "POST"
             // The URL, or where it is kept when it is a secret in itself (a chat webhook).
-            let literal = w.string("url"), urlEnv = w.string("url_env"), urlFile = w.string("url_file")
+            let literal = w.string("url")
+            let urlEnv = w.string("url_env")
+            let urlFile = w.string("url_file")
             let given = [literal != nil, urlEnv != nil, urlFile != nil].filter { $0 }.count
             if given == 0 { w.missing("url", "the http:// or https:// address to call (or url_env / url_file when the URL is itself a secret)") }
             if given > 1 { r.fail(w.node, w.path, "give one of url, url_env or url_file") }
             var url: WebhookURL?
             if let literal { url = .literal(literal) }
             if let urlEnv {
-                if urlEnv.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil { url = .secret(.env(urlEnv)) } else {
+                if urlEnv.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil {
+                    url = .secret(.env(urlEnv))
+                } else {
                     r.fail(w.node("url_env"), w.field("url_env"), "expected the NAME of an environment variable holding the URL")
                 }
             }
@@ -754,8 +870,11 @@ public enum ConfigLoader {
                     guard let header = keyNode.scalar?.string else { continue }
                     _ = h.node(header)
                     guard let env = valueNode.scalar?.string,
-                          env.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-                        r.fail(valueNode, h.field(header), "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
+                        env.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil
+                    else {
+                        r.fail(
+                            valueNode, h.field(header),
+                            "expected the NAME of an environment variable holding the value (the value itself never goes in the file)")
                         continue
                     }
                     headers[header] = env
@@ -763,10 +882,17 @@ public enum ConfigLoader {
                 h.finish(valid: [])
             }
             w.finish(valid: ["method", "url", "url_env", "url_file", "body", "headers_from_env"])
-            if let literal, URL(string: literal.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            if let literal,
+                URL(string: literal.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))?.scheme.map({
+                    ["http", "https"].contains($0)
+                }) != true
+            {
                 r.fail(w.node("url"), w.field("url"), "expected an http:// or https:// URL, got '\(Redact.url(literal))'")
             } else if let literal, Redact.hasUserinfo(literal) {
-                r.fail(w.node("url"), w.field("url"), "a user name or password in the URL (\(Redact.url(literal))) is refused: send credentials with headers_from_env, or keep the whole URL secret with url_env / url_file")
+                r.fail(
+                    w.node("url"), w.field("url"),
+                    "a user name or password in the URL (\(Redact.url(literal))) is refused: send credentials with headers_from_env, or keep the whole URL secret with url_env / url_file"
+                )
             } else if let url, given == 1 {
                 out = .webhook(method: method, url: url, body: body, headers: headers, timeout: timeout)
             }

@@ -23,7 +23,10 @@ final class YAMLReader {
         switch node {
         case .scalar(let scalar):
             if let (s, i) = InertText.firstHostile(in: scalar.string, allowing: .lines) {
-                fail(node, path, "holds \(InertText.escape(s)) (U+\(String(format: "%04X", s.value))) at character \(i): control and invisible formatting characters are not allowed in a config")
+                fail(
+                    node, path,
+                    "holds \(InertText.escape(s)) (U+\(String(format: "%04X", s.value))) at character \(i): control and invisible formatting characters are not allowed in a config"
+                )
             }
         case .mapping(let mapping):
             for (k, v) in mapping {
@@ -124,7 +127,8 @@ final class YAMLReader {
                 return nil
             }
             guard let s = v.scalar?.string, let f = Parse.fraction(s), f >= 0, f <= 1 else {
-                reader.fail(v, field(key), "expected a percentage between 0% and 100% such as 5% (or a fraction such as 0.05), got \(YAMLReader.kind(v))")
+                reader.fail(
+                    v, field(key), "expected a percentage between 0% and 100% such as 5% (or a fraction such as 0.05), got \(YAMLReader.kind(v))")
                 return nil
             }
             return f
@@ -216,12 +220,24 @@ public enum Parse {
             guard let value = Double(number) else { return nil }
             let rest = s[index...]
             let unit: Double
-            if rest.hasPrefix("ms") { unit = 0.001; index = s.index(index, offsetBy: 2) }
-            else if c == "s" { unit = 1; index = s.index(after: index) }
-            else if c == "m" { unit = 60; index = s.index(after: index) }
-            else if c == "h" { unit = 3600; index = s.index(after: index) }
-            else if c == "d" { unit = 86_400; index = s.index(after: index) }
-            else { return nil }
+            if rest.hasPrefix("ms") {
+                unit = 0.001
+                index = s.index(index, offsetBy: 2)
+            } else if c == "s" {
+                unit = 1
+                index = s.index(after: index)
+            } else if c == "m" {
+                unit = 60
+                index = s.index(after: index)
+            } else if c == "h" {
+                unit = 3600
+                index = s.index(after: index)
+            } else if c == "d" {
+                unit = 86_400
+                index = s.index(after: index)
+            } else {
+                return nil
+            }
             total += value * unit
             number = ""
             sawUnit = true

@@ -140,7 +140,8 @@ extension JournalReader {
     public func newestCheckpoint(seriesCapacity: Int = 3600) throws -> (state: WarRoomState, seq: Int64?) {
         for stored in try checkpoints(version: WarRoomState.checkpointVersion, limit: 3) {
             if let s = WarRoomState.fromCheckpoint(stored.payload, version: stored.version, seriesCapacity: seriesCapacity),
-               s.lastSeq == stored.seq {
+                s.lastSeq == stored.seq
+            {
                 return (s, stored.seq)
             }
         }

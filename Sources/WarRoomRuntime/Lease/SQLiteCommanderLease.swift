@@ -1,8 +1,9 @@
 public import Foundation
 import Synchronization
 public import WarRoomCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One commander per SQLite journal: an exclusive open-file-description lock
@@ -115,11 +116,16 @@ public final class SQLiteCommanderLease: CommanderLease {
         guard stat(journal, &st) == 0 else { return }  // a new journal: it will be ours, 0600
         let me = geteuid()
         if st.st_uid != me {
-            throw .unsafeJournal(journal: journal, reason: "it belongs to \(userName(st.st_uid)) (uid \(st.st_uid)), not to \(userName(me)) (uid \(me))")
+            throw .unsafeJournal(
+                journal: journal, reason: "it belongs to \(userName(st.st_uid)) (uid \(st.st_uid)), not to \(userName(me)) (uid \(me))")
         }
         let mode = st.st_mode & 0o777
         if mode & 0o022 != 0 {
-            throw .unsafeJournal(journal: journal, reason: "it is writable by \(mode & 0o020 != 0 ? "its group" : "others") (mode \(String(mode, radix: 8))); `chmod 600 \(journal)` if it is yours")
+            throw .unsafeJournal(
+                journal: journal,
+                reason:
+                    "it is writable by \(mode & 0o020 != 0 ? "its group" : "others") (mode \(String(mode, radix: 8))); `chmod 600 \(journal)` if it is yours"
+            )
         }
     }
 

@@ -33,8 +33,9 @@ public struct SessionServices: Sendable {
             services: [
                 .init(service: CommandDrain(room: room, deadline: drainDeadline)),
                 .init(service: commanderClock),
-                .init(service: screen, successTerminationBehavior: .gracefullyShutdownGroup,
-                      failureTerminationBehavior: .gracefullyShutdownGroup),
+                .init(
+                    service: screen, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = maximumShutdown
@@ -45,8 +46,10 @@ public struct SessionServices: Sendable {
     /// it is shut down before the clock and the drain.
     public func join(_ group: ServiceGroup, _ services: [any Service]) async {
         for service in services {
-            await group.addServiceUnlessShutdown(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                                                       failureTerminationBehavior: .gracefullyShutdownGroup))
+            await group.addServiceUnlessShutdown(
+                .init(
+                    service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup))
         }
     }
 }
@@ -129,8 +132,10 @@ public struct CommanderClock: Service {
     let logger: Logger
     let onRequest: @Sendable (TakeOverRequest?) -> Void
 
-    public init(clock: any WarRoomClock, lease: any CommanderLease, room: WarRoomSlot, watch: any JournalWatching,
-                failures: RecordFailures, logger: Logger, onRequest: @escaping @Sendable (TakeOverRequest?) -> Void) {
+    public init(
+        clock: any WarRoomClock, lease: any CommanderLease, room: WarRoomSlot, watch: any JournalWatching,
+        failures: RecordFailures, logger: Logger, onRequest: @escaping @Sendable (TakeOverRequest?) -> Void
+    ) {
         self.clock = clock
         self.lease = lease
         self.room = room
@@ -205,8 +210,10 @@ public struct JournalCatchUp: Service {
     let pauses: [Int]
     let logger: Logger
 
-    public init(changes: @escaping @Sendable () -> AsyncStream<Void>, warroom: WarRoom, clock: any WarRoomClock,
-                pauses: [Int] = SQLiteJournalWakeup.readAfter, logger: Logger) {
+    public init(
+        changes: @escaping @Sendable () -> AsyncStream<Void>, warroom: WarRoom, clock: any WarRoomClock,
+        pauses: [Int] = SQLiteJournalWakeup.readAfter, logger: Logger
+    ) {
         self.changes = changes
         self.warroom = warroom
         self.clock = clock

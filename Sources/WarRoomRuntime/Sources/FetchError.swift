@@ -17,7 +17,10 @@ public enum FetchError {
             default: break
             }
         }
-        if let e = error as? NIOTooManyBytesError { _ = e; return "response body too large" }
+        if let e = error as? NIOTooManyBytesError {
+            _ = e
+            return "response body too large"
+        }
         if error is NIOConnectionError || error is IOError {
             let text = String(describing: error)
             if text.contains("refused") || text.contains("111") { return "connection refused" }
@@ -32,4 +35,3 @@ public enum FetchError {
         return text
     }
 }
-

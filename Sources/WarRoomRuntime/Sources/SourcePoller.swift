@@ -24,9 +24,11 @@ public struct SourcePoller: Sendable {
 
     /// `clock` gives the time, the wait between polls and each fetch's
     /// deadline; `random` the jitter.
-    public init(source: SourceConfig, client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
-                limiter: PollLimiter? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0 ... 1) }) {
+    public init(
+        source: SourceConfig, client: WarRoomHTTPClient, clock: any WarRoomClock = SystemClock(),
+        limiter: PollLimiter? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0 ... 1) }
+    ) {
         self.source = source
         self.client = client
         self.clock = clock
@@ -53,7 +55,9 @@ public struct SourcePoller: Sendable {
         do {
             return try await withDeadline(timeout + 0.25, clock: clock) {  // the client's own deadline reports the connect error first
                 let response = try await client.execute(request, timeout: .milliseconds(clampedMilliseconds(timeout)))
-                if let refusal = WarRoomHTTPClient.redirectRefusal(status: Int(response.status.code), location: response.headers.first(name: "Location")) {
+                if let refusal = WarRoomHTTPClient.redirectRefusal(
+                    status: Int(response.status.code), location: response.headers.first(name: "Location"))
+                {
                     throw PollFailure(reason: refusal)
                 }
                 let body: ByteBuffer
@@ -121,20 +125,25 @@ public struct SourcePoller: Sendable {
             if all { keep = nil } else if case .scrape(_, let mapping) = source.kind { keep = Self.families(of: mapping) } else { keep = nil }
             var families = try body.withUnsafeReadableBytes { raw in
                 let buffer = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
-                return try keep.map { try PrometheusTextParser.parse(buffer, format: format, keeping: $0) } ?? PrometheusTextParser.parse(buffer, format: format)
+                return try keep.map { try PrometheusTextParser.parse(buffer, format: format, keeping: $0) }
+                    ?? PrometheusTextParser.parse(buffer, format: format)
             }
             var notes: [String] = []
             if !all {
                 let count = families.reduce(0) { $0 + $1.samples.count }
                 if count > source.limits.maxSeries {
-                    throw PollFailure(reason: "the mapped families (\(families.map(\.name).sorted().joined(separator: ", "))) hold \(count) samples, more than max_series \(source.limits.maxSeries): refused (aggregate on the server, or raise max_series)")
+                    throw PollFailure(
+                        reason:
+                            "the mapped families (\(families.map(\.name).sorted().joined(separator: ", "))) hold \(count) samples, more than max_series \(source.limits.maxSeries): refused (aggregate on the server, or raise max_series)"
+                    )
                 }
                 let cap = source.limits.maxLabelLength
                 var cut = 0
                 for f in families.indices {
                     for i in families[f].samples.indices {
                         for l in families[f].samples[i].labels.indices where families[f].samples[i].labels[l].value.utf8.count > cap {
-                            families[f].samples[i].labels[l].value = String(decoding: families[f].samples[i].labels[l].value.utf8.prefix(cap), as: UTF8.self)
+                            families[f].samples[i].labels[l].value = String(
+                                decoding: families[f].samples[i].labels[l].value.utf8.prefix(cap), as: UTF8.self)
                             cut += 1
                         }
                     }
@@ -209,7 +218,10 @@ public struct SourcePoller: Sendable {
             let response = try await query(url)
             guard case .matrix(let series) = response.result else { continue }
             if series.count > 1 {
-                throw PollFailure(reason: "range query for \(key.cohort.rawValue).\(key.metric.rawValue): expected one series, got \(series.count); aggregate with sum() or max()")
+                throw PollFailure(
+                    reason:
+                        "range query for \(key.cohort.rawValue).\(key.metric.rawValue): expected one series, got \(series.count); aggregate with sum() or max()"
+                )
             }
             let points = (series.first?.points ?? []).filter(\.value.isFinite)
                 .map { Series.Point(time: Date(timeIntervalSince1970: $0.time), value: $0.value) }
@@ -223,15 +235,17 @@ public struct SourcePoller: Sendable {
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
         guard !matchers.isEmpty else { return trimmed + "/api/v2/alerts" }
         let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#?"))
-        return trimmed + "/api/v2/alerts?" + matchers.map { "filter=" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) }.joined(separator: "&")
+        return trimmed + "/api/v2/alerts?"
+            + matchers.map { "filter=" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) }.joined(separator: "&")
     }
 
     /// The alerts an Alertmanager holds now that match the source's
     /// `matchers`, at most `maxAlerts` of them (the worst first) with
     /// annotations cut to `maxAnnotationLength`; `notes` says when a cap cut something.
     public func alerts() async throws(PollFailure) -> (alerts: [AlertmanagerAlert], notes: [String]) {
-        let (status, _, body) = try await get(Self.alertsURL(base: source.kind.url, matchers: source.matchers),
-                                              accept: "application/json", maxBody: Self.maxJSONBody)
+        let (status, _, body) = try await get(
+            Self.alertsURL(base: source.kind.url, matchers: source.matchers),
+            accept: "application/json", maxBody: Self.maxJSONBody)
         try requireOK(status, body)
         let all: [AlertmanagerAlert]
         do {
@@ -257,7 +271,9 @@ public struct SourcePoller: Sendable {
             }
             let keep = Set(ranked.prefix(limits.maxAlerts).map(\.offset))
             alerts = alerts.enumerated().filter { keep.contains($0.offset) }.map(\.element)
-            notes.append("\(all.count) alerts, more than max_alerts \(limits.maxAlerts): only the \(limits.maxAlerts) worst are tracked (narrow matchers: or raise max_alerts)")
+            notes.append(
+                "\(all.count) alerts, more than max_alerts \(limits.maxAlerts): only the \(limits.maxAlerts) worst are tracked (narrow matchers: or raise max_alerts)"
+            )
         }
         var cut = 0
         for i in alerts.indices {
@@ -300,16 +316,18 @@ public struct SourcePoller: Sendable {
             let (alerts, notes) = try await self.alerts()
             // A cap that cut something is said once in the timeline (and in the log).
             let said = memory.notice(notes).map { Event.note(text: "\(source.name): \($0)", by: WarRoomState.automatic) }
-            return said + memory.track(alerts, now: clock.now()).map { change in
-                Event.alert(Self.notice(change, source: source.name, map: map))
-            }
+            return said
+                + memory.track(alerts, now: clock.now()).map { change in
+                    Event.alert(Self.notice(change, source: source.name, map: map))
+                }
         }
     }
 
     static func notice(_ change: AlertChange, source: String, map: AlertSeverityMap) -> AlertNotice {
         func make(_ alert: AlertmanagerAlert, _ kind: AlertNotice.Change) -> AlertNotice {
-            AlertNotice(source: source, fingerprint: alert.fingerprint, name: alert.name, change: kind,
-                        level: map.level(of: alert).flatMap { Severity(number: $0) }, summary: alert.summary.map { Redact.text($0) }, labels: alert.labels)
+            AlertNotice(
+                source: source, fingerprint: alert.fingerprint, name: alert.name, change: kind,
+                level: map.level(of: alert).flatMap { Severity(number: $0) }, summary: alert.summary.map { Redact.text($0) }, labels: alert.labels)
         }
         switch change {
         case .firing(let alert): return make(alert, .firing)

@@ -101,8 +101,10 @@ public struct Grid: Sendable, Equatable {
     }
 
     private func clip(_ r: Rect) -> Rect {
-        let x0 = max(r.x, 0), y0 = max(r.y, 0)
-        let x1 = min(r.maxX, width), y1 = min(r.maxY, height)
+        let x0 = max(r.x, 0)
+        let y0 = max(r.y, 0)
+        let x1 = min(r.maxX, width)
+        let y1 = min(r.maxY, height)
         return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 
@@ -196,7 +198,8 @@ public enum TextWidth {
     /// Binary search in a flat list of inclusive ranges.
     @inline(__always)
     static func contains(_ table: [UInt32], _ v: UInt32) -> Bool {
-        var lo = 0, hi = table.count / 2 - 1
+        var lo = 0
+        var hi = table.count / 2 - 1
         if hi < 0 || v < table[0] || v > table[table.count - 1] { return false }
         while lo <= hi {
             let mid = (lo + hi) / 2

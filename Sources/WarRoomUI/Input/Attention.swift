@@ -12,7 +12,8 @@ public struct Viewers: Sendable, Equatable {
 
     /// Parse `tmux list-clients -F '#{session_name}\t#{client_readonly}'` for one session.
     public static func parse(_ output: String, session: String) -> Viewers {
-        var total = 0, readOnly = 0
+        var total = 0
+        var readOnly = 0
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard parts.count == 2, parts[0] == session else { continue }
@@ -41,7 +42,9 @@ public enum NotifyProtocol: String, Sendable, CaseIterable {
         if let forced = env["WARROOM_NOTIFY"].flatMap({ NotifyProtocol(rawValue: $0.lowercased()) }) { return forced }
         let program = (env["LC_TERMINAL"] ?? env["TERM_PROGRAM"] ?? "").lowercased()
         if ["iterm2", "iterm.app", "wezterm"].contains(program) || env["WT_SESSION"] != nil { return .osc9 }
-        if ["ghostty"].contains(program) || env["VTE_VERSION"] != nil || (env["TERM"] ?? "").hasPrefix("foot") || (env["TERM"] ?? "").hasPrefix("rxvt") {
+        if ["ghostty"].contains(program) || env["VTE_VERSION"] != nil || (env["TERM"] ?? "").hasPrefix("foot")
+            || (env["TERM"] ?? "").hasPrefix("rxvt")
+        {
             return .osc777
         }
         return .off

@@ -88,8 +88,10 @@ public struct Dashboard: Sendable {
         var dropped = ""
         if let armed { dropped = "\(armed.what) aborted: nothing was sent · " }
         mode = .confirmingQuit(askedAt: now)
-        flash = Flash(text: dropped + "incident #\(incident.number) is open: press \(keyMap.label(.quit).split(separator: " ").first ?? "q") or Ctrl-C again within 5 s to quit, any other key stays",
-                      isError: true, until: now + 5)
+        flash = Flash(
+            text: dropped
+                + "incident #\(incident.number) is open: press \(keyMap.label(.quit).split(separator: " ").first ?? "q") or Ctrl-C again within 5 s to quit, any other key stays",
+            isError: true, until: now + 5)
         return nil
     }
 
@@ -99,8 +101,9 @@ public struct Dashboard: Sendable {
     public mutating func handle(_ key: Key, showing: Showing?, now: Date = Date()) -> Intent? {
         if case .live(let snapshot) = showing { return handle(key, state: snapshot.state, now: now) }
         if key != .ctrl("c"), let action = keyMap.action(for: key), !action.isViewOnly {
-            flash = Flash(text: "still reading the journal: nothing can be recorded or sent until it is read to its end",
-                          isError: true, until: now + 4)
+            flash = Flash(
+                text: "still reading the journal: nothing can be recorded or sent until it is read to its end",
+                isError: true, until: now + 4)
             return nil
         }
         return handle(key, state: nil, now: now)
@@ -126,7 +129,9 @@ public struct Dashboard: Sendable {
             return nil
         }
         guard let action else {
-            if isReadOnly, case .char = key { flash = Flash(text: "read-only: this screen cannot record or send anything", isError: true, until: now + 4) }
+            if isReadOnly, case .char = key {
+                flash = Flash(text: "read-only: this screen cannot record or send anything", isError: true, until: now + 4)
+            }
             return nil
         }
         if isReadOnly && !action.isViewOnly {
@@ -325,22 +330,27 @@ public struct Dashboard: Sendable {
         let footerRow = Rect(x: 0, y: height - 1, width: width, height: 1)
         guard case .live(let snapshot) = showing else {
             let loading = showing?.loading
-            let screen = LoadingScreen(loading: loading, label: isReadOnly ? "READ-ONLY" : nil, now: now, glyphs: glyphs,
-                                       timeZone: timeZone, viewers: viewers)
+            let screen = LoadingScreen(
+                loading: loading, label: isReadOnly ? "READ-ONLY" : nil, now: now, glyphs: glyphs,
+                timeZone: timeZone, viewers: viewers)
             screen.renderHeader(in: headerRow, into: &grid)
             screen.renderBody(in: body, into: &grid)
             renderFooter(nil, now: now, in: footerRow, into: &grid)
             if mode == .help {
-                HelpOverlay(glyphs: glyphs, keyMap: keyMap, readOnly: isReadOnly,
-                            breakGlass: access.panel.map { CommandSpec.breakGlass(in: $0.specs, service: $0.service, by: $0.user) })
-                    .render(in: body, into: &grid)
+                HelpOverlay(
+                    glyphs: glyphs, keyMap: keyMap, readOnly: isReadOnly,
+                    breakGlass: access.panel.map { CommandSpec.breakGlass(in: $0.specs, service: $0.service, by: $0.user) }
+                )
+                .render(in: body, into: &grid)
             }
             return
         }
         let context = ViewContext(state: snapshot.state, now: now, glyphs: glyphs, timeZone: timeZone)
-        Header(context: context, waiting: false, label: snapshot.label ?? (isReadOnly ? "READ-ONLY" : nil), viewers: viewers,
-               noCommanderSince: snapshot.commander?.noCommanderSince(now: now, watchingSince: snapshot.publishedAt))
-            .render(in: headerRow, into: &grid)
+        Header(
+            context: context, waiting: false, label: snapshot.label ?? (isReadOnly ? "READ-ONLY" : nil), viewers: viewers,
+            noCommanderSince: snapshot.commander?.noCommanderSince(now: now, watchingSince: snapshot.publishedAt)
+        )
+        .render(in: headerRow, into: &grid)
         renderFooter(snapshot, now: now, in: footerRow, into: &grid)
 
         var panes = body
@@ -356,7 +366,8 @@ public struct Dashboard: Sendable {
         RosterPane(context).render(in: layout.roster, into: &grid)
         if mode == .help {
             // Break glass: the manual rollback, for when warroom itself is down.
-            let manual = access.panel.map { CommandSpec.breakGlass(in: $0.specs, service: $0.service, by: $0.user) } ?? context.state.session?.breakGlass
+            let manual =
+                access.panel.map { CommandSpec.breakGlass(in: $0.specs, service: $0.service, by: $0.user) } ?? context.state.session?.breakGlass
             HelpOverlay(glyphs: glyphs, keyMap: keyMap, readOnly: isReadOnly, breakGlass: manual).render(in: body, into: &grid)
         }
         if let armed, let panel = access.panel {
@@ -372,11 +383,14 @@ public struct Dashboard: Sendable {
             grid.put(" " + flash.text, in: footerRow, role: flash.isError ? .danger : .footerKey)
         } else if let request = takeOverRequest, !isReadOnly {
             grid.fill(footerRow, role: .danger)
-            grid.put(" ⚑ \(request.by.name) asks for command: \(request.reason) · \(keyMap.label(.handOver).split(separator: " ").first ?? "H") hands it over and closes this screen",
-                     in: footerRow, role: .danger)
+            grid.put(
+                " ⚑ \(request.by.name) asks for command: \(request.reason) · \(keyMap.label(.handOver).split(separator: " ").first ?? "H") hands it over and closes this screen",
+                in: footerRow, role: .danger)
         } else if isReadOnly, let since = snapshot?.commander?.noCommanderSince(now: now, watchingSince: snapshot?.publishedAt ?? now) {
             grid.fill(footerRow, role: .danger)
-            grid.put(" ✖ NO COMMANDER since \(Format.wallTime(since)) UTC: no warroom runs this war room; nothing is stepped, sent or paged", in: footerRow, role: .danger)
+            grid.put(
+                " ✖ NO COMMANDER since \(Format.wallTime(since)) UTC: no warroom runs this war room; nothing is stepped, sent or paged",
+                in: footerRow, role: .danger)
         } else if isReadOnly {
             grid.fill(footerRow, role: .footer)
             grid.put(" READ-ONLY: following the journal; no key changes anything", in: footerRow, role: .footer)
@@ -385,4 +399,3 @@ public struct Dashboard: Sendable {
         }
     }
 }
-

@@ -4,10 +4,17 @@ import Foundation
 /// section rebinds.
 public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case quit, help, note, declare, status, severity, role, acknowledge, pin
-    case rollback, traffic, promote, promoteFull = "promote_full", pause, resume
+    case rollback, traffic, promote
+    case promoteFull = "promote_full"
+    case pause, resume
     case start, override
     case handOver = "hand_over"
-    case filter, scrollDown = "scroll_down", scrollUp = "scroll_up", pageDown = "page_down", pageUp = "page_up", newest
+    case filter
+    case scrollDown = "scroll_down"
+    case scrollUp = "scroll_up"
+    case pageDown = "page_down"
+    case pageUp = "page_up"
+    case newest
 
     public var help: String {
         switch self {
@@ -97,7 +104,8 @@ public struct KeyMap: Sendable, Equatable {
         for action in KeyAction.allCases {
             for key in b[action] ?? [] {
                 if let other = owner[key], other != action {
-                    throw KeyMapError(message: "\(Key.name(key)) is bound to both \(other.rawValue) and \(action.rawValue)", actions: [other, action])
+                    throw KeyMapError(
+                        message: "\(Key.name(key)) is bound to both \(other.rawValue) and \(action.rawValue)", actions: [other, action])
                 }
                 owner[key] = action
             }

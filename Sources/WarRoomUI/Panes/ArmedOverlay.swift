@@ -30,7 +30,8 @@ struct ArmedOverlay {
         grid.put("Sends   ", in: inner, row: 1, role: .label)
         grid.put(TextWidth.truncate(preview, to: inner.width - 8), in: inner, row: 1, dx: 8, role: .accent)
         if TextWidth.of(preview) > inner.width - 8 {
-            grid.put(TextWidth.truncate(String(preview.dropFirst(max(0, inner.width - 9))), to: inner.width - 8), in: inner, row: 2, dx: 8, role: .accent)
+            grid.put(
+                TextWidth.truncate(String(preview.dropFirst(max(0, inner.width - 9))), to: inner.width - 8), in: inner, row: 2, dx: 8, role: .accent)
         }
         grid.put("By      ", in: inner, row: 3, role: .label)
         grid.put(panel.user, in: inner, row: 3, dx: 8, role: .normal)
@@ -41,7 +42,8 @@ struct ArmedOverlay {
             grid.put("Sending in " + Format.fixed(left, decimals: 1) + " s · Esc aborts", in: inner, row: 6, role: .danger)
         } else {
             grid.put(armed.reason + "█", in: inner, row: 4, dx: 8, role: .selection)
-            let then = armed.what.countsDown && panel.abortWindow > 0
+            let then =
+                armed.what.countsDown && panel.abortWindow > 0
                 ? "Enter confirms, then \(Format.duration(panel.abortWindow)) to abort · Esc aborts now"
                 : "Enter sends · Esc aborts"
             grid.put(then, in: inner, row: 6, role: .dim)

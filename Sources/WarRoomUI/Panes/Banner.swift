@@ -68,7 +68,10 @@ public struct Banner {
         var i = points.count - 1
         while i >= 0 {
             let p = points[i]
-            if latest.time.timeIntervalSince(p.time) >= 60 { earlier = p; break }
+            if latest.time.timeIntervalSince(p.time) >= 60 {
+                earlier = p
+                break
+            }
             i -= 1
         }
         guard let earlier else { return "trend: too early" }

@@ -27,13 +27,14 @@ public struct CanaryPane {
         }
         row += 1
 
-        let phaseRole: Role = switch canary.phase {
-        case .paused, .rollingBack: .sev2
-        case .awaitingApproval: .sev3
-        case .rolledBack: .sev3
-        case .promoted: .ok
-        default: .value
-        }
+        let phaseRole: Role =
+            switch canary.phase {
+            case .paused, .rollingBack: .sev2
+            case .awaitingApproval: .sev3
+            case .rolledBack: .sev3
+            case .promoted: .ok
+            default: .value
+            }
         let stage: String
         if offPlan {
             let below = canary.stepIndex.map { Format.weight(steps[$0].weight) } ?? "0%"
@@ -53,8 +54,9 @@ public struct CanaryPane {
         if canary.weight > 0, canary.phase == .progressing || canary.phase == .changing {
             let elapsed = canary.elapsedInStep(at: now)
             let hold = state.currentHold
-            grid.put("In stage \(Format.clock(elapsed))" + (hold.map { " of \(Format.clock($0))" } ?? ""),
-                     in: inner, row: row, role: .normal)
+            grid.put(
+                "In stage \(Format.clock(elapsed))" + (hold.map { " of \(Format.clock($0))" } ?? ""),
+                in: inner, row: row, role: .normal)
             row += 1
             var next = ""
             if let hold, let target = state.promotionTarget(full: false) {
@@ -68,8 +70,9 @@ public struct CanaryPane {
             row += 1
         } else if canary.phase == .pending {
             let first = steps.first.map { Format.weight($0.weight) } ?? "the first step"
-            grid.put(canary.started ? "Starting: \(first) as soon as nothing holds it" : "Not started: press L to start (or --start)",
-                     in: inner, row: row, role: canary.started ? .dim : .accent)
+            grid.put(
+                canary.started ? "Starting: \(first) as soon as nothing holds it" : "Not started: press L to start (or --start)",
+                in: inner, row: row, role: canary.started ? .dim : .accent)
             row += 1
         }
 
@@ -98,8 +101,9 @@ public struct CanaryPane {
             row += 1
         }
         if let drift = canary.drift, row < inner.height {
-            grid.put(TextWidth.truncate("✖ \(drift.text)", to: inner.width),
-                     in: inner, row: row, role: .sev1)
+            grid.put(
+                TextWidth.truncate("✖ \(drift.text)", to: inner.width),
+                in: inner, row: row, role: .sev1)
             row += 1
         } else if let reading = canary.controller, reading.percent == nil, row < inner.height {
             grid.put(TextWidth.truncate("? controller weight unknown: \(reading.detail)", to: inner.width), in: inner, row: row, role: .sev3)
@@ -121,12 +125,13 @@ public struct CanaryPane {
                 row += 1
             }
             for v in canary.lastCheck?.verdicts ?? [] where row < inner.height {
-                let role: Role = switch v.verdict {
-                case .pass: .ok
-                case .marginal: .sev3
-                case .fail: .sev1
-                case .noData: .stale
-                }
+                let role: Role =
+                    switch v.verdict {
+                    case .pass: .ok
+                    case .marginal: .sev3
+                    case .fail: .sev1
+                    case .noData: .stale
+                    }
                 let name = v.metric == .errorRate ? "errors" : v.metric == .latencyAvg ? "latency" : v.metric.label
                 var line = "\(v.verdict.glyph) \(TextWidth.pad(v.verdict.label, to: 8)) \(TextWidth.pad(name, to: 8))"
                 if let c = v.canary {
@@ -142,12 +147,18 @@ public struct CanaryPane {
             if let ttr = canary.ttr {
                 let met = ttr <= WarRoomState.ttrTarget
                 let from = (canary.ttrStart ?? .decision).text
-                grid.put(TextWidth.truncate("TTR \(Format.clock(ttr)) \(met ? "✓ met" : "✖ MISSED") from \(from) (target \(Format.clock(WarRoomState.ttrTarget)))", to: inner.width),
-                         in: inner, row: row, role: met ? .ok : .sev1)
+                grid.put(
+                    TextWidth.truncate(
+                        "TTR \(Format.clock(ttr)) \(met ? "✓ met" : "✖ MISSED") from \(from) (target \(Format.clock(WarRoomState.ttrTarget)))",
+                        to: inner.width),
+                    in: inner, row: row, role: met ? .ok : .sev1)
             } else if let trigger = canary.ttrTrigger {
                 let from = (canary.ttrStart ?? .decision).text
-                grid.put(TextWidth.truncate("TTR running \(Format.clock(now.timeIntervalSince(trigger))) from \(from) (target \(Format.clock(WarRoomState.ttrTarget)))", to: inner.width),
-                         in: inner, row: row, role: .sev3)
+                grid.put(
+                    TextWidth.truncate(
+                        "TTR running \(Format.clock(now.timeIntervalSince(trigger))) from \(from) (target \(Format.clock(WarRoomState.ttrTarget)))",
+                        to: inner.width),
+                    in: inner, row: row, role: .sev3)
             }
             row += 1
         }
@@ -171,10 +182,13 @@ public struct CanaryPane {
         for (i, step) in steps.enumerated() where row < inner.height {
             let index = canary.stepIndex ?? -1
             let (mark, role, status): (String, Role, String) =
-                canary.phase == .rolledBack ? ("·", .dim, i <= index ? "rolled back" : "cancelled")
-                : i < index || (i == index && (canary.phase == .promoted || offPlan)) ? ("✓", .ok, "done")
-                : i == index ? ("▶", .accent, Format.clock(canary.elapsedInStep(at: now)))
-                : ("·", .dim, "pending")
+                canary.phase == .rolledBack
+                ? ("·", .dim, i <= index ? "rolled back" : "cancelled")
+                : i < index || (i == index && (canary.phase == .promoted || offPlan))
+                    ? ("✓", .ok, "done")
+                    : i == index
+                        ? ("▶", .accent, Format.clock(canary.elapsedInStep(at: now)))
+                        : ("·", .dim, "pending")
             let hold = step.hold.map { "hold \(Format.duration($0))" } ?? "final"
             let line = "\(mark) \(TextWidth.pad(Format.weight(step.weight), to: 5)) \(TextWidth.pad(hold, to: 12)) \(status)"
             grid.put(line, in: inner, row: row, role: role)

@@ -26,10 +26,12 @@ struct Header {
         x += grid.put("\(severity.glyph) \(severity.label) ", in: area, dx: x, role: severity == .none ? base : .badge)
         x += grid.put(" │ ", in: area, dx: x, role: base)
         if let incident = state.incident, incident.isOpen {
-            x += grid.put("INCIDENT #\(incident.number) \(incident.severity.label) \(incident.status.label.uppercased()) \(Format.clock(incident.duration(at: context.now)))",
-                          in: area, dx: x, role: base)
+            x += grid.put(
+                "INCIDENT #\(incident.number) \(incident.severity.label) \(incident.status.label.uppercased()) \(Format.clock(incident.duration(at: context.now)))",
+                in: area, dx: x, role: base)
         } else if let incident = state.incident {
-            x += grid.put("incident #\(incident.number) resolved after \(Format.age(incident.duration(at: context.now)))", in: area, dx: x, role: base)
+            x += grid.put(
+                "incident #\(incident.number) resolved after \(Format.age(incident.duration(at: context.now)))", in: area, dx: x, role: base)
         } else if let start = state.launchStartedAt {
             x += grid.put("no incident · launch T+\(Format.clock(context.now.timeIntervalSince(start)))", in: area, dx: x, role: base)
         } else {
@@ -45,13 +47,17 @@ struct Header {
         }
         let utc = "\(Format.wallTime(context.now)) UTC "
         // Each asks the time zone (ICU) again: once each per frame.
-        let offset = context.localOffset, zone = context.localZoneName
-        let local = offset != 0 || !["UTC", "GMT"].contains(zone)
+        let offset = context.localOffset
+        let zone = context.localZoneName
+        let local =
+            offset != 0 || !["UTC", "GMT"].contains(zone)
             ? "│ \(Format.wallTime(context.now, offsetSeconds: offset)) \(zone) " : ""
         var watching: [String] = []
         if let viewers, viewers.total > 0 {
-            watching = ["\(viewers.total) watching" + (viewers.readOnly > 0 ? " (\(viewers.readOnly) read-only)" : "") + " │ ",
-                        "\(viewers.total) watching │ "]
+            watching = [
+                "\(viewers.total) watching" + (viewers.readOnly > 0 ? " (\(viewers.readOnly) read-only)" : "") + " │ ",
+                "\(viewers.total) watching │ ",
+            ]
         }
         // The widest that fits: viewers and both clocks, then less, down to the UTC clock alone.
         let candidates = watching.map { $0 + utc + local } + watching.map { $0 + utc } + [utc + local, utc]

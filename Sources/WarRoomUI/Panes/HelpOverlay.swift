@@ -25,7 +25,8 @@ struct HelpOverlay {
         let perColumn = columns == 2 ? (actions.count + 1) / 2 : actions.count
         let columnWidth = inner.width / columns
         for (i, action) in actions.enumerated() {
-            let row = i % perColumn, column = i / perColumn
+            let row = i % perColumn
+            let column = i / perColumn
             guard row < inner.height - extra else { continue }
             let dx = column * columnWidth
             grid.put(TextWidth.pad(keyMap.label(action), to: 12), in: inner, row: row, dx: dx + 1, role: .footerKey)
@@ -41,7 +42,8 @@ struct HelpOverlay {
             // line to paste when warroom is down (`warroom status` prints it whole).
             let room = max(1, inner.width - 2)
             grid.put("If warroom is down, roll back by hand (also in `warroom status`):", in: inner, row: inner.height - 3, dx: 1, role: .danger)
-            let first = String(breakGlass.prefix(room)), rest = String(breakGlass.dropFirst(room))
+            let first = String(breakGlass.prefix(room))
+            let rest = String(breakGlass.dropFirst(room))
             grid.put(first, in: inner, row: inner.height - 2, dx: 1, role: .accent)
             if !rest.isEmpty { grid.put(TextWidth.truncate(rest, to: room), in: inner, row: inner.height - 1, dx: 1, role: .accent) }
         }

@@ -23,7 +23,8 @@ struct LoadingScreen {
         x += grid.put(" " + line + " ", in: area, dx: x, role: .header)
         let context = ViewContext(state: WarRoomState(), now: now, glyphs: glyphs, timeZone: timeZone)
         let utc = "\(Format.wallTime(now)) UTC "
-        let offset = context.localOffset, zone = context.localZoneName
+        let offset = context.localOffset
+        let zone = context.localZoneName
         let local = offset != 0 || !["UTC", "GMT"].contains(zone) ? "│ \(Format.wallTime(now, offsetSeconds: offset)) \(zone) " : ""
         if let right = [utc + local, utc].first(where: { area.width - TextWidth.of($0) > x + 1 }) {
             grid.put(right, in: area, dx: area.width - TextWidth.of(right), role: .header)
@@ -42,10 +43,12 @@ struct LoadingScreen {
             grid.put(TextWidth.truncate("Reading " + journal, to: inner.width - 2), in: inner, row: 0, dx: 1, role: .label)
             grid.put(line, in: inner, row: 1, dx: 1, role: .value)
         case .migrating(let format, let step):
-            grid.put(TextWidth.truncate("Migrating \(journal) to journal format \(format), once: \(step)", to: inner.width - 2),
-                     in: inner, row: 0, dx: 1, role: .label)
-            grid.put(TextWidth.truncate(line + "  (one transaction: if it stops, the journal stays as it was)", to: inner.width - 2),
-                     in: inner, row: 1, dx: 1, role: .value)
+            grid.put(
+                TextWidth.truncate("Migrating \(journal) to journal format \(format), once: \(step)", to: inner.width - 2),
+                in: inner, row: 0, dx: 1, role: .label)
+            grid.put(
+                TextWidth.truncate(line + "  (one transaction: if it stops, the journal stays as it was)", to: inner.width - 2),
+                in: inner, row: 1, dx: 1, role: .value)
         }
         if let loading, loading.showsBar(at: now), let fraction = loading.fraction {
             let percent = " \(Int((fraction * 100).rounded(.down)))%"
@@ -54,8 +57,9 @@ struct LoadingScreen {
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: room - filled)
             grid.put(bar + percent, in: inner, row: 3, dx: 1, role: .accent)
         }
-        grid.put(TextWidth.truncate("Severity, incident and canary show once it is read to its end.", to: inner.width - 2),
-                 in: inner, row: 5, dx: 1, role: .dim)
+        grid.put(
+            TextWidth.truncate("Severity, incident and canary show once it is read to its end.", to: inner.width - 2),
+            in: inner, row: 5, dx: 1, role: .dim)
         if let failure = loading?.failure {
             grid.put(TextWidth.truncate("✖ cannot read it: " + failure, to: inner.width - 2), in: inner, row: 4, dx: 1, role: .danger)
         }

@@ -27,7 +27,8 @@ public struct MetricsPane {
         for (i, cohort) in Cohort.allCases.enumerated() {
             let share = cohort == .canary ? state.canary.weight : 100 - state.canary.weight
             let level = state.severity(of: cohort)
-            let head = "\(cohort.rawValue.uppercased()) \(Format.weight(share))"
+            let head =
+                "\(cohort.rawValue.uppercased()) \(Format.weight(share))"
                 + (level > .none ? "  \(level.glyph) \(level.label)" : "")
             grid.put(head, in: inner, row: row, dx: labelWidth + i * colWidth, role: level > .none ? level.role : .title)
         }
@@ -79,14 +80,16 @@ public struct MetricsPane {
         if sparkWidth >= 4 {
             x += 1
             let values = series.points.suffixValues(context.glyphs.brailleSparks ? 2 * sparkWidth : sparkWidth)  // braille shows two a cell
-            let ceiling: Double = switch key.metric {
-            case .errorRate: state.rules.errorRate.sev3
-            case .latencyAvg, .latencyP95, .latencyP50, .latencyP99: state.rules.latency.sev3 / 3
-            case .throughput: 0
-            }
+            let ceiling: Double =
+                switch key.metric {
+                case .errorRate: state.rules.errorRate.sev3
+                case .latencyAvg, .latencyP95, .latencyP50, .latencyP99: state.rules.latency.sev3 / 3
+                case .throughput: 0
+                }
             Sparkline(values: values, ceiling: ceiling, glyphs: context.glyphs)
-                .render(in: Rect(x: x, y: cell.y, width: sparkWidth, height: 1), into: &grid,
-                        role: stale || dim ? .stale : (watched ? level.role : .accent))
+                .render(
+                    in: Rect(x: x, y: cell.y, width: sparkWidth, height: 1), into: &grid,
+                    role: stale || dim ? .stale : (watched ? level.role : .accent))
             x += sparkWidth
         }
         if cell.maxX - x >= 7 {

@@ -55,8 +55,9 @@ public struct RosterPane {
                 let rest = String(who.dropFirst(person.name.count))
                 grid.put(TextWidth.truncate(rest, to: room - nameWidth), in: inner, row: row, dx: tierWidth + nameWidth, role: .normal)
             }
-            grid.put(TextWidth.pad(page, to: TextWidth.of(page) + 1, right: true), in: inner, row: row,
-                     dx: inner.width - TextWidth.of(page) - 1, role: pageRole)
+            grid.put(
+                TextWidth.pad(page, to: TextWidth.of(page) + 1, right: true), in: inner, row: row,
+                dx: inner.width - TextWidth.of(page) - 1, role: pageRole)
             row += 1
         }
         if let e = escalation, row < inner.height {
@@ -69,7 +70,10 @@ public struct RosterPane {
                 (text, role) = ("Escalation stopped: \(stopped.text)", .dim)
             } else if let next {
                 let who = roster.tiers[next.tier]
-                (text, role) = ("▲ \(e.severity.label): next page \(who.name) (\(who.person.name)) in \(Format.clock(max(0, next.at.timeIntervalSince(context.now)))) · A acknowledges", .sev2)
+                (text, role) = (
+                    "▲ \(e.severity.label): next page \(who.name) (\(who.person.name)) in \(Format.clock(max(0, next.at.timeIntervalSince(context.now)))) · A acknowledges",
+                    .sev2
+                )
             } else {
                 (text, role) = ("▲ \(e.severity.label): every tier paged, no acknowledgement · A acknowledges", .sev1)
             }

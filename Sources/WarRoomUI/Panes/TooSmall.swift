@@ -7,12 +7,17 @@ struct TooSmall {
     let height: Int
 
     func render(into grid: inout Grid) {
-        let words = "Terminal too small: \(width)x\(height). warroom needs at least \(Dashboard.minimumWidth)x\(Dashboard.minimumHeight). Enlarge the window, or press q to quit."
+        let words =
+            "Terminal too small: \(width)x\(height). warroom needs at least \(Dashboard.minimumWidth)x\(Dashboard.minimumHeight). Enlarge the window, or press q to quit."
             .split(separator: " ").map(String.init)
         var lines: [String] = []
         var line = ""
         for word in words {
-            if line.isEmpty { line = word } else if TextWidth.of(line) + 1 + TextWidth.of(word) <= width { line += " " + word } else {
+            if line.isEmpty {
+                line = word
+            } else if TextWidth.of(line) + 1 + TextWidth.of(word) <= width {
+                line += " " + word
+            } else {
                 lines.append(line)
                 line = word
             }

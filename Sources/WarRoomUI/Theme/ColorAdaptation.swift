@@ -24,15 +24,21 @@ public enum XTermPalette {
     }
 
     static func distance(_ a: (UInt8, UInt8, UInt8), _ b: (UInt8, UInt8, UInt8)) -> Int {
-        let dr = Int(a.0) - Int(b.0), dg = Int(a.1) - Int(b.1), db = Int(a.2) - Int(b.2)
+        let dr = Int(a.0) - Int(b.0)
+        let dg = Int(a.1) - Int(b.1)
+        let db = Int(a.2) - Int(b.2)
         return dr * dr + dg * dg + db * db
     }
 
     static func nearest(_ c: (UInt8, UInt8, UInt8), in range: ClosedRange<Int>) -> Int {
-        var best = range.lowerBound, bestDistance = Int.max
+        var best = range.lowerBound
+        var bestDistance = Int.max
         for i in range {
             let d = distance(c, rgb(i))
-            if d < bestDistance { best = i; bestDistance = d }
+            if d < bestDistance {
+                best = i
+                bestDistance = d
+            }
         }
         return best
     }
@@ -41,13 +47,13 @@ public enum XTermPalette {
     /// distance; ties go to the lower index. ANSI 0...15 are left out: their
     /// look varies between terminals.
     public static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int {
-        nearest((r, g, b), in: 16...255)
+        nearest((r, g, b), in: 16 ... 255)
     }
 
     /// The nearest ANSI colour (0...15) to 256-colour index `n`.
     public static func nearest16(index n: Int) -> Int {
         let i = min(max(n, 0), 255)
-        return i < 16 ? i : nearest(rgb(i), in: 0...15)
+        return i < 16 ? i : nearest(rgb(i), in: 0 ... 15)
     }
 }
 
@@ -127,7 +133,8 @@ extension Style {
         s.fg = fg.color
         if fg.bright { s.bold = true }
         s.bg = self.bg.reduced(to: depth).color
-        let bg = self.bg.normalized, screen = canvas.normalized
+        let bg = self.bg.normalized
+        let screen = canvas.normalized
         if bg != .default, bg != screen, s.bg == screen.reduced(to: depth).color {
             s.reverse = true
         }

@@ -41,7 +41,8 @@ public struct Sparkline {
             let t = span > 0 ? (v - floor) / span : 0
             return 1 + min(3, max(0, Int((t * 3).rounded())))
         }
-        let left: [UInt32] = [0x40, 0x04, 0x02, 0x01], right: [UInt32] = [0x80, 0x20, 0x10, 0x08]
+        let left: [UInt32] = [0x40, 0x04, 0x02, 0x01]
+        let right: [UInt32] = [0x80, 0x20, 0x10, 0x08]
         // Pad on the left so the newest value is always in the right-hand column of the last cell.
         let padded: [Double?] = Array(repeating: nil, count: 2 * width - shown.count) + shown.map { Optional($0) }
         var out = ""

@@ -17,8 +17,8 @@ enum LegacySamplesJSON {
         if !p.skip("]") {
             while true {
                 guard p.skip(#"{"key":{"cohort":""#), let cohort = p.string().flatMap(Cohort.init(rawValue:)),
-                      p.skip(#","metric":""#), let metric = p.string().flatMap(MetricKind.init(rawValue:)),
-                      p.skip(#"},"value":"#), let value = p.value(), p.skip("}")
+                    p.skip(#","metric":""#), let metric = p.string().flatMap(MetricKind.init(rawValue:)),
+                    p.skip(#"},"value":"#), let value = p.value(), p.skip("}")
                 else { return nil }
                 samples.append(Sample(SeriesKey(cohort, metric), value))
                 if p.skip("]") { break }

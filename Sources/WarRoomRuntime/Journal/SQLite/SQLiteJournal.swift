@@ -2,8 +2,9 @@ public import Foundation
 import GRDB
 import Synchronization
 public import WarRoomCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The append-only event log in one SQLite file (WAL), written by the
@@ -69,7 +70,10 @@ public final class SQLiteJournal: JournalWriter {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
                 guard level == 2 else {
-                    throw JournalError(path: path, reason: "SQLite kept synchronous = \(level.map(String.init) ?? "?") (FULL is 2); refusing to write without an fsync per commit")
+                    throw JournalError(
+                        path: path,
+                        reason:
+                            "SQLite kept synchronous = \(level.map(String.init) ?? "?") (FULL is 2); refusing to write without an fsync per commit")
                 }
             }
         } catch let error as DatabaseError {
@@ -105,7 +109,8 @@ public final class SQLiteJournal: JournalWriter {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
         if version > formatVersion {
-            throw JournalError(path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(formatVersion)); refusing to touch it")
+            throw JournalError(
+                path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(formatVersion)); refusing to touch it")
         }
     }
 
@@ -122,27 +127,29 @@ public final class SQLiteJournal: JournalWriter {
     /// fold only the events after the newest one. A cache: dropping the table
     /// loses nothing recorded.
     private static func createCheckpoints(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS checkpoints (
-                seq INTEGER PRIMARY KEY,
-                version INTEGER NOT NULL,
-                time REAL NOT NULL,
-                payload BLOB NOT NULL
-            );
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS checkpoints (
+                    seq INTEGER PRIMARY KEY,
+                    version INTEGER NOT NULL,
+                    time REAL NOT NULL,
+                    payload BLOB NOT NULL
+                );
+                """)
     }
 
     /// Format 1: the event log (`named` otherwise only while the migration
     /// to format 2 copies it), and its index by kind.
     static func createEventLog(_ db: Database, named table: String = "events") throws {
-        try db.execute(sql: """
-            CREATE TABLE \(table) (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                time REAL NOT NULL,
-                kind TEXT NOT NULL,
-                payload TEXT NOT NULL
-            );
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE \(table) (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL
+                );
+                """)
         if table == "events" { try indexEventLog(db) }
     }
 
@@ -156,7 +163,9 @@ public final class SQLiteJournal: JournalWriter {
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 let hasEvents = try db.tableExists("events")
                 if version > Self.formatVersion {
-                    throw JournalError(path: path, reason: "written by a newer warroom (format \(version), this build reads up to \(Self.formatVersion)); refusing to touch it")
+                    throw JournalError(
+                        path: path,
+                        reason: "written by a newer warroom (format \(version), this build reads up to \(Self.formatVersion)); refusing to touch it")
                 }
                 if version == 0 {
                     if hasEvents {
@@ -164,12 +173,18 @@ public final class SQLiteJournal: JournalWriter {
                     }
                     let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
                     if !tables.isEmpty {
-                        throw JournalError(path: path, reason: "is an SQLite database that is not a warroom journal (tables: \(tables.joined(separator: ", ")))")
+                        throw JournalError(
+                            path: path, reason: "is an SQLite database that is not a warroom journal (tables: \(tables.joined(separator: ", ")))")
                     }
                 }
                 // All steps in this one transaction: a failure (or a kill) leaves the journal as it was.
                 var last: JournalMigrationProgress?
-                let told: ((JournalMigrationProgress) throws -> Void)? = progress.map { tell in { last = $0; try tell($0) } }
+                let told: ((JournalMigrationProgress) throws -> Void)? = progress.map { tell in
+                    {
+                        last = $0
+                        try tell($0)
+                    }
+                }
                 for (to, step) in Self.migrations where to > version {
                     try step(db, path, told)
                 }
@@ -233,8 +248,10 @@ public final class SQLiteJournal: JournalWriter {
             try progress?(JournalMigrationProgress(step: "writing a checkpoint", done: 0, total: 1))
             let state = try JournalLoader.load(self).state
             guard state.lastSeq > 0 else { return }
-            try writeCheckpoint(StoredCheckpoint(seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now(),
-                                                 payload: try state.checkpointPayload()), keep: CheckpointPolicy.standard.keep)
+            try writeCheckpoint(
+                StoredCheckpoint(
+                    seq: state.lastSeq, version: WarRoomState.checkpointVersion, time: now(),
+                    payload: try state.checkpointPayload()), keep: CheckpointPolicy.standard.keep)
             try progress?(JournalMigrationProgress(step: "writing a checkpoint", done: 1, total: 1))
         } catch {
             // Stopped, or cannot: the journal is migrated and whole, only without a checkpoint yet.
@@ -305,7 +322,8 @@ public final class SQLiteJournal: JournalWriter {
 
     public func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges {
         do {
-            return try pool.read { db in try SQLiteJournalRows.changes(db, afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent, path: path) }
+            return try pool.read { db in try SQLiteJournalRows.changes(db, afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent, path: path)
+            }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
@@ -380,14 +398,16 @@ public final class SQLiteJournal: JournalWriter {
 
     public func writeCheckpoint(_ checkpoint: StoredCheckpoint, keep: Int) throws {
         do {
-            try owned { try pool.write { db in
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO checkpoints (seq, version, time, payload) VALUES (?, ?, ?, ?)",
-                    arguments: [checkpoint.seq, checkpoint.version, checkpoint.time.timeIntervalSince1970, checkpoint.payload])
-                try db.execute(
-                    sql: "DELETE FROM checkpoints WHERE seq NOT IN (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?)",
-                    arguments: [max(1, keep)])
-            } }
+            try owned {
+                try pool.write { db in
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO checkpoints (seq, version, time, payload) VALUES (?, ?, ?, ?)",
+                        arguments: [checkpoint.seq, checkpoint.version, checkpoint.time.timeIntervalSince1970, checkpoint.payload])
+                    try db.execute(
+                        sql: "DELETE FROM checkpoints WHERE seq NOT IN (SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?)",
+                        arguments: [max(1, keep)])
+                }
+            }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }
@@ -423,9 +443,10 @@ public final class SQLiteJournal: JournalWriter {
 /// What both SQLite sides share: the row format and the wording of errors.
 enum SQLiteJournalRows {
     static func events(_ db: Database, after: Int64, limit: Int?, path: String) throws -> [Recorded] {
-        try decode(Row.fetchAll(
-            db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-            arguments: [after, limit ?? -1]), path: path)
+        try decode(
+            Row.fetchAll(
+                db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [after, limit ?? -1]), path: path)
     }
 
     static func decode(_ rows: [Row], path: String) throws -> [Recorded] {
@@ -442,7 +463,9 @@ enum SQLiteJournalRows {
     }
 
     /// The span of `history` seconds before the newest batch, newest first (`JournalReader.recentBatches`).
-    static func recentBatches(_ db: Database, within history: TimeInterval, committedFrom seq: Int64, _ visit: (RecentSpan, SampleBatch) throws -> Bool) throws {
+    static func recentBatches(
+        _ db: Database, within history: TimeInterval, committedFrom seq: Int64, _ visit: (RecentSpan, SampleBatch) throws -> Bool
+    ) throws {
         guard let newest = try SampleStore.newest(db) else { return }
         let low = newest - Int64((history * 1000).rounded())
         let span = RecentSpan(keys: try SampleStore.keys(db), firstCommitted: try SampleStore.firstCommitted(db, from: low, afterSeq: seq))
@@ -462,16 +485,20 @@ enum SQLiteJournalRows {
 
     static func events(_ db: Database, after: Int64, samplesWithin: ClosedRange<Date>?, path: String) throws -> [Recorded] {
         guard let window = samplesWithin else {
-            return try decode(Row.fetchAll(
-                db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND kind != 'samples' ORDER BY seq",
-                arguments: [after]), path: path)
+            return try decode(
+                Row.fetchAll(
+                    db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND kind != 'samples' ORDER BY seq",
+                    arguments: [after]), path: path)
         }
         // Stored times are unix seconds; a second either side, then the exact
         // test in Swift, so a rounding in the conversion never drops a sample.
-        let low = window.lowerBound.timeIntervalSince1970 - 1, high = window.upperBound.timeIntervalSince1970 + 1
-        return try decode(Row.fetchAll(
-            db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND (kind != 'samples' OR (time >= ? AND time <= ?)) ORDER BY seq",
-            arguments: [after, low, high]), path: path).filter { r in
+        let low = window.lowerBound.timeIntervalSince1970 - 1
+        let high = window.upperBound.timeIntervalSince1970 + 1
+        return try decode(
+            Row.fetchAll(
+                db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? AND (kind != 'samples' OR (time >= ? AND time <= ?)) ORDER BY seq",
+                arguments: [after, low, high]), path: path
+        ).filter { r in
             if case .samples = r.event { return window.contains(r.time) }
             return true
         }
@@ -480,7 +507,8 @@ enum SQLiteJournalRows {
     static func checkpoints(_ db: Database, version: Int?, limit: Int) throws -> [StoredCheckpoint] {
         guard try db.tableExists("checkpoints") else { return [] }  // format 1, read without migrating
         let rows = try Row.fetchAll(
-            db, sql: """
+            db,
+            sql: """
                 SELECT seq, version, time, payload FROM checkpoints
                 WHERE (?1 IS NULL OR version = ?1) AND seq <= (SELECT IFNULL(MAX(seq), 0) FROM events)
                 ORDER BY seq DESC LIMIT ?2

@@ -2,8 +2,9 @@ public import Foundation
 import GRDB
 import Synchronization
 public import WarRoomCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A journal opened only to read: the wallboard, `status`, `export`,
@@ -49,13 +50,16 @@ public final class SQLiteJournalReader: JournalReader {
             let queue = try DatabaseQueue(path: target, configuration: config)
             let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
             if !(SQLiteJournal.oldestReadable ... SQLiteJournal.formatVersion).contains(version) {
-                throw JournalError(path: path, reason: "format \(version) is not one this build reads (\(SQLiteJournal.oldestReadable) to \(SQLiteJournal.formatVersion))")
+                throw JournalError(
+                    path: path,
+                    reason: "format \(version) is not one this build reads (\(SQLiteJournal.oldestReadable) to \(SQLiteJournal.formatVersion))")
             }
             return (queue, mode)
         } catch let error as DatabaseError {
             var reason = SQLiteJournalRows.explain(error)
             if mode == .readOnlyLog {
-                reason += " (this user cannot write the journal or its folder, and its write-ahead log \(path)-wal or index \(path)-shm cannot be read)"
+                reason +=
+                    " (this user cannot write the journal or its folder, and its write-ahead log \(path)-wal or index \(path)-shm cannot be read)"
             }
             throw JournalError(path: path, reason: reason)
         }
@@ -149,7 +153,9 @@ public final class SQLiteJournalReader: JournalReader {
 
     public func changes(afterSeq: Int64, samplesAfter: Int64?, recent: TimeInterval?) throws -> JournalChanges {
         do {
-            return try current().read { db in try SQLiteJournalRows.changes(db, afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent, path: path) }
+            return try current().read { db in
+                try SQLiteJournalRows.changes(db, afterSeq: afterSeq, samplesAfter: samplesAfter, recent: recent, path: path)
+            }
         } catch let error as DatabaseError {
             throw JournalError(path: path, reason: SQLiteJournalRows.explain(error))
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Wakes a follower when its SQLite journal's files change, instead of
@@ -52,21 +53,21 @@ public final class SQLiteJournalWakeup: JournalWakeup {
         stopWrite = fds[1]
         if piped { for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
         #if os(Linux)
-        let fd = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
-        var ok = fd >= 0 && piped
-        var wd: Int32 = -1
-        if ok {
-            wd = inotify_add_watch(fd, dir.isEmpty ? "." : dir, UInt32(IN_CREATE) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE))
-            ok = wd >= 0
-        }
-        if !ok, fd >= 0 { close(fd) }
-        notifyFD = ok ? fd : -1
-        folderWD = wd
-        isEventDriven = ok
+            let fd = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
+            var ok = fd >= 0 && piped
+            var wd: Int32 = -1
+            if ok {
+                wd = inotify_add_watch(fd, dir.isEmpty ? "." : dir, UInt32(IN_CREATE) | UInt32(IN_MOVED_TO) | UInt32(IN_DELETE))
+                ok = wd >= 0
+            }
+            if !ok, fd >= 0 { close(fd) }
+            notifyFD = ok ? fd : -1
+            folderWD = wd
+            isEventDriven = ok
         #else
-        notifyFD = -1
-        folderWD = -1
-        isEventDriven = false
+            notifyFD = -1
+            folderWD = -1
+            isEventDriven = false
         #endif
         files = [path, path + "-wal"]
         watchFiles()
@@ -77,8 +78,8 @@ public final class SQLiteJournalWakeup: JournalWakeup {
     /// once the folder's watch sees it created.
     private func watchFiles() {
         #if os(Linux)
-        guard notifyFD >= 0 else { return }
-        for file in files { _ = inotify_add_watch(notifyFD, file, UInt32(IN_MODIFY)) }
+            guard notifyFD >= 0 else { return }
+            for file in files { _ = inotify_add_watch(notifyFD, file, UInt32(IN_MODIFY)) }
         #endif
     }
 
@@ -119,8 +120,10 @@ public final class SQLiteJournalWakeup: JournalWakeup {
     /// pass, or `stop()` is called. For a follower on a thread of its own,
     /// which then wakes for nothing else. Without inotify it only times out.
     public func wait(milliseconds: Int32) -> JournalWait {
-        var fds = [pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0),
+        ]
         var buffer = [UInt8](repeating: 0, count: 4096)
         let deadline = ContinuousClock.now + .milliseconds(Int(milliseconds))
         while true {
@@ -148,8 +151,10 @@ public final class SQLiteJournalWakeup: JournalWakeup {
 
     /// Sleep in poll() on the inotify descriptor and the stop pipe.
     private func watch(_ changed: () -> Void) {
-        var fds = [pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: notifyFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0),
+        ]
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             for i in fds.indices { fds[i].revents = 0 }
@@ -173,15 +178,21 @@ public final class SQLiteJournalWakeup: JournalWakeup {
     /// A file watch going away (`IN_IGNORED`, its file deleted) is no change.
     static func changes(_ bytes: ArraySlice<UInt8>, names: [String], folder: Int32) -> (relevant: Bool, created: Bool) {
         var offset = bytes.startIndex
-        var relevant = false, created = false
+        var relevant = false
+        var created = false
         let header = 16  // wd, mask, cookie, len
         while offset + header <= bytes.endIndex {
             func u32(_ at: Int) -> UInt32 {
                 UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
             }
-            let wd = Int32(bitPattern: u32(offset)), mask = u32(offset + 4), length = Int(u32(offset + 12))
+            let wd = Int32(bitPattern: u32(offset))
+            let mask = u32(offset + 4)
+            let length = Int(u32(offset + 12))
             defer { offset += header + length }
-            if mask & 0x4000 != 0 { relevant = true; continue }  // IN_Q_OVERFLOW: something may be missed
+            if mask & 0x4000 != 0 {
+                relevant = true
+                continue
+            }  // IN_Q_OVERFLOW: something may be missed
             if mask & 0x8000 != 0 { continue }  // IN_IGNORED
             if wd != folder {
                 relevant = true  // a write to the journal or its log

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the journal's files look like on disk: identity, size and
@@ -27,9 +28,9 @@ private struct FileStatus: Equatable, Sendable {
         var st = stat()
         guard stat(file, &st) == 0 else { return nil }
         #if canImport(Glibc)
-        let m = st.st_mtim
+            let m = st.st_mtim
         #else
-        let m = st.st_mtimespec
+            let m = st.st_mtimespec
         #endif
         // Not the change time: SQLite sets the log's owner and mode when a
         // connection opens, which changes it without a commit.

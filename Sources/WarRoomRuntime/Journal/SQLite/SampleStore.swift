@@ -39,29 +39,30 @@ enum SampleStore {
     /// `peakFlush`: how many gathered (minute, series) peaks are held before
     /// they are written (smaller only in tests).
     static func migrateFrom1(_ db: Database, path: String, progress: ((JournalMigrationProgress) throws -> Void)?, peakFlush: Int = 65_536) throws {
-        try db.execute(sql: """
-            CREATE TABLE series (
-                id INTEGER PRIMARY KEY,
-                source TEXT NOT NULL,
-                cohort TEXT NOT NULL,
-                metric TEXT NOT NULL,
-                UNIQUE (source, cohort, metric)
-            );
-            CREATE TABLE samples (
-                t INTEGER NOT NULL,
-                series INTEGER NOT NULL,
-                v REAL,
-                PRIMARY KEY (t, series)
-            ) WITHOUT ROWID;
-            CREATE TABLE sample_commits (
-                t INTEGER PRIMARY KEY,
-                after_seq INTEGER NOT NULL
-            );
-            CREATE TABLE samples_compacted (
-                tier INTEGER PRIMARY KEY,
-                before INTEGER NOT NULL
-            );
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE series (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    cohort TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    UNIQUE (source, cohort, metric)
+                );
+                CREATE TABLE samples (
+                    t INTEGER NOT NULL,
+                    series INTEGER NOT NULL,
+                    v REAL,
+                    PRIMARY KEY (t, series)
+                ) WITHOUT ROWID;
+                CREATE TABLE sample_commits (
+                    t INTEGER PRIMARY KEY,
+                    after_seq INTEGER NOT NULL
+                );
+                CREATE TABLE samples_compacted (
+                    tier INTEGER PRIMARY KEY,
+                    before INTEGER NOT NULL
+                );
+                """)
         // Format 4's peaks come with the points here, in Swift, before the
         // trigger exists (`addPeaks` creates it): the trigger per point, or a
         // backfill by SQL afterwards, would cost a week's migration 17 s more.
@@ -88,7 +89,8 @@ enum SampleStore {
             let time = sqlite3_column_double(handle, 1)
             let text = UnsafeRawPointer(sqlite3_column_text(handle, 2))
             let bytes = UnsafeBufferPointer(start: text?.assumingMemoryBound(to: UInt8.self), count: Int(sqlite3_column_bytes(handle, 2)))
-            let source: String, samples: [Sample]
+            let source: String
+            let samples: [Sample]
             if let fast = LegacySamplesJSON.parse(bytes) {
                 (source, samples) = fast
             } else {
@@ -101,8 +103,11 @@ enum SampleStore {
                 guard case .samples(let s, let list) = event else { continue }
                 (source, samples) = (s, list)
             }
-            try insert(db, SampleBatch(milliseconds: SampleBatch.milliseconds(Date(timeIntervalSince1970: time)), source: source,
-                                       samples: samples, afterSeq: seq - 1), ids: &ids, points: &points)
+            try insert(
+                db,
+                SampleBatch(
+                    milliseconds: SampleBatch.milliseconds(Date(timeIntervalSince1970: time)), source: source,
+                    samples: samples, afterSeq: seq - 1), ids: &ids, points: &points)
             done += 1
             if points.pendingPeaks >= peakFlush { try points.flush(db) }
             if done % 4096 == 0 {
@@ -130,18 +135,20 @@ enum SampleStore {
         let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
         try SQLiteJournal.createEventLog(db, named: "events_kept")
         // Through the index by kind: the incident events alone are read, not every sample event.
-        try db.execute(sql: """
-            INSERT INTO events_kept (seq, time, kind, payload)
-            SELECT seq, time, kind, payload FROM events INDEXED BY events_kind WHERE kind < 'samples' OR kind > 'samples' ORDER BY seq
-            """)
+        try db.execute(
+            sql: """
+                INSERT INTO events_kept (seq, time, kind, payload)
+                SELECT seq, time, kind, payload FROM events INDEXED BY events_kind WHERE kind < 'samples' OR kind > 'samples' ORDER BY seq
+                """)
         let secure = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 1
         try db.execute(sql: "PRAGMA secure_delete = FAST")
         do {
-            try db.execute(sql: """
-                DROP TABLE events;
-                ALTER TABLE events_kept RENAME TO events;
-                DELETE FROM sqlite_sequence WHERE name = 'events';
-                """)
+            try db.execute(
+                sql: """
+                    DROP TABLE events;
+                    ALTER TABLE events_kept RENAME TO events;
+                    DELETE FROM sqlite_sequence WHERE name = 'events';
+                    """)
         } catch {
             try? db.execute(sql: "PRAGMA secure_delete = \(secure)")  // the drop's error is the one to report
             throw error
@@ -152,14 +159,15 @@ enum SampleStore {
     }
 
     private static func createPeaks(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE sample_peaks (
-                m INTEGER NOT NULL,
-                series INTEGER NOT NULL,
-                v REAL NOT NULL,
-                PRIMARY KEY (m, series)
-            ) WITHOUT ROWID;
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE sample_peaks (
+                    m INTEGER NOT NULL,
+                    series INTEGER NOT NULL,
+                    v REAL NOT NULL,
+                    PRIMARY KEY (m, series)
+                ) WITHOUT ROWID;
+                """)
     }
 
     /// Migration step 3 → 4: the peaks of the points already stored (a
@@ -172,21 +180,23 @@ enum SampleStore {
         if try !db.tableExists("sample_peaks") {
             try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 0, total: 1))
             try createPeaks(db)
-            try db.execute(sql: """
-                INSERT INTO sample_peaks (m, series, v)
-                SELECT \(minuteSQL("t")), series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, series
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO sample_peaks (m, series, v)
+                    SELECT \(minuteSQL("t")), series, MAX(v) FROM samples WHERE v IS NOT NULL GROUP BY 1, series
+                    """)
             try progress?(JournalMigrationProgress(step: "keeping each minute's peaks", done: 1, total: 1))
         }
         // A point replaced at the same millisecond (INSERT OR REPLACE) still
         // counts: it was read. A compaction's mean never raises its minute
         // while its buckets lie within a minute (the default tiers).
-        try db.execute(sql: """
-            CREATE TRIGGER IF NOT EXISTS sample_peaks_keep AFTER INSERT ON samples WHEN NEW.v IS NOT NULL BEGIN
-                INSERT INTO sample_peaks (m, series, v) VALUES (\(minuteSQL("NEW.t")), NEW.series, NEW.v)
-                ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v;
-            END
-            """)
+        try db.execute(
+            sql: """
+                CREATE TRIGGER IF NOT EXISTS sample_peaks_keep AFTER INSERT ON samples WHEN NEW.v IS NOT NULL BEGIN
+                    INSERT INTO sample_peaks (m, series, v) VALUES (\(minuteSQL("NEW.t")), NEW.series, NEW.v)
+                    ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v;
+                END
+                """)
     }
 
     /// Series ids by name, as this connection knows them.
@@ -238,10 +248,13 @@ enum SampleStore {
 
         init(_ db: Database, gatheringPeaks: Bool = false) throws {
             statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples (t, series, v) VALUES (?, ?, ?)")
-            peakStatement = gatheringPeaks ? try db.cachedStatement(sql: """
-                INSERT INTO sample_peaks (m, series, v) VALUES (?, ?, ?)
-                ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v
-                """) : nil
+            peakStatement =
+                gatheringPeaks
+                ? try db.cachedStatement(
+                    sql: """
+                        INSERT INTO sample_peaks (m, series, v) VALUES (?, ?, ?)
+                        ON CONFLICT (m, series) DO UPDATE SET v = excluded.v WHERE excluded.v > v
+                        """) : nil
         }
 
         var pendingPeaks: Int { peaks.count }
@@ -320,7 +333,10 @@ enum SampleStore {
         let rows = try Row.fetchCursor(db, sql: "SELECT t, series, v FROM samples WHERE t >= ? ORDER BY t, series", arguments: [low])
         while let row = try rows.next() {
             let t: Int64 = row[0]
-            if t != group.t { group.flush(into: &out, anchor: group.t.flatMap { anchors[$0] }); group.t = t }
+            if t != group.t {
+                group.flush(into: &out, anchor: group.t.flatMap { anchors[$0] })
+                group.t = t
+            }
             group.add(names[row[1]], (row[2] as Double?) ?? .nan)
         }
         group.flush(into: &out, anchor: group.t.flatMap { anchors[$0] })
@@ -425,7 +441,8 @@ enum SampleStore {
         }
         let scan = "SELECT series, MAX(v) FROM samples WHERE t >= ? AND t <= ? GROUP BY series"
         // Whole minutes [first, end): first starts at or after low, end - 1 finishes by high.
-        let first = -floorDiv(-low, peakMinute), end = floorDiv(high + 1, peakMinute)
+        let first = -floorDiv(-low, peakMinute)
+        let end = floorDiv(high + 1, peakMinute)
         if try db.tableExists("sample_peaks"), first < end {
             try merge("SELECT series, MAX(v) FROM sample_peaks WHERE m >= ? AND m < ? GROUP BY series", [first, end])
             if low < first * peakMinute { try merge(scan, [low, first * peakMinute - 1]) }
@@ -486,10 +503,11 @@ enum SampleStore {
                 let from = floorDiv(first, width) * width
                 let to = min(boundary, from + max(width, 3_600_000 / width * width))
                 try db.execute(sql: "DELETE FROM temp.compacting")
-                try db.execute(sql: """
-                    INSERT INTO temp.compacting
-                    SELECT (t / ?1) * ?1, series, avg(v) FROM samples WHERE t >= ?2 AND t < ?3 GROUP BY t / ?1, series
-                    """, arguments: [width, from, to])
+                try db.execute(
+                    sql: """
+                        INSERT INTO temp.compacting
+                        SELECT (t / ?1) * ?1, series, avg(v) FROM samples WHERE t >= ?2 AND t < ?3 GROUP BY t / ?1, series
+                        """, arguments: [width, from, to])
                 try db.execute(sql: "DELETE FROM samples WHERE t >= ? AND t < ?", arguments: [from, to])
                 removed += db.changesCount
                 left -= db.changesCount
