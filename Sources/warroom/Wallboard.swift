@@ -56,55 +56,25 @@ struct Wallboard: AsyncParsableCommand {
             guard let loaded else { return }
             var state = loaded.state
             var position = loaded.follower  // events, and samples from the samples store
-            var failed = false
-            var posted = false
-            var recheck = false
             // An unchanged stamp is only a hint: read anyway every 5 s.
-            var watch = j.makeWatch(maximumGap: .seconds(5))
-            var commander: CommanderPresence?
-            var lookedAtLease = ContinuousClock.now - .seconds(10)
+            var rhythm = FollowerRhythm(watch: j.makeWatch(maximumGap: .seconds(5)), watchingSince: watchingSince)
             var why = JournalWait.timedOut
-            // After a change that showed nothing yet, look again this soon (ms).
-            var soon: ArraySlice<Int32> = []
-            var lookingAgain = false
             while why != .stopped {
-                // The log's write comes just before its commit (an fsync): let it land.
-                if why == .changed { usleep(useconds_t(SQLiteJournalWakeup.readAfter[0] * 1000)) }
-                // Who commands: a held lease with a fresh heartbeat, looked at every second.
-                var presenceChanged = false
-                if ContinuousClock.now - lookedAtLease >= .milliseconds(900) {
-                    lookedAtLease = ContinuousClock.now
-                    var seen = SQLiteCommanderLease.presence(journal: journal)
-                    if case .absent(let last, .none) = seen { seen = .absent(last: last, since: watchingSince) }
-                    presenceChanged = seen != commander
-                    commander = seen
-                }
-                do {
-                    // A change seen by the kernel is read at once; the stamp check
-                    // at each second catches what it cannot see. The commit itself
-                    // is invisible to inotify: a read that found nothing after a
-                    // change looks again (`SQLiteJournalWakeup.readAfter`), then at the next second.
-                    let changed = watch.shouldRead() || why == .changed || lookingAgain
-                    let fresh = changed || recheck || failed ? try position.read(j, into: &state) : 0
-                    recheck = changed && fresh == 0
-                    if fresh > 0 { soon = [] } else if why == .changed { soon = SQLiteJournalWakeup.readAfter.dropFirst().map(Int32.init)[...] }
-                    if failed { mailbox.flash("journal readable again", isError: false) }
-                    failed = false
-                    // Only new events (or news of the commander) wake the screen; its clock ticks on its own.
-                    if fresh > 0 || !posted || presenceChanged {
+                let settle = rhythm.settle(after: why)
+                if settle > 0 { usleep(useconds_t(settle * 1000)) }
+                let step = rhythm.step(
+                    why: why, now: .now, wall: Date(),
+                    read: { try position.read(j, into: &state) },
+                    presence: { SQLiteCommanderLease.presence(journal: journal) })
+                for action in step.actions {
+                    switch action {
+                    case .post(let commander):
                         mailbox.post(Snapshot(state: state, publishedAt: Date(), label: "READ-ONLY", commander: commander))
-                        posted = true
+                    case .flash(let text, let isError, let seconds):
+                        mailbox.flash(text, isError: isError, seconds: seconds)
                     }
-                } catch {
-                    // Keep showing the last good state, and say that it is not live.
-                    if !failed { mailbox.flash("cannot read the journal: \(error)", isError: true, seconds: 3600) }
-                    failed = true
                 }
-                let toNextSecond = SecondTicks.untilNextSecond()
-                let second = Int32(toNextSecond.components.seconds * 1000 + toNextSecond.components.attoseconds / 1_000_000_000_000_000)
-                let pause = soon.popFirst()
-                lookingAgain = pause.map { $0 < second } ?? false
-                why = changes.wait(milliseconds: lookingAgain ? pause ?? second : second)
+                why = changes.wait(milliseconds: step.wait)
             }
         }
         follower.name = "warroom-follower"
