@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarRoomCore
+
 @testable import WarRoomRuntime
 
 /// A watch whose stamp changes when the test says.
@@ -22,9 +23,12 @@ struct FollowerRhythmTests {
         var leaseLooks = 0
 
         /// One wake-up at `ms`; `fresh` is what the read finds.
-        mutating func step(_ why: JournalWait, at ms: Int, fresh: Int = 0, failing: Bool = false,
-                           presence: CommanderPresence = FollowerRhythmTests.nobody) -> FollowerRhythm.Step {
-            var reads = self.reads, looks = self.leaseLooks
+        mutating func step(
+            _ why: JournalWait, at ms: Int, fresh: Int = 0, failing: Bool = false,
+            presence: CommanderPresence = FollowerRhythmTests.nobody
+        ) -> FollowerRhythm.Step {
+            var reads = self.reads
+            var looks = self.leaseLooks
             defer { (self.reads, self.leaseLooks) = (reads, looks) }
             struct Unreadable: Error, CustomStringConvertible { var description: String { "disk I/O error" } }
             return rhythm.step(
@@ -45,7 +49,9 @@ struct FollowerRhythmTests {
     func idle() {
         var run = Run()
         let first = run.step(.timedOut, at: 0)
-        #expect(first.actions == [.post(commander: .absent(last: nil, since: Self.wall(0)))], "never seen a commander: absent since the wallboard started")
+        #expect(
+            first.actions == [.post(commander: .absent(last: nil, since: Self.wall(0)))], "never seen a commander: absent since the wallboard started"
+        )
         #expect(first.wait == 1005)
         let idle = run.step(.timedOut, at: 1005)
         #expect(idle.actions.isEmpty)
@@ -53,7 +59,8 @@ struct FollowerRhythmTests {
         #expect(idle.wait == 1000, "from 1.005 s: just after 2 s")
     }
 
-    @Test("a change that shows nothing yet looks again after 50, 100 and 300 ms, then at the next second; what it finds is posted and ends the looking")
+    @Test(
+        "a change that shows nothing yet looks again after 50, 100 and 300 ms, then at the next second; what it finds is posted and ends the looking")
     func looksAgain() {
         var run = Run()
         _ = run.step(.timedOut, at: 0)
@@ -104,8 +111,11 @@ struct FollowerRhythmTests {
         #expect(step.actions.isEmpty, "said once")
         #expect(run.reads == 2, "tried again at the second, with no change seen")
         step = run.step(.timedOut, at: 2005, fresh: 1)
-        #expect(step.actions == [.flash("journal readable again", isError: false, seconds: 5),
-                                 .post(commander: .absent(last: nil, since: Self.wall(0)))])
+        #expect(
+            step.actions == [
+                .flash("journal readable again", isError: false, seconds: 5),
+                .post(commander: .absent(last: nil, since: Self.wall(0))),
+            ])
     }
 
     @Test("an unchanged stamp that the watch says to read anyway is read; a read that found nothing after it is read again at the next second")
