@@ -70,7 +70,7 @@ struct DashboardSession {
             mailbox.flash(
                 first + (screen.warnings.count > 1 ? " (and \(screen.warnings.count - 1) more in the log)" : ""), isError: true, seconds: 10)
         }
-        let terminal = TerminalService(mailbox: mailbox, dashboard: dashboard, setup: screen, failures: failures) { intent in
+        let terminal = TerminalService(mailbox: mailbox, dashboard: dashboard, setup: screen, failures: failures, room: room) { intent in
             logger.info("intent \(intent)")
             intentSink.yield(intent)
         }
@@ -78,9 +78,16 @@ struct DashboardSession {
         let running = Task { try await group.run() }
         // Everything after this returns through the screen: stop it, then say why.
         func finish() async -> ExitReason {
+            room.abandon()  // when no war room was opened: the drain waits for none
             do { try await running.value } catch { logger.error("session: \(error)") }
             viewers?.cancel()
+            await viewers?.value
             try? await client.shutdown()
+            for id in room.unreported {
+                warn(
+                    "warroom: command \(id) had not reported \(Format.duration(services.drainDeadline)) after the quit: recorded as of unknown outcome (a program may still be running)"
+                )
+            }
             return terminal.reason ?? .stopped(message: nil)
         }
         func stop(_ message: String) async -> Int32 {
@@ -131,6 +138,9 @@ struct DashboardSession {
             warroom = try WarRoom(
                 journal: journal, loaded: loaded, executor: executor, pager: pager, trafficReader: reader,
                 retention: config.retention, checkpoints: config.checkpoints, logger: logger)
+            // From here a quit drains its commands; a screen closed already records no session and starts nothing.
+            room.open(warroom)
+            if room.isClosed { return await finish().status }
             try await warroom.send(.sessionStarted(config.sessionInfo(mode: mode, startedBy: currentUser())))
             if let reason = takeOver, let previous = lease.previous, previous != lease.holder {
                 // The holder records the handoff it grants; one that was gone could not.
@@ -141,7 +151,7 @@ struct DashboardSession {
                     try await warroom.send(.commandHandedOver(from: previous, to: lease.holder, reason: reason, granted: false))
                 }
             }
-            if autoStart {
+            if autoStart, !room.isClosed {
                 // Refused only when it already started: a restart resumes what was running.
                 if let refusal = try await warroom.startLaunch(
                     by: currentUser(), reason: mode == .demo ? "the demo starts by itself" : "started with --start")
@@ -152,7 +162,7 @@ struct DashboardSession {
         } catch {
             return await stop("\(error)")
         }
-        room.set(warroom)
+        room.goLive()
 
         // The screen live from the state as loaded; what other processes append
         // at once (this war room's own commits are skipped by the wake-up); a
@@ -163,18 +173,17 @@ struct DashboardSession {
         let intents = IntentHandler(
             warroom: warroom, mailbox: mailbox, user: currentUser(), logger: logger,
             failures: failures, lease: lease, handedOver: handedOver)
-        var joining: [any Service] = [
-            SnapshotPump(warroom: warroom) { mailbox.post($0) },
-            JournalCatchUp(changes: { changes.stream() }, warroom: warroom, clock: SystemClock(), logger: logger),
-        ]
-        for source in config.sources {
-            joining.append(
-                PollerService(
-                    poller: SourcePoller(source: source, client: client, limiter: limiter), name: source.name,
-                    warroom: warroom, failures: failures, logger: logger))
-        }
-        joining.append(IntentService(intents: intentStream, sink: intentSink, handler: intents))
-        await services.join(group, joining)
+        // Joined in this order, shut down in the reverse: the intents (first here) are handled until the rest has stopped.
+        await services.join(
+            group,
+            [
+                IntentService(intents: intentStream, sink: intentSink, handler: intents),
+                SnapshotPump(warroom: warroom) { mailbox.post($0) },
+                JournalCatchUp(changes: { changes.stream() }, warroom: warroom, clock: SystemClock(), logger: logger),
+                Pollers(
+                    config.sources.map { ($0.name, SourcePoller(source: $0, client: client, limiter: limiter)) },
+                    warroom: warroom, failures: failures, logger: logger),
+            ])
 
         let reason = await finish()
         logger.info("screen closed: \(reason)")
@@ -200,11 +209,15 @@ final class TerminalService: Service, Sendable {
     private let dashboard: Dashboard
     private let setup: ScreenSetup
     private let failures: RecordFailures
+    private let room: WarRoomSlot
     private let onIntent: @Sendable (Intent) -> Void
     private let state = Mutex<(reason: ExitReason?, waiting: [CheckedContinuation<Void, Never>])>((nil, []))
 
-    init(mailbox: SnapshotMailbox, dashboard: Dashboard, setup: ScreenSetup, failures: RecordFailures, onIntent: @escaping @Sendable (Intent) -> Void)
-    {
+    init(
+        mailbox: SnapshotMailbox, dashboard: Dashboard, setup: ScreenSetup, failures: RecordFailures, room: WarRoomSlot,
+        onIntent: @escaping @Sendable (Intent) -> Void
+    ) {
+        self.room = room
         self.mailbox = mailbox
         self.dashboard = dashboard
         self.setup = setup
@@ -213,13 +226,15 @@ final class TerminalService: Service, Sendable {
     }
 
     func run() async {
-        let reason = await withGracefulShutdownHandler {
+        // Told to stop by the group (a failure elsewhere, or the backstop's cancel): never silently, never with exit 0.
+        let reason = await withTaskCancellationOrGracefulShutdownHandler {
             await TerminalApp.run(
                 mailbox: mailbox, dashboard: dashboard, theme: setup.theme, depth: setup.depth,
                 mouse: setup.mouse, onIntent: onIntent)
-        } onGracefulShutdown: { [mailbox, failures] in
-            mailbox.requestStop(message: failures.stopMessage)
+        } onCancelOrGracefulShutdown: { [mailbox, failures] in
+            mailbox.requestStop(message: failures.stopMessage ?? "warroom is stopping: a part of it ended (see the log)")
         }
+        room.close()  // nothing more is decided on time
         let waiting = state.withLock { s in
             s.reason = reason
             defer { s.waiting = [] }

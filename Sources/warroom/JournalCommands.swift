@@ -27,7 +27,12 @@ func openWriter(_ path: String) throws -> any JournalWriter {
     }
 }
 
-private func opening<J>(_ path: String, _ open: (String) throws -> J) throws -> J {
+private func opening<J>(_ given: String, _ open: (String) throws -> J) throws -> J {
+    let path: String
+    do { path = try JournalLocation.filePath(given) } catch {
+        warn("warroom: \(error)")
+        throw ExitCode(2)
+    }
     guard FileManager.default.fileExists(atPath: path) else {
         warn("warroom: no journal at \(path) (start a dashboard with --journal \(path) first)")
         throw ExitCode(2)

@@ -30,6 +30,10 @@ enum TakeCommand {
 
     /// The journal's folder, created private (0700) when missing.
     static func prepareFolder(journal: String) throws {
+        do { _ = try JournalLocation.filePath(journal) } catch {
+            warn("warroom: \(error)")
+            throw ExitCode(2)
+        }
         let dir = (journal as NSString).deletingLastPathComponent
         guard !dir.isEmpty else { return }
         do { try PrivateDirectory.create(dir) } catch {

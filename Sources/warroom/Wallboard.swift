@@ -63,7 +63,7 @@ struct Wallboard: AsyncParsableCommand {
                 let settle = rhythm.settle(after: why)
                 if settle > 0 { usleep(useconds_t(settle * 1000)) }
                 let step = rhythm.step(
-                    why: why, now: .now, wall: Date(),
+                    why: why, now: .now, wall: { Date() },
                     read: { try position.read(j, into: &state) },
                     presence: { SQLiteCommanderLease.presence(journal: journal) })
                 for action in step.actions {

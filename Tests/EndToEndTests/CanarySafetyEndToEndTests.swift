@@ -308,6 +308,25 @@ extension EndToEnd {
             #expect(outcomes.count == 1, "\(outcomes.map(\.event))")
         }
 
+        @Test("a note typed just before q is recorded: the intents are handled before the session stops")
+        func noteJustBeforeQuit() async throws {
+            let binary = try warroomBinary()
+            let sim = try startSimulator(binary)
+            defer {
+                kill(sim.pid, SIGTERM)
+                close(sim.fd)
+            }
+            let journal = temporaryPath("note-quit.sqlite")
+            let tmux = try run(binary, config: try config(port: sim.port), journal: journal)
+            try await tmux.waitFor("the dashboard", seconds: 30) { $0.contains("Live metrics") }
+            try tmux.sendKeys("n")
+            try tmux.run(["send-keys", "-l", "last words before the quit"])
+            try tmux.run(["send-keys", "Enter", "q"])  // one write: the quit right behind the note
+            try await tmux.waitFor("the shell", seconds: 20) { $0.contains("EXIT=0") }
+            let notes = try SQLiteJournalReader(path: journal).events().compactMap { if case .note(let text, _) = $0.event { text } else { nil } }
+            #expect(notes == ["last words before the quit"])
+        }
+
         @Test("kill -9 while a traffic command is in flight: the restart closes it as unknown, pauses, and a rollback goes through")
         func killDuringCommandThenRollback() async throws {
             let binary = try warroomBinary()

@@ -32,7 +32,7 @@ struct FollowerRhythmTests {
             defer { (self.reads, self.leaseLooks) = (reads, looks) }
             struct Unreadable: Error, CustomStringConvertible { var description: String { "disk I/O error" } }
             return rhythm.step(
-                why: why, now: FollowerRhythmTests.base + .milliseconds(ms), wall: FollowerRhythmTests.wall(ms),
+                why: why, now: FollowerRhythmTests.base + .milliseconds(ms), wall: { FollowerRhythmTests.wall(ms) },
                 read: {
                     reads += 1
                     if failing { throw Unreadable() }
@@ -76,6 +76,19 @@ struct FollowerRhythmTests {
         #expect(run.reads == 3)
         #expect(step.actions == [.post(commander: .absent(last: nil, since: Self.wall(0)))])
         #expect(step.wait == 755, "found: no more looking, to just after the next second")
+    }
+
+    @Test("the wait to the next second is measured after the read, however long the read took")
+    func waitAfterRead() {
+        var rhythm = FollowerRhythm(watch: ScriptedWatch(changes: []), watchingSince: Self.wall(0))
+        var ms = 0
+        let step = rhythm.step(
+            why: .changed, now: Self.base, wall: { Self.wall(ms) },
+            read: {
+                ms = 150
+                return 1
+            }, presence: { Self.nobody })
+        #expect(step.wait == 855)
     }
 
     @Test("a pause past the next second waits for the second instead")

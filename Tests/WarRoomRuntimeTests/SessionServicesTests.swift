@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -71,6 +72,12 @@ final class TestScreen: Service {
             self.continuation.finish()
         }
     }
+}
+
+final class EventBox: Sendable {
+    private let value = Mutex<[Event]>([])
+    func add(_ event: Event) { value.withLock { $0.append(event) } }
+    var events: [Event] { value.withLock { $0 } }
 }
 
 final class PostCounter: Sendable {
@@ -197,7 +204,8 @@ struct SessionServicesTests {
         let group = session(services, screen: screen, clock: clock, lease: lease, slot: slot, failures: failures().0)
         let running = Task { try await group.run() }
         try await waitUntil(seconds: 60) { lease.heartbeats == 1 }  // the clock beats at once, before a war room exists
-        slot.set(room)
+        slot.open(room)
+        slot.goLive()
         let posted = PostCounter()
         let (changes, _) = AsyncStream.makeStream(of: Void.self)
         await services.join(
@@ -235,7 +243,8 @@ struct SessionServicesTests {
         let running = Task { try await group.run() }
         try await waitUntil(seconds: 60) { lease.heartbeats == 1 && clock.sleepers.count == 1 }
         #expect(seen.withLock { $0.stops.isEmpty }, "no war room yet: nothing ticked")
-        slot.set(room)
+        slot.open(room)
+        slot.goLive()
         // Ticks just after each whole second: 1.005, 2.005, 3.005, 4.005 s on.
         for _ in 0 ..< 4 {
             let next = try #require(clock.sleepers.first)
@@ -276,6 +285,100 @@ struct SessionServicesTests {
         try await waitUntil(seconds: 60) { await room.snapshot.state.timeline.contains { "\($0)".contains("from another shell") } }
         screen.close()
         try await running.value
+    }
+
+    @Test("a joined service whose work ends early waits for the shutdown: the session goes on")
+    func earlyEndWaits() async throws {
+        let clock = ManualClock()
+        let lease = CountingLease()
+        let room = try WarRoom(journal: try SQLiteJournal(path: temporaryJournalPath()), clock: clock, executor: nil, checkpoints: nil)
+        let slot = WarRoomSlot()
+        let screen = TestScreen()
+        let services = SessionServices(logger: Self.logger)
+        let group = session(services, screen: screen, clock: clock, lease: lease, slot: slot, failures: failures().0)
+        let running = Task { try await group.run() }
+        slot.open(room)
+        slot.goLive()
+        let (ended, finish) = AsyncStream.makeStream(of: Void.self)
+        finish.finish()  // the kernel's wake-up, gone at once
+        await services.join(group, [JournalCatchUp(changes: { ended }, warroom: room, clock: clock, logger: Self.logger)])
+        try await waitUntil(seconds: 60) { clock.sleepers.count == 1 }
+        for _ in 0 ..< 3 {
+            let next = try #require(clock.sleepers.first)
+            clock.set(next)
+            try await waitUntil(seconds: 60) { clock.sleepers.first.map { $0 > next } ?? false }
+        }
+        #expect(lease.heartbeats == 2, "the clock still beats: the group did not stop")
+        #expect(!screen.wasShutDownByGroup)
+        screen.close()
+        try await running.value
+    }
+
+    @Test("the backstop: a drain whose clock never reaches the deadline is cancelled at maximumShutdown, and still records its command as unknown")
+    func backstop() async throws {
+        let (room, path, clock, executor) = try await hungRollback()
+        let slot = WarRoomSlot()
+        let screen = TestScreen()
+        var services = SessionServices(logger: Self.logger)
+        services.maximumShutdown = .milliseconds(300)
+        let group = session(services, screen: screen, clock: clock, lease: CountingLease(), slot: slot, failures: failures().0)
+        let running = Task { try await group.run() }
+        slot.open(room)
+        slot.goLive()
+        screen.close()
+        try? await running.value  // the manual clock never moves: only the backstop ends this
+        let recorded = try outcomes(path)
+        #expect(recorded.count == 1 && recorded.first?.unknown == true, "\(recorded)")
+        executor.release()
+    }
+
+    @Test("the slot: the drain waits for the war room or word that none will come; the clock sees it only while live and the screen open")
+    func slot() async throws {
+        let room = try WarRoom(journal: try SQLiteJournal(path: temporaryJournalPath()), clock: ManualClock(), executor: nil, checkpoints: nil)
+        let slot = WarRoomSlot()
+        let waiting = Task { await slot.settled() }
+        #expect(slot.live == nil)
+        slot.open(room)
+        #expect(await waiting.value === room)
+        #expect(slot.live == nil, "opened is not live: the session is not recorded yet")
+        slot.goLive()
+        #expect(slot.live === room)
+        slot.close()
+        #expect(slot.live == nil, "nothing is decided on time once the screen closed")
+        #expect(await slot.settled() === room)
+
+        let none = WarRoomSlot()
+        let abandoned = Task { await none.settled() }
+        none.abandon()
+        #expect(await abandoned.value == nil)
+        none.open(room)
+        #expect(await none.settled() == nil, "settled once, for good")
+
+        let never = WarRoomSlot()
+        let cancelled = Task { await never.settled() }
+        cancelled.cancel()
+        #expect(await cancelled.value == nil)
+    }
+
+    @Test("a poller stopped in the middle of a poll (a quit) records no source down")
+    func stoppedPollIsNotDown() async throws {
+        let router = Router()
+        let asked = PostCounter()
+        router.get("health") { _, _ -> Response in
+            asked.add()
+            try await Task.sleep(for: .seconds(60))
+            return Response(status: .ok)
+        }
+        try await withServer(router) { port in
+            let source = SourceConfig(name: "h", kind: .health(url: "http://127.0.0.1:\(port)/health"), interval: 1, timeout: 30)
+            let seen = EventBox()
+            let poller = SourcePoller(source: source, client: .shared)
+            let polling = Task { await poller.run { seen.add($0) } }
+            try await waitUntil(seconds: 60) { asked.count == 1 }
+            polling.cancel()
+            await polling.value
+            #expect(seen.events.isEmpty, "\(seen.events)")
+        }
     }
 
     @Test("a person's request that cannot be recorded is refused on screen and the session goes on; the war room's own stops it, once")

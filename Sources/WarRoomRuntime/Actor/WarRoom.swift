@@ -323,10 +323,10 @@ public actor WarRoom {
         let reported = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await self.waitForCommands()
-                return true
+                return !Task.isCancelled  // the drain itself cancelled (the backstop): as at the deadline
             }
             group.addTask {
-                do { try await clock.sleep(for: seconds) } catch { return true }
+                try? await clock.sleep(for: seconds)
                 return false
             }
             let first = await group.next() ?? true

@@ -47,11 +47,11 @@ public struct FollowerRhythm {
         self.watchingSince = watchingSince
     }
 
-    /// One wake-up: `why` it woke, `now` on the follower's clock and `wall`
-    /// for the next whole second. `read` folds what is new and says how
-    /// much; `presence` looks at the lease.
+    /// One wake-up: `why` it woke, `now` on the follower's clock, and `wall`
+    /// asked after the read, for the next whole second. `read` folds what is
+    /// new and says how much; `presence` looks at the lease.
     public mutating func step(
-        why: JournalWait, now: ContinuousClock.Instant, wall: Date,
+        why: JournalWait, now: ContinuousClock.Instant, wall: () -> Date,
         read: () throws -> Int, presence: () -> CommanderPresence
     ) -> Step {
         var actions: [Action] = []
@@ -82,7 +82,7 @@ public struct FollowerRhythm {
             if !failed { actions.append(.flash("cannot read the journal: \(error)", isError: true, seconds: 3600)) }
             failed = true
         }
-        let toNextSecond = SecondTicks.untilNextSecond(now: wall)
+        let toNextSecond = SecondTicks.untilNextSecond(now: wall())
         let second = Int32(toNextSecond.components.seconds * 1000 + toNextSecond.components.attoseconds / 1_000_000_000_000_000)
         let pause = soon.popFirst().map { Int32($0) }
         lookingAgain = pause.map { $0 < second } ?? false

@@ -5,16 +5,18 @@ import Synchronization
 public import WarRoomCore
 
 /// A commander's session as services under one `ServiceGroup`: the
-/// one-second clock, the snapshot pump, the journal catch-up, a poller per
-/// source and the operator's intents, with the command drain last.
+/// one-second clock, the operator's intents, the snapshot pump, the journal
+/// catch-up and the pollers, with the command drain last.
 ///
 /// The group is shut down gracefully when the screen closes (the screen's
-/// service ends: a quit, a signal, a handoff) or when a service fails. In
-/// reverse order of start: intents, pollers, catch-up and pump first, then
-/// the clock (nothing decides on time while quitting), then the drain,
-/// which gives commands in flight `drainDeadline` of the clock to report.
-/// `maximumShutdown` is the backstop: a service that ignores its shutdown
-/// is cancelled then.
+/// service ends: a quit, a signal, a handoff). No other service ends on its
+/// own: one whose work ends early (a stream that finished) waits for the
+/// shutdown. In reverse order of start: the pollers (all at once), the
+/// catch-up, the pump and the intents first, then the clock, then the
+/// drain, which gives commands in flight `drainDeadline` of the clock to
+/// report. The clock decides nothing on time once the screen has closed
+/// (`WarRoomSlot.close`). `maximumShutdown` is the backstop: whatever still
+/// runs then is cancelled, the screen included.
 public struct SessionServices: Sendable {
     public var logger: Logger
     /// Seconds of the war room's clock a command in flight gets to report after a quit.
@@ -30,37 +32,96 @@ public struct SessionServices: Sendable {
     /// exists (`join`). The screen's service ending shuts the group down.
     public func group(screen: any Service, commanderClock: CommanderClock, room: WarRoomSlot) -> ServiceGroup {
         var configuration = ServiceGroupConfiguration(
-            services: [
-                .init(service: CommandDrain(room: room, deadline: drainDeadline)),
-                .init(service: commanderClock),
-                .init(
-                    service: screen, successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            services: [CommandDrain(room: room, deadline: drainDeadline), commanderClock, screen].map(Self.configured),
             logger: logger)
         configuration.maximumGracefulShutdownDuration = maximumShutdown
         return ServiceGroup(configuration: configuration)
     }
 
     /// Once loaded: what runs on the war room, added after the screen, so
-    /// it is shut down before the clock and the drain.
+    /// it is shut down before the clock and the drain (the last added first).
     public func join(_ group: ServiceGroup, _ services: [any Service]) async {
-        for service in services {
-            await group.addServiceUnlessShutdown(
-                .init(
-                    service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup))
-        }
+        for service in services { await group.addServiceUnlessShutdown(Self.configured(service)) }
+    }
+
+    /// Whichever way a service ends, the group shuts down gracefully (never a cancel that would skip the drain).
+    private static func configured(_ service: any Service) -> ServiceGroupConfiguration.ServiceConfiguration {
+        .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
     }
 }
 
-/// The war room once the journal is loaded: the clock and the drain run
-/// before it exists.
+/// For a service whose work ended before the session's: wait for the
+/// shutdown rather than end the group (or return at once when cancelled).
+func untilShutdown() async {
+    try? await gracefulShutdown()
+}
+
+/// The war room, from the loading screen to the quit: the drain waits for
+/// it (or for word that none will come), the clock decides on time only
+/// while it is live, and never after the screen has closed.
 public final class WarRoomSlot: Sendable {
-    private let value = Mutex<WarRoom?>(nil)
+    private enum Phase {
+        case loading, opened, live, abandoned
+    }
+    private struct State {
+        var phase = Phase.loading
+        var warroom: WarRoom?
+        var closed = false
+        var unreported: [Int] = []
+        var waiting: [Int: CheckedContinuation<WarRoom?, Never>] = [:]
+        var next = 0
+    }
+    private let state = Mutex(State())
     public init() {}
-    public func set(_ warroom: WarRoom) { value.withLock { $0 = warroom } }
-    public var warroom: WarRoom? { value.withLock { $0 } }
+
+    /// The war room exists: from here a quit drains its commands.
+    public func open(_ warroom: WarRoom) { settle(.opened, warroom) }
+    /// No war room will come (the load failed or was stopped).
+    public func abandon() { settle(.abandoned, nil) }
+    /// The war room records its session: the clock may decide on time.
+    public func goLive() { state.withLock { if $0.phase == .opened { $0.phase = .live } } }
+    /// The screen closed: nothing more is decided on time.
+    public func close() { state.withLock { $0.closed = true } }
+
+    public var isClosed: Bool { state.withLock { $0.closed } }
+    /// The war room while it is live and the screen open.
+    public var live: WarRoom? { state.withLock { $0.phase == .live && !$0.closed ? $0.warroom : nil } }
+    /// Commands the drain recorded as of unknown outcome.
+    public var unreported: [Int] { state.withLock { $0.unreported } }
+    func report(unreported ids: [Int]) { state.withLock { $0.unreported = ids } }
+
+    private func settle(_ phase: Phase, _ warroom: WarRoom?) {
+        let waiting = state.withLock { s -> [CheckedContinuation<WarRoom?, Never>] in
+            guard s.phase == .loading else { return [] }
+            s.phase = phase
+            s.warroom = warroom
+            defer { s.waiting = [:] }
+            return Array(s.waiting.values)
+        }
+        for wake in waiting { wake.resume(returning: warroom) }
+    }
+
+    /// The war room once it is opened, nil once abandoned; nil at once when the waiting task is cancelled.
+    public func settled() async -> WarRoom? {
+        let id = state.withLock { s in
+            defer { s.next += 1 }
+            return s.next
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (wake: CheckedContinuation<WarRoom?, Never>) in
+                let now: WarRoom?? = state.withLock { s in
+                    if s.phase != .loading { return .some(s.warroom) }
+                    if Task.isCancelled { return .some(nil) }
+                    s.waiting[id] = wake
+                    return .none
+                }
+                if let now { wake.resume(returning: now) }
+            }
+        } onCancel: {
+            let wake = state.withLock { $0.waiting.removeValue(forKey: id) }
+            wake?.resume(returning: nil)
+        }
+    }
 }
 
 /// The one place a failure to record is handled. Every failure is logged
@@ -160,7 +221,7 @@ public struct CommanderClock: Service {
                     beat = now.addingTimeInterval(interval - 0.1)  // on the tick that ends the interval, whatever its jitter
                 }
                 me.onRequest(me.lease.pendingRequest())
-                if let warroom = me.room.warroom {
+                if let warroom = me.room.live {
                     do {
                         // The log is written before its commit shows: a read that found
                         // nothing after a change looks again at the next second.
@@ -176,6 +237,7 @@ public struct CommanderClock: Service {
                 }
             } while await ticks.next() != nil
         }
+        await untilShutdown()
     }
 }
 
@@ -195,6 +257,7 @@ public struct SnapshotPump: Service {
         await cancelWhenGracefulShutdown {
             for await snapshot in await me.warroom.snapshots() { me.post(snapshot) }
         }
+        await untilShutdown()
     }
 }
 
@@ -237,22 +300,25 @@ public struct JournalCatchUp: Service {
                     }
                 }
             }
+            // The kernel's word stopped (its thread failed): the one-second clock still catches up.
+            me.logger.warning("the journal's wake-up ended; catching up once a second")
         }
+        await untilShutdown()
     }
 }
 
-/// One source's poller, its readings committed with the other sources'
+/// Every source's poller, its readings committed with the other sources'
 /// (group commit); a reading that cannot be recorded stops the session.
-public struct PollerService: Service {
-    let poller: SourcePoller
-    let name: String
+/// One service, so a shutdown stops them all at once: one at a time, a
+/// few hundred sources mid-fetch would outlast the shutdown's backstop.
+public struct Pollers: Service {
+    let pollers: [(name: String, poller: SourcePoller)]
     let warroom: WarRoom
     let failures: RecordFailures
     let logger: Logger
 
-    public init(poller: SourcePoller, name: String, warroom: WarRoom, failures: RecordFailures, logger: Logger) {
-        self.poller = poller
-        self.name = name
+    public init(_ pollers: [(name: String, poller: SourcePoller)], warroom: WarRoom, failures: RecordFailures, logger: Logger) {
+        self.pollers = pollers
         self.warroom = warroom
         self.failures = failures
         self.logger = logger
@@ -261,14 +327,21 @@ public struct PollerService: Service {
     public func run() async {
         let me = self
         await cancelWhenGracefulShutdown {
-            await me.poller.run(onWarning: { me.logger.warning("\($0)") }) { event in
-                do {
-                    try await me.warroom.submit(event)
-                } catch {
-                    me.failures.report(error, from: .source(me.name))
+            await withTaskGroup(of: Void.self) { group in
+                for (name, poller) in me.pollers {
+                    group.addTask {
+                        await poller.run(onWarning: { me.logger.warning("\($0)") }) { event in
+                            do {
+                                try await me.warroom.submit(event)
+                            } catch {
+                                me.failures.report(error, from: .source(name))
+                            }
+                        }
+                    }
                 }
             }
         }
+        await untilShutdown()
     }
 }
 
@@ -286,6 +359,8 @@ public struct CommandDrain: Service {
 
     public func run() async {
         do { try await gracefulShutdown() } catch { return }
-        _ = await room.warroom?.drainCommands(within: deadline)
+        // A quit just after the load waits here for the war room it opened.
+        guard let warroom = await room.settled() else { return }
+        room.report(unreported: await warroom.drainCommands(within: deadline))
     }
 }

@@ -432,6 +432,8 @@ public struct SourcePoller: Sendable {
                 result = .failure(error)
             }
             limiter?.release()
+            // Stopped mid-poll (a quit): the source did not go down, and nothing is recorded.
+            if Task.isCancelled { return }
             switch result {
             case .success(let events):
                 if let since = downSince {
