@@ -166,8 +166,13 @@ struct SessionServicesTests {
         #expect(recorded.first?.detail.contains("it may still be running") == true, "\(recorded)")
         #expect(await room.snapshot.state.commandsInFlight.isEmpty)
 
-        // It reports later (the process did not exit): nothing more is recorded, and nothing waits.
+        // It reports later (the process did not exit): no second outcome, but a note says what really happened.
         executor.release()
+        try await waitUntil(seconds: 60) {
+            try SQLiteJournal(path: path).events().contains {
+                if case .note(let text, "warroom") = $0.event { text.contains("it succeeded (rolled back)") } else { false }
+            }
+        }
         await room.waitForCommands()
         #expect(try outcomes(path).count == 1)
     }

@@ -29,6 +29,8 @@ public actor WarRoom {
     /// Who waits for the commands and pages in flight to report (`waitForCommands`).
     private var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var nextIdleWaiter = 0
+    /// Commands the quit's drain recorded as of unknown outcome: one that reports after all is noted.
+    private var drained: Set<Int> = []
     private let retention: SampleRetention
     private let groupCommitWindow: Duration
     /// What pollers submitted and is waiting for the next group commit.
@@ -335,6 +337,7 @@ public actor WarRoom {
         }
         guard !reported else { return [] }
         let left = state.commandsInFlight.keys.filter { commandTasks[$0] != nil }.sorted()
+        drained.formUnion(left)
         for id in left {
             logger.warning("command \(id) had not reported within \(seconds) s of the quit; recorded as unknown")
             do {
@@ -424,6 +427,16 @@ public actor WarRoom {
         guard state.commandsInFlight[id] != nil else {
             // Pre-empted (or closed by a restart): its outcome is recorded as unknown already.
             logger.warning("command \(id) ended after it was pre-empted: \(outcome.detail)")
+            if drained.remove(id) != nil {
+                // The drain's deadline won by a hair: what really happened goes on the record beside the unknown.
+                let how = outcome.succeeded ? "succeeded" : "failed"
+                do {
+                    try send(
+                        .note(text: "command \(id) reported after the quit had recorded it as unknown: it \(how) (\(outcome.detail))", by: "warroom"))
+                } catch {
+                    logger.error("cannot record the late outcome of command \(id): \(error)")
+                }
+            }
             return
         }
         logger.info("command \(id) finished: \(outcome.detail)")
