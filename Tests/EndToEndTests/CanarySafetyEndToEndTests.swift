@@ -290,7 +290,8 @@ extension EndToEnd {
 
             let quit = Date()
             try tmux.sendKeys("q")
-            try await tmux.waitFor("the shell", seconds: 20) { $0.contains("EXIT=0") }
+            let after = try await tmux.waitFor("the shell", seconds: 20) { $0.contains("EXIT=0") }
+            #expect(after.contains("recorded as of unknown outcome (a program may still be running)"), "the exit says so: \(after)")
             // 3 s of drain, and the rest of the shutdown; a watchdog's 120 s would be far beyond.
             #expect(Date().timeIntervalSince(quit) < 12, "the quit took \(Date().timeIntervalSince(quit)) s")
             let unknown = try SQLiteJournalReader(path: journal).events().compactMap {
