@@ -213,6 +213,28 @@ struct SourceConfigTests {
         #expect(running.peak == 2)
         #expect(limiter.available == 2)
     }
+
+    @Test("a task cancelled while it waits for a permit stops waiting at once, takes none, and the queue behind it moves on")
+    func limiterCancelled() async throws {
+        let limiter = PollLimiter(limit: 1)
+        #expect(await limiter.acquire())
+        let waiting = Task { await limiter.acquire() }
+        let behind = Task { await limiter.acquire() }
+        try await waitUntil(seconds: 60) { limiter.waiting == 2 }
+        waiting.cancel()
+        #expect(await waiting.value == false)
+        #expect(limiter.waiting == 1)
+        limiter.release()
+        #expect(await behind.value == true, "the next in line gets the permit the cancelled one never took")
+        limiter.release()
+        #expect(limiter.available == 1)
+        let late = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await limiter.acquire()
+        }
+        #expect(await late.value == false, "cancelled before it asked: no permit")
+        #expect(limiter.available == 1)
+    }
 }
 
 final class Counter: Sendable {

@@ -411,7 +411,7 @@ public struct SourcePoller: Sendable {
         var failures = 0
         let memory = Memory()
         if case .prometheus = source.kind {
-            await limiter?.acquire()
+            if let limiter, await !limiter.acquire() { return }
             let backfill: [SeriesHistory]
             do {
                 backfill = try await history(until: clock.now())
@@ -424,7 +424,7 @@ public struct SourcePoller: Sendable {
         }
         while !Task.isCancelled {
             let started = clock.now()
-            await limiter?.acquire()
+            if let limiter, await !limiter.acquire() { return }  // stopped while waiting its turn
             let result: Result<[Event], PollFailure>
             do throws(PollFailure) {
                 result = .success(try await poll(memory))
@@ -478,11 +478,14 @@ public struct PollFailure: Error, CustomStringConvertible, Equatable {
     public var description: String { reason }
 }
 
-/// A bound on concurrent polls: waiting tasks are served first come, first served.
+/// A bound on concurrent polls: waiting tasks are served first come, first
+/// served. A task cancelled while it waits stops waiting at once (a quit
+/// with hundreds of sources queued behind slow fetches).
 public final class PollLimiter: Sendable {
     private struct State {
         var free: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [(id: Int, wake: CheckedContinuation<Bool, Never>)] = []
+        var next = 0
     }
     private let state: Mutex<State>
     public let limit: Int
@@ -492,31 +495,49 @@ public final class PollLimiter: Sendable {
         state = Mutex(State(free: max(1, limit)))
     }
 
-    public func acquire() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s -> Bool in
-                if s.free > 0 {
-                    s.free -= 1
-                    return true
+    /// Take a permit, waiting for one; false (and no permit to release) when
+    /// the task is cancelled, before or while it waits.
+    @discardableResult
+    public func acquire() async -> Bool {
+        let id = state.withLock { s in
+            defer { s.next += 1 }
+            return s.next
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (wake: CheckedContinuation<Bool, Never>) in
+                let now: Bool? = state.withLock { s in
+                    if Task.isCancelled { return false }
+                    if s.free > 0 {
+                        s.free -= 1
+                        return true
+                    }
+                    s.waiters.append((id, wake))
+                    return nil
                 }
-                s.waiters.append(c)
-                return false
+                if let now { wake.resume(returning: now) }
             }
-            if now { c.resume() }
+        } onCancel: {
+            let wake = state.withLock { s -> CheckedContinuation<Bool, Never>? in
+                guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.waiters.remove(at: i).wake
+            }
+            wake?.resume(returning: false)
         }
     }
 
     public func release() {
-        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if !s.waiters.isEmpty { return s.waiters.removeFirst() }
+        let next = state.withLock { s -> CheckedContinuation<Bool, Never>? in
+            if !s.waiters.isEmpty { return s.waiters.removeFirst().wake }
             s.free += 1
             return nil
         }
-        next?.resume()
+        next?.resume(returning: true)
     }
 
     /// Permits free now (for tests and the status line).
     public var available: Int { state.withLock { $0.free } }
+    /// Tasks waiting for a permit now.
+    public var waiting: Int { state.withLock { $0.waiters.count } }
 }
 
 /// Request headers from a source's credentials. Values are read at each
