@@ -319,13 +319,15 @@ struct SessionServicesTests {
         try await running.value
     }
 
-    @Test("the backstop: a drain whose clock never reaches the deadline is cancelled at maximumShutdown, and still records its command as unknown")
-    func backstop() async throws {
+    @Test(
+        "the backstop: cancelled at maximumShutdown, while its clock never reaches the deadline (300 ms) or before its turn came (1 ms), the drain still records its command as unknown",
+        arguments: [300, 1])
+    func backstop(milliseconds: Int) async throws {
         let (room, path, clock, executor) = try await hungRollback()
         let slot = WarRoomSlot()
         let screen = TestScreen()
         var services = SessionServices(logger: Self.logger)
-        services.maximumShutdown = .milliseconds(300)
+        services.maximumShutdown = .milliseconds(milliseconds)
         let group = session(services, screen: screen, clock: clock, lease: CountingLease(), slot: slot, failures: failures().0)
         let running = Task { try await group.run() }
         slot.open(room)

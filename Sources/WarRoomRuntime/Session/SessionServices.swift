@@ -347,7 +347,7 @@ public struct Pollers: Service {
 
 /// Last to stop: once the rest has, commands in flight get `deadline`
 /// seconds of the war room's clock to report (`WarRoom.drainCommands`).
-/// Cancelled rather than shut down (the backstop), it stops at once.
+/// Cancelled (the backstop), it records at once what is still running.
 public struct CommandDrain: Service {
     let room: WarRoomSlot
     let deadline: TimeInterval
@@ -358,7 +358,9 @@ public struct CommandDrain: Service {
     }
 
     public func run() async {
-        do { try await gracefulShutdown() } catch { return }
+        // Cancelled instead (the backstop came before the drain's turn, or while
+        // it waited): drain at once, recording as unknown what still runs.
+        try? await gracefulShutdown()
         // A quit just after the load waits here for the war room it opened.
         guard let warroom = await room.settled() else { return }
         room.report(unreported: await warroom.drainCommands(within: deadline))
