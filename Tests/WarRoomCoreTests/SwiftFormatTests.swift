@@ -18,3 +18,23 @@ struct SwiftFormatTests {
         #expect(status == 0 && output.isEmpty, "run `swift format -i -p -r Sources Tests Package.swift Benchmarks/*/` to fix:\n\(output)")
     }
 }
+
+/// DECISIONS promises the strict settings in every target: read them back from Package.swift.
+@Suite("Every target builds strict")
+struct StrictSettingsTests {
+    @Test("the strict settings hold Swift 6, ExistentialAny, MemberImportVisibility and InternalImportsByDefault, and every Swift target uses them")
+    func strictEverywhere() throws {
+        let manifest = try String(contentsOfFile: SwiftFormatTests.root + "/Package.swift", encoding: .utf8)
+        let strict = try #require(manifest.range(of: "let strict: [SwiftSetting] = [").map { manifest[$0.upperBound...] })
+        let settings = strict[..<(strict.range(of: "\n]")?.lowerBound ?? strict.endIndex)]
+        for feature in [".swiftLanguageMode(.v6)", "\"ExistentialAny\"", "\"MemberImportVisibility\"", "\"InternalImportsByDefault\""] {
+            #expect(settings.contains(feature), "strict lacks \(feature)")
+        }
+        let targets = manifest.components(separatedBy: "\n").filter {
+            let line = $0.trimmingCharacters(in: .whitespaces)
+            return line.hasPrefix(".target(") || line.hasPrefix(".testTarget(") || line.hasPrefix(".executableTarget(")
+        }
+        #expect(targets.count >= 10)
+        #expect(manifest.components(separatedBy: "swiftSettings: strict").count - 1 == targets.count, "a Swift target without the strict settings")
+    }
+}
