@@ -18,7 +18,8 @@ public final class SQLiteJournal: JournalWriter {
     /// - 2: samples in their own store (`SampleStore`), out of the event log.
     /// - 3: checkpoints (`checkpoints`): the folded state after event `seq`, a cache.
     /// - 4: each minute's peak of each series (`sample_peaks`), kept by a trigger.
-    public static let formatVersion = 4
+    /// - 5: the downsampled tiers packed, 60 buckets of a series a row (`SampleChunks`).
+    public static let formatVersion = 5
     /// The oldest format this build reads (readers never migrate; writers do).
     public static let oldestReadable = 1
 
@@ -121,6 +122,7 @@ public final class SQLiteJournal: JournalWriter {
         (2, { db, path, progress in try SampleStore.migrateFrom1(db, path: path, progress: progress) }),
         (3, { db, _, _ in try createCheckpoints(db) }),
         (4, { db, _, progress in try SampleStore.addPeaks(db, progress: progress) }),
+        (5, { db, _, _ in try SampleChunks.create(db) }),
     ]
 
     /// Format 3, checkpoints: the folded state after event `seq`, so readers

@@ -315,7 +315,9 @@ enum SampleStore {
     /// The newest point's time, if any.
     static func newest(_ db: Database) throws -> Int64? {
         guard try present(db) else { return nil }
-        return try Int64.fetchOne(db, sql: "SELECT MAX(t) FROM samples")
+        let raw = try Int64.fetchOne(db, sql: "SELECT MAX(t) FROM samples")
+        guard let packed = try SampleChunks.newest(db) else { return raw }
+        return max(raw ?? packed, packed)
     }
 
     /// Sample batches with `t > after` (and `t >= from`), oldest first; the
@@ -330,14 +332,13 @@ enum SampleStore {
         }
         var out: [SampleBatch] = []
         var group = BatchGroup()
-        let rows = try Row.fetchCursor(db, sql: "SELECT t, series, v FROM samples WHERE t >= ? ORDER BY t, series", arguments: [low])
-        while let row = try rows.next() {
-            let t: Int64 = row[0]
-            if t != group.t {
+        var points = try MergedPoints(db, from: low, descending: false)
+        while let p = try points.next() {
+            if p.t != group.t {
                 group.flush(into: &out, anchor: group.t.flatMap { anchors[$0] })
-                group.t = t
+                group.t = p.t
             }
-            group.add(names[row[1]], (row[2] as Double?) ?? .nan)
+            group.add(names[p.series], p.value)
         }
         group.flush(into: &out, anchor: group.t.flatMap { anchors[$0] })
         return out
@@ -359,18 +360,17 @@ enum SampleStore {
             for b in batches.reversed() where try !visit(b) { return false }
             return true
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT t, series, v FROM samples WHERE t >= ? ORDER BY t DESC, series DESC", arguments: [low])
+        var points = try MergedPoints(db, from: low, descending: true)
         var pending: [(name: SeriesIDs.Name?, value: Double)] = []
-        while let row = try rows.next() {
-            let t: Int64 = row[0]
-            if t != group.t {
+        while let p = try points.next() {
+            if p.t != group.t {
                 // A millisecond's points came in descending series order: add them ascending.
                 for p in pending.reversed() { group.add(p.name, p.value) }
                 pending.removeAll(keepingCapacity: true)
                 if group.t != nil, try !hand() { return }
-                group.t = t
+                group.t = p.t
             }
-            pending.append((names[row[1]], (row[2] as Double?) ?? .nan))
+            pending.append((names[p.series], p.value))
         }
         for p in pending.reversed() { group.add(p.name, p.value) }
         _ = try hand()
@@ -439,16 +439,24 @@ enum SampleStore {
                 out[key] = max(out[key] ?? v, v)
             }
         }
-        let scan = "SELECT series, MAX(v) FROM samples WHERE t >= ? AND t <= ? GROUP BY series"
+        // The points themselves, in both stores.
+        func scan(_ from: Int64, _ to: Int64) throws {
+            try merge("SELECT series, MAX(v) FROM samples WHERE t >= ? AND t <= ? GROUP BY series", [from, to])
+            var packed = try ChunkPoints(db, from: from, through: to, descending: false)
+            while let p = try packed.next() {
+                guard let key = keys[p.series], !p.value.isNaN else { continue }
+                out[key] = max(out[key] ?? p.value, p.value)
+            }
+        }
         // Whole minutes [first, end): first starts at or after low, end - 1 finishes by high.
         let first = -floorDiv(-low, peakMinute)
         let end = floorDiv(high + 1, peakMinute)
         if try db.tableExists("sample_peaks"), first < end {
             try merge("SELECT series, MAX(v) FROM sample_peaks WHERE m >= ? AND m < ? GROUP BY series", [first, end])
-            if low < first * peakMinute { try merge(scan, [low, first * peakMinute - 1]) }
-            if end * peakMinute <= high { try merge(scan, [end * peakMinute, high]) }
+            if low < first * peakMinute { try scan(low, first * peakMinute - 1) }
+            if end * peakMinute <= high { try scan(end * peakMinute, high) }
         } else {
-            try merge(scan, [low, high])
+            try scan(low, high)
         }
         return out
     }
@@ -464,23 +472,28 @@ enum SampleStore {
     /// Points stored now (for tests and benchmarks).
     static func pointCount(_ db: Database) throws -> Int {
         guard try present(db) else { return 0 }
-        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM samples") ?? 0
+        return (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM samples") ?? 0) + (try SampleChunks.pointCount(db))
     }
 
     /// Downsample and expire points by their age at `now`: points older than
     /// `retention.full` become one point per bucket of the first tier (the
     /// bucket's mean, at its start), older than its `until` one per bucket of
     /// the next, and so on; points older than the last `until` are deleted.
-    /// Each tier remembers how far it got, so a run only touches what aged
-    /// since the last one.
+    /// A tier's buckets are packed into `sample_chunks`; the points it takes
+    /// are those at full resolution (`samples`) and the buckets of the tiers
+    /// before it. Each tier remembers how far it got, so a run only touches
+    /// what aged since the last one.
     static func compact(_ db: Database, now: Date, retention: SampleRetention, budget: Int = 500_000) throws -> SampleCompaction {
         guard try present(db) else { return SampleCompaction(before: 0, after: 0) }
+        // Only a writer compacts, and a writer has migrated to format 5 on opening.
+        guard try SampleChunks.present(db) else { return SampleCompaction(before: 0, after: 0) }
         let nowMS = SampleBatch.milliseconds(now)
         // Expire first: nothing is downsampled only to be deleted.
         // Down to a whole minute, so a minute's peak and its points go together.
         let expiry = floorDiv(nowMS - Int64((retention.keep * 1000).rounded()), peakMinute) * peakMinute
         try db.execute(sql: "DELETE FROM samples WHERE t < ?", arguments: [expiry])
         var removed = db.changesCount
+        removed += try SampleChunks.expire(before: expiry, db)
         try db.execute(sql: "DELETE FROM sample_commits WHERE t < ?", arguments: [expiry])
         if try db.tableExists("sample_peaks") {
             try db.execute(sql: "DELETE FROM sample_peaks WHERE m < ?", arguments: [expiry / peakMinute])
@@ -488,7 +501,6 @@ enum SampleStore {
         var added = 0
         var left = budget  // points one run may rewrite: a long backlog (a migrated journal) is worked off over several runs
         var startAge = retention.full
-        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS compacting (t INTEGER, series INTEGER, v REAL)")
         for (i, tier) in retention.tiers.enumerated() {
             let width = max(1, Int64((tier.every * 1000).rounded()))
             let boundary = floorDiv(nowMS - Int64((startAge * 1000).rounded()), width) * width
@@ -496,23 +508,39 @@ enum SampleStore {
             var low = try Int64.fetchOne(db, sql: "SELECT before FROM samples_compacted WHERE tier = ?", arguments: [i]) ?? Int64.min
             while low < boundary, left > 0 {
                 // Skip to the first point not yet in this tier's buckets; an hour at a time.
-                guard let first = try Int64.fetchOne(db, sql: "SELECT MIN(t) FROM samples WHERE t >= ? AND t < ?", arguments: [low, boundary]) else {
+                let firstRaw = try Int64.fetchOne(db, sql: "SELECT MIN(t) FROM samples WHERE t >= ? AND t < ?", arguments: [low, boundary])
+                let firstPacked = try SampleChunks.first(db, narrowerThan: width, from: low, before: boundary)
+                guard let first = [firstRaw, firstPacked].compactMap({ $0 }).min() else {
                     low = boundary
                     break
                 }
                 let from = floorDiv(first, width) * width
                 let to = min(boundary, from + max(width, 3_600_000 / width * width))
-                try db.execute(sql: "DELETE FROM temp.compacting")
-                try db.execute(
-                    sql: """
-                        INSERT INTO temp.compacting
-                        SELECT (t / ?1) * ?1, series, avg(v) FROM samples WHERE t >= ?2 AND t < ?3 GROUP BY t / ?1, series
-                        """, arguments: [width, from, to])
+                let taken = try SampleChunks.take(db, narrowerThan: width, from: from, before: to)
+                var sums: [BucketKey: (sum: Double, values: Int)] = [:]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: "SELECT series, (t / ?1) * ?1, total(v), count(v) FROM samples WHERE t >= ?2 AND t < ?3 GROUP BY series, 2",
+                    arguments: [width, from, to])
+                {
+                    sums[BucketKey(series: row[0], t: row[1])] = (row[2], row[3])
+                }
+                for p in taken {
+                    let key = BucketKey(series: p.series, t: floorDiv(p.t, width) * width)
+                    var bucket = sums[key] ?? (0, 0)
+                    if !p.value.isNaN {
+                        bucket.sum += p.value
+                        bucket.values += 1
+                    }
+                    sums[key] = bucket
+                }
+                // A bucket whose points all had no value keeps one with none (NaN), as `avg` gives.
+                let means = sums.map { key, b in StoredPoint(t: key.t, series: key.series, value: b.values > 0 ? b.sum / Double(b.values) : .nan) }
                 try db.execute(sql: "DELETE FROM samples WHERE t >= ? AND t < ?", arguments: [from, to])
-                removed += db.changesCount
-                left -= db.changesCount
-                try db.execute(sql: "INSERT INTO samples (t, series, v) SELECT t, series, v FROM temp.compacting")
-                added += db.changesCount
+                let consumed = db.changesCount + taken.count
+                removed += consumed
+                left -= consumed
+                added += try SampleChunks.put(db, width: width, means)
                 // A bucket folds by its time: the commits it merged are gone.
                 try db.execute(sql: "DELETE FROM sample_commits WHERE t >= ? AND t < ?", arguments: [from, to])
                 low = to
@@ -522,6 +550,11 @@ enum SampleStore {
             }
         }
         return SampleCompaction(before: removed, after: added)
+    }
+
+    private struct BucketKey: Hashable {
+        var series: Int64
+        var t: Int64
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
