@@ -28,6 +28,12 @@ final class Screen {
         _ = nodelay(warroom_stdscr(), true)
         _ = set_escdelay(25)
         _ = curs_set(0)
+        // ncurses 6.4 flushes its output after each cursor move until the
+        // first endwin() (7 to 10 write() calls a frame, each a wake-up of
+        // tmux); once it has been through one, a frame is one write. Left and
+        // re-entered at once, before anything is drawn.
+        _ = endwin()
+        _ = wrefresh(warroom_stdscr())
         rows = Int(warroom_lines())
         columns = Int(warroom_cols())
         setUpColours(theme, override: override)

@@ -78,6 +78,11 @@ private final class TerminalLoop {
     static let handledSignals: [Int32] = [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     /// 30 frames a second at most for new data: far under the 50 ms sample-to-screen budget.
     static let minimumFrameGap: TimeInterval = 1.0 / 30
+    /// How long after a whole second its clock frame is drawn (ms): ages and
+    /// the header's clock move on 60 ms late, and a poll of a source on the
+    /// second (`SourcePoller.nextPoll`), answered within that, draws the
+    /// second's one frame instead of a second frame just after the clock's.
+    static let secondMargin: Int32 = 60
 
     func run() -> ExitReason {
         var fds: [Int32] = [0, 0]
@@ -142,8 +147,10 @@ private final class TerminalLoop {
 
             // Sleep until something happens or the next second starts.
             let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
-            // A running countdown redraws ten times a second; otherwise once a second.
-            let timeout = dashboard.armed?.firesAt != nil ? 100 : Int32(((1 - fraction) * 1000).rounded(.up)) + 2
+            // A running countdown redraws ten times a second; otherwise once a
+            // second, `secondMargin` after it starts: a source polled on the
+            // second lands before, and its frame is the second's only one.
+            let timeout = dashboard.armed?.firesAt != nil ? 100 : Int32(((1 - fraction) * 1000).rounded(.up)) + Self.secondMargin
             for i in pollFDs.indices { pollFDs[i].revents = 0 }
             let ready = poll(&pollFDs, nfds_t(pollFDs.count), timeout)
             if ready < 0 {

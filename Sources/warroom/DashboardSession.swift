@@ -137,7 +137,8 @@ struct DashboardSession {
             let reader = config.commands[WarRoomConfig.readTrafficKey].map { ConfiguredTrafficReader(spec: $0, client: client) }
             warroom = try WarRoom(
                 journal: journal, loaded: loaded, executor: executor, pager: pager, trafficReader: reader,
-                retention: config.retention, checkpoints: config.checkpoints, logger: logger)
+                retention: config.retention, groupCommitWindow: WarRoom.groupCommitWindow(sources: config.sources.count),
+                checkpoints: config.checkpoints, logger: logger)
             // From here a quit drains its commands; a screen closed already records no session and starts nothing.
             room.open(warroom)
             if room.isClosed { return await finish().status }

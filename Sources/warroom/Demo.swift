@@ -69,6 +69,8 @@ enum DemoConfig {
                 url: http://127.0.0.1:\(port)/health
                 interval: 1s
                 timeout: 800ms
+                # One source: nothing to spread apart. Read on the second, with the screen's clock.
+                jitter: 0
             severity:
               error_rate: {sev3: 5%, sev2: 10%, sev1: 20%}
               latency: {sev3: 3s, sev2: 5s, sev1: 10s}

@@ -112,14 +112,45 @@ struct ClockTests {
                 clock.set(until)
             }
             // Down from the first poll: 1 interval, then 2, then 4 capped at 30 s; back up at the fifth: 1 again.
-            // Jitter: 0.5 of 10% of 10 s.
-            #expect(waits == [10.5, 20.5, 30.5, 30.5, 10.5], "\(waits)")
+            // Jitter: 0.5 of 10% of 10 s, after the whole second each poll keeps to: every poll
+            // but the first starts 0.5 s after its second, so the waits between them are whole.
+            #expect(waits == [10.5, 20, 30, 30, 10], "\(waits)")
             try await waitUntil(seconds: 60) { events.withLock { $0.contains { if case .samples = $0 { true } else { false } } } }
             let seen = events.withLock { $0 }
             #expect(seen.first == .sourceDown(source: "h", reason: "HTTP 503 Service Unavailable"))
             #expect(seen.filter { if case .sourceDown = $0 { true } else { false } }.count == 1)
-            #expect(seen.contains(.sourceUp(source: "h", downFor: 10.5 + 20.5 + 30.5 + 30.5)), "\(seen)")
-            #expect(clock.now() == start + 102.5)
+            #expect(seen.contains(.sourceUp(source: "h", downFor: 10.5 + 20 + 30 + 30)), "\(seen)")
+            #expect(clock.now() == start + 100.5)
         }
+    }
+}
+
+@Suite("Poll schedule")
+struct PollScheduleTests {
+    let second = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("an interval of whole seconds keeps to whole seconds of the wall clock: a poll that started late or early is next read on the second")
+    func wholeSeconds() {
+        for late in [0.0, 0.0123, 0.31, -0.2] {
+            #expect(SourcePoller.nextPoll(after: second + late, interval: 1, failures: 0, jitter: 0) == second + 1, "started \(late) s off")
+            #expect(SourcePoller.nextPoll(after: second + late, interval: 15, failures: 0, jitter: 0) == second + 15)
+        }
+        // Jitter is a share of the interval, added after the second; the jitter a poll started with is taken off first.
+        #expect(SourcePoller.nextPoll(after: second + 0.004, interval: 10, failures: 0, jitter: 0.05) == second + 10.5)
+        #expect(SourcePoller.nextPoll(after: second + 0.504, jittered: 0.5, interval: 10, failures: 2, jitter: 0.05) == second + 20.5)
+        #expect(SourcePoller.nextPoll(after: second + 0.6, jittered: 0.6, interval: 1, failures: 0, jitter: 0) == second + 1)
+    }
+
+    @Test("a fractional interval is kept as it is, from the start of the poll")
+    func fractional() {
+        #expect(SourcePoller.nextPoll(after: second + 0.0123, interval: 0.2, failures: 0, jitter: 0) == second + 0.0123 + 0.2)
+        #expect(SourcePoller.nextPoll(after: second + 0.3, interval: 1.5, failures: 0, jitter: 0) == second + 1.8)
+    }
+
+    @Test("while down it backs off to 2 and 4 intervals, never past 30 s, still on the second")
+    func backoff() {
+        let waits = (0 ... 5).map { SourcePoller.nextPoll(after: second + 0.02, interval: 10, failures: $0, jitter: 0).timeIntervalSince(second) }
+        #expect(waits == [10, 10, 20, 30, 30, 30])
+        #expect(SourcePoller.nextPoll(after: second, interval: 60, failures: 3, jitter: 0) == second + 60, "never shorter than the interval")
     }
 }

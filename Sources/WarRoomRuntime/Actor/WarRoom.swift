@@ -124,12 +124,23 @@ public actor WarRoom {
         publish()
     }
 
+    /// The group commit window for a war room fed by `sources` pollers: none
+    /// for one (its batch would wait for nobody), 3 ms for more.
+    public static func groupCommitWindow(sources: Int) -> Duration {
+        sources > 1 ? .milliseconds(3) : .zero
+    }
+
     /// Record what a poller read, committed with everything else that arrives
     /// within `groupCommitWindow` (one transaction, one fsync). Returns once
     /// it is committed and folded; nothing is shown before.
     public func submit(_ event: Event) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             pending.append((event, done))
+            // No window (one source: nothing else could join it): committed now, with no timer to wake for.
+            if groupCommitWindow <= .zero {
+                flush()
+                return
+            }
             guard !flushScheduled else { return }
             flushScheduled = true
             let window = groupCommitWindow

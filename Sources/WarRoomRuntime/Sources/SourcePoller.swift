@@ -409,6 +409,7 @@ public struct SourcePoller: Sendable {
     public func run(onWarning: @escaping @Sendable (String) -> Void = { _ in }, sink: @escaping @Sendable (Event) async -> Void) async {
         var downSince: Date?
         var failures = 0
+        var offset: TimeInterval = 0  // the jitter this poll started with
         let memory = Memory()
         if case .prometheus = source.kind {
             if let limiter, await !limiter.acquire() { return }
@@ -451,12 +452,32 @@ public struct SourcePoller: Sendable {
                     await sink(.sourceDown(source: source.name, reason: masked(error.reason)))
                 }
             }
-            // Back off while the source is down, never past 4 intervals or 30 s; jitter spreads sources apart.
-            let backoff = failures > 1 ? min(pow(2, Double(failures - 1)), 4) : 1
-            let jitter = source.jitter > 0 ? min(max(random(), 0), 1) * source.jitter * source.interval : 0
-            let wait = min(source.interval * backoff, max(source.interval, 30)) + jitter - clock.now().timeIntervalSince(started)
+            let jitter = source.jitter * min(max(random(), 0), 1)
+            let next = Self.nextPoll(after: started, jittered: offset, interval: source.interval, failures: failures, jitter: jitter)
+            offset = jitter * source.interval
+            let wait = next.timeIntervalSince(clock.now())
             if wait > 0 { try? await clock.sleep(for: wait) }
         }
+    }
+}
+
+extension SourcePoller {
+    /// When the poll after one that started at `started` starts: an interval
+    /// later, backing off while the source is down (`failures` in a row: 2
+    /// and 4 intervals, never past 4 intervals or 30 s), plus `jitter` (a
+    /// share of the interval, drawn at random for each wait) to spread sources
+    /// apart. An interval of whole seconds keeps to whole seconds of the wall
+    /// clock (`jittered`: the seconds of jitter this poll's start had, taken
+    /// off first), so a source polled every second without jitter reads
+    /// just after the second starts, as the screen's clock redraws: its
+    /// frame is that second's only one (`TerminalLoop`), not a second frame a
+    /// fraction later.
+    static func nextPoll(after started: Date, jittered: TimeInterval = 0, interval: TimeInterval, failures: Int, jitter: Double) -> Date {
+        let backoff = failures > 1 ? min(pow(2, Double(failures - 1)), 4) : 1
+        let wait = min(interval * backoff, max(interval, 30))
+        guard interval >= 1, interval == interval.rounded() else { return started.addingTimeInterval(wait + jitter * interval) }
+        let onGrid = (started.timeIntervalSince1970 - jittered + wait).rounded()
+        return Date(timeIntervalSince1970: onGrid + jitter * interval)
     }
 }
 

@@ -445,9 +445,10 @@ public final class SQLiteJournal: JournalWriter {
 /// What both SQLite sides share: the row format and the wording of errors.
 enum SQLiteJournalRows {
     static func events(_ db: Database, after: Int64, limit: Int?, path: String) throws -> [Recorded] {
+        // Cached: every commit asks (for what other processes appended), and so does each catch-up.
         try decode(
             Row.fetchAll(
-                db, sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                db.cachedStatement(sql: "SELECT seq, time, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
                 arguments: [after, limit ?? -1]), path: path)
     }
 
