@@ -89,6 +89,27 @@ struct CommitTests {
         #expect(state.shownSeverity == .sev2)
     }
 
+    @Test("one source has no group-commit window: each batch is its own commit, durable and folded when submit returns; several sources get 3 ms")
+    func oneSourceNoWindow() async throws {
+        #expect(WarRoom.groupCommitWindow(sources: 1) == .zero)
+        #expect(WarRoom.groupCommitWindow(sources: 0) == .zero)
+        #expect(WarRoom.groupCommitWindow(sources: 2) == .milliseconds(3))
+        let journal = CountedJournal(try SQLiteJournal(path: temporaryJournalPath()))
+        let room = try WarRoom(journal: journal, clock: ManualClock(), executor: nil, groupCommitWindow: .zero, checkpoints: nil)
+        try await room.send(.sessionStarted(Self.session))
+        let before = journal.writes
+        for (i, rate) in [0.001, 0.002, 0.003].enumerated() {
+            try await room.submit(Self.spike(rate))
+            #expect(journal.writes == before + i + 1)
+            #expect(await room.snapshot.state.series[SeriesKey(.canary, .errorRate)]?.latest?.value == rate)
+        }
+        // Submitted together: still one commit each (a window, however short, would join them).
+        async let a: Void = room.submit(Self.spike(0.004))
+        async let b: Void = room.submit(Self.spike(0.005))
+        _ = try await (a, b)
+        #expect(journal.writes == before + 5)
+    }
+
     @Test("a commit that fails folds nothing, shows nothing and sends no page; the next one goes through whole")
     func failedCommitFoldsNothing() async throws {
         let (room, journal, _) = try room()
