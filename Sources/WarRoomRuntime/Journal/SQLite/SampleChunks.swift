@@ -128,9 +128,12 @@ enum SampleChunks {
         return try Int.fetchOne(db, sql: "SELECT COALESCE(SUM((length(points) - 8) / 8), 0) FROM sample_chunks") ?? 0
     }
 
-    /// The newest point's time, if any.
-    static func newest(_ db: Database) throws -> Int64? {
+    /// The newest point's time, if any; nil too when no chunk can hold a
+    /// point after `known` (the newest point in rows: the usual case, with no
+    /// chunk read).
+    static func newest(_ db: Database, unlessBy known: Int64? = nil) throws -> Int64? {
         guard let span = try maxSpan(db), let last = try Int64.fetchOne(db, sql: Query.lastStart) else { return nil }
+        if let known, known >= last + span { return nil }
         var newest: Int64?
         for row in try Row.fetchAll(db, sql: Query.after, arguments: [below(last, span)]) {
             if let t = try Chunk(row: row).points.last?.t { newest = max(newest ?? t, t) }
@@ -224,7 +227,9 @@ enum SampleChunks {
         static let expired = "FROM sample_chunks WHERE start < ?1 AND start + ?2 * width <= ?1"
         static func range(descending: Bool) -> String {
             let order = descending ? "DESC" : ""
-            return "SELECT start, series, width, points FROM sample_chunks WHERE start > ? AND start <= ? ORDER BY start \(order), series \(order)"
+            // The span test only spares decoding chunks that end before `low` (a follower's catch-up reads none); the key bounds the read.
+            return
+                "SELECT start, series, width, points FROM sample_chunks WHERE start > ?1 AND start <= ?2 AND start + ?4 * width > ?3 ORDER BY start \(order), series \(order)"
         }
         static let all = [
             widest, lastStart, after, narrower, one, "SELECT 1 \(expired)", "DELETE \(expired)", range(descending: false), range(descending: true),
@@ -277,7 +282,9 @@ struct ChunkPoints {
         self.descending = descending
         if let span = try SampleChunks.maxSpan(db) {
             self.span = span
-            rows = try Row.fetchCursor(db, sql: SampleChunks.Query.range(descending: descending), arguments: [SampleChunks.below(low, span), high])
+            rows = try Row.fetchCursor(
+                db, sql: SampleChunks.Query.range(descending: descending),
+                arguments: [SampleChunks.below(low, span), high, low, SampleChunks.buckets])
         } else {
             span = 0
             rows = nil

@@ -316,7 +316,7 @@ enum SampleStore {
     static func newest(_ db: Database) throws -> Int64? {
         guard try present(db) else { return nil }
         let raw = try Int64.fetchOne(db, sql: "SELECT MAX(t) FROM samples")
-        guard let packed = try SampleChunks.newest(db) else { return raw }
+        guard let packed = try SampleChunks.newest(db, unlessBy: raw) else { return raw }
         return max(raw ?? packed, packed)
     }
 
