@@ -128,13 +128,16 @@ struct SampleChunksTests {
                 // A bare "USING PRIMARY KEY" walks the whole tree (as MAX(width) does without its index): the key must bound `start`.
                 let reads = plan.filter { $0.contains("sample_chunks") }
                 #expect(!reads.isEmpty, "\(sql): \(plan)")
-                // MAX(start) is the key's first column: SQLite reads the last entry alone (its plan says no more than the walk's).
-                let minMax = sql == SampleChunks.Query.lastStart
-                #expect(
-                    reads.allSatisfy {
-                        $0.contains("PRIMARY KEY (start") || $0.contains("INDEX sample_chunks_width") || (minMax && $0.hasSuffix("USING PRIMARY KEY"))
-                    },
-                    "\(sql): \(plan)")
+                // Each query its one path: the widths by their index, MAX(start) by the key's first
+                // column (SQLite reads the last entry alone; its plan says no more than a walk's), the
+                // rest by a range of the key's start, never the width index (a day of 10 s chunks).
+                let path: (String) -> Bool
+                switch sql {
+                case SampleChunks.Query.widest, SampleChunks.Query.widestNarrower: path = { $0.contains("INDEX sample_chunks_width") }
+                case SampleChunks.Query.lastStart: path = { $0.hasSuffix("USING PRIMARY KEY") }
+                default: path = { $0.contains("PRIMARY KEY (start") && !$0.contains("sample_chunks_width") }
+                }
+                #expect(reads.allSatisfy(path), "\(sql): \(plan)")
             }
         }
     }
@@ -150,10 +153,14 @@ struct SampleChunksTests {
             for i in stride(from: 0, to: 60, by: 5) { tens.slots[i] = Double(100 + i) }
             var later = SampleChunks.Chunk(start: 3_600_000, series: 1, width: 10_000)
             later.slots[1] = 1
-            for c in [minutes, tens, later] {
+            // Narrow and inside the wide chunk's hour, at a start after it: read before it newest first,
+            // so only the widest span (not the narrow chunk's own) bounds what may be handed on.
+            var early = SampleChunks.Chunk(start: 600_000, series: 3, width: 10_000)
+            early.slots[2] = 7
+            for c in [minutes, tens, later, early] {
                 try db.execute(sql: "INSERT INTO sample_chunks VALUES (?, ?, ?, ?)", arguments: [c.start, c.series, c.width, c.encoded()])
             }
-            let all = (minutes.points + tens.points + later.points).sorted { $0.precedes($1) }
+            let all = (minutes.points + tens.points + later.points + early.points).sorted { $0.precedes($1) }
             for descending in [false, true] {
                 var read = try ChunkPoints(db, from: 0, descending: descending)
                 var got: [StoredPoint] = []
@@ -318,11 +325,66 @@ struct SampleChunksTests {
         }
         let retention = SampleRetention(full: 30, tiers: [SampleRetention.Tier(every: 10, until: 3_600)])
         _ = try journal.compactSamples(now: Date(timeIntervalSince1970: Double(t0) / 1000 + 200), retention: retention)
-        try sqlite(path, "UPDATE sample_chunks SET points = x'0700'")
-        #expect {
-            _ = try SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: nil)
-        } throws: { error in
-            "\(error)".contains(path) && "\(error)".contains("is damaged")
+        // Bytes that are not a chunk, a value that is not a blob at all, a width no tier has:
+        // each an error naming the journal, from every way in (the oldest-first read, the
+        // newest-first read the loader makes, and the newest point's time), never a crash.
+        // (A start that is text sorts after every number, outside any range read: those skip it,
+        // and only must not crash.)
+        let hidden = "start = 'x'"
+        try sqlite(path, "UPDATE sample_chunks SET \(hidden)")
+        _ = try? SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: nil)
+        _ = try? SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: 60)
+        try? SQLiteJournalReader(path: path).recentBatches(within: 100_000, committedFrom: 0) { _, _ in true }
+        try sqlite(path, "UPDATE sample_chunks SET start = \(SampleChunks.Chunk.start(of: t0, width: 10_000))")
+        for damage in ["points = x'0700'", "points = 7", "points = 'text'", "width = 9223372036854775807", "width = -10000"] {
+            try sqlite(path, "UPDATE sample_chunks SET \(damage)")
+            let reader = try SQLiteJournalReader(path: path)
+            #expect(throws: (any Error).self, "\(damage)") {
+                _ = try reader.changes(afterSeq: 0, samplesAfter: nil, recent: nil)
+            }
+            #expect(throws: (any Error).self, "\(damage)") {
+                try reader.recentBatches(within: 100_000, committedFrom: 0) { _, _ in true }
+            }
+            #expect(throws: (any Error).self, "\(damage)") {
+                _ = try reader.changes(afterSeq: 0, samplesAfter: nil, recent: 60)
+            }
+            do {
+                _ = try reader.changes(afterSeq: 0, samplesAfter: nil, recent: nil)
+            } catch {
+                #expect("\(error)".contains(path) && "\(error)".contains("damaged"), "\(damage): \(error)")
+            }
+            _ = try journal.append(.note(text: "still writable", by: "ana"), at: Date(timeIntervalSince1970: Double(t0) / 1000 + 300))
+            // Mended for the next damage: a good chunk again, read back.
+            var good = SampleChunks.Chunk(start: SampleChunks.Chunk.start(of: t0, width: 10_000), series: 1, width: 10_000)
+            good.slots[0] = 0.5
+            try sqlite(path, "DELETE FROM sample_chunks; INSERT INTO sample_chunks VALUES (\(good.start), 1, 10000, x'\(hex(good.encoded()))');")
+            #expect(try SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches.count > 0)
         }
     }
+
+    @Test("a point kept in both stores (never written so) is read once, as its row has it, in both read orders")
+    func bothStores() throws {
+        let path = temporaryJournalPath()
+        let journal = try SQLiteJournal(path: path)
+        try journal.write { tx in try tx.append(SampleBatch(milliseconds: t0 + 1_000, source: "a", samples: [Sample(keys[0], 0.25)])) }
+        var chunk = SampleChunks.Chunk(start: SampleChunks.Chunk.start(of: t0, width: 1_000), series: 1, width: 1_000)
+        chunk.slots[Int((t0 + 1_000 - chunk.start) / 1_000)] = 0.75  // the same millisecond and series
+        chunk.slots[Int((t0 + 2_000 - chunk.start) / 1_000)] = 0.5
+        try sqlite(path, "INSERT INTO sample_chunks VALUES (\(chunk.start), 1, 1000, x'\(hex(chunk.encoded()))');")
+        let reader = try SQLiteJournalReader(path: path)
+        let batches = try reader.changes(afterSeq: 0, samplesAfter: nil, recent: nil).batches
+        #expect(batches.map(\.milliseconds) == [t0 + 1_000, t0 + 2_000])
+        #expect(batches.map { $0.samples.map(\.value) } == [[0.25], [0.5]])
+        var newestFirst: [SampleBatch] = []
+        try reader.recentBatches(within: 60, committedFrom: 0) { _, b in
+            newestFirst.append(b)
+            return true
+        }
+        #expect(newestFirst.map(\.milliseconds) == [t0 + 2_000, t0 + 1_000])
+        #expect(newestFirst.last?.samples.map(\.value) == [0.25])
+    }
+}
+
+private func hex(_ data: Data) -> String {
+    data.map { String(format: "%02x", $0) }.joined()
 }

@@ -65,9 +65,23 @@ enum SampleChunks {
             SampleStore.floorDiv(t, Int64(SampleChunks.buckets) * width) * Int64(SampleChunks.buckets) * width
         }
 
+        /// A row as stored; any column of the wrong type or out of range
+        /// (a damaged file, a hand edit) is an error, never a crash.
         init(row: Row) throws {
-            self.init(start: row[0], series: row[1], width: row[2])
-            let data: Data = row[3]
+            let start = Int64.fromDatabaseValue(row[0] as DatabaseValue)
+            let series = Int64.fromDatabaseValue(row[1] as DatabaseValue)
+            let width = Int64.fromDatabaseValue(row[2] as DatabaseValue)
+            guard let start, let series, let width, width > 0, width <= SampleChunks.widestWidth,
+                !start.addingReportingOverflow(width * Int64(SampleChunks.buckets)).overflow,
+                case .blob(let data) = (row[3] as DatabaseValue).storage
+            else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_CORRUPT,
+                    message:
+                        "the sample chunk of series \(series.map(String.init) ?? "?") at \(start.map(String.init) ?? "?") (width \(width.map(String.init) ?? "?") ms) is damaged (its key, or points not a blob)"
+                )
+            }
+            self.init(start: start, series: series, width: width)
             try decode(data)
         }
 
@@ -109,11 +123,22 @@ enum SampleChunks {
         }
     }
 
+    /// The widest bucket a chunk may have (ms): a century, far past any
+    /// tier, and small enough that no span or time computed from it overflows.
+    static let widestWidth: Int64 = 100 * 365 * 86_400_000
+
     /// The largest chunk's span, or nil when there is no chunk (by the index
-    /// on `width`: every reader asks, and a month of chunks is millions of rows).
-    static func maxSpan(_ db: Database) throws -> Int64? {
+    /// on `width`: every reader asks, and a month of chunks is millions of
+    /// rows); only over chunks narrower than `width` when given (a tier's
+    /// run looks for the tiers before it alone, not an hour of its own).
+    static func maxSpan(_ db: Database, narrowerThan width: Int64? = nil) throws -> Int64? {
         guard try present(db) else { return nil }
-        return try Int64.fetchOne(db, sql: Query.widest).map { $0 * Int64(buckets) }
+        let widest = try width.map { try Int64.fetchOne(db, sql: Query.widestNarrower, arguments: [$0]) } ?? Int64.fetchOne(db, sql: Query.widest)
+        guard let widest else { return nil }
+        guard widest > 0, widest <= widestWidth else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a sample chunk's width (\(widest) ms) is damaged")
+        }
+        return widest * Int64(buckets)
     }
 
     /// `a - b`, clamped at `Int64.min`.
@@ -143,7 +168,7 @@ enum SampleChunks {
 
     /// The oldest point of a chunk of buckets narrower than `width` with `low <= t < high`.
     static func first(_ db: Database, narrowerThan width: Int64, from low: Int64, before high: Int64) throws -> Int64? {
-        guard let span = try maxSpan(db) else { return nil }
+        guard let span = try maxSpan(db, narrowerThan: width) else { return nil }
         var best: Int64?
         let rows = try Row.fetchCursor(db, sql: Query.narrower, arguments: [width, below(low, span), high])
         while let row = try rows.next() {
@@ -159,7 +184,7 @@ enum SampleChunks {
     /// left empty is deleted; one with points outside the range is rewritten
     /// with those alone.
     static func take(_ db: Database, narrowerThan width: Int64, from low: Int64, before high: Int64) throws -> [StoredPoint] {
-        guard let span = try maxSpan(db) else { return [] }
+        guard let span = try maxSpan(db, narrowerThan: width) else { return [] }
         var out: [StoredPoint] = []
         let rows = try Row.fetchAll(db, sql: Query.narrower, arguments: [width, below(low, span), high])
         for row in rows {
@@ -218,6 +243,7 @@ enum SampleChunks {
     /// month kept (`SampleChunksTests.queryPlans` reads their plans back).
     enum Query {
         static let widest = "SELECT MAX(width) FROM sample_chunks"
+        static let widestNarrower = "SELECT MAX(width) FROM sample_chunks WHERE width < ?"
         static let lastStart = "SELECT MAX(start) FROM sample_chunks"
         static let after = "SELECT start, series, width, points FROM sample_chunks WHERE start > ?"
         static let narrower =
@@ -232,7 +258,8 @@ enum SampleChunks {
                 "SELECT start, series, width, points FROM sample_chunks WHERE start > ?1 AND start <= ?2 AND start + ?4 * width > ?3 ORDER BY start \(order), series \(order)"
         }
         static let all = [
-            widest, lastStart, after, narrower, one, "SELECT 1 \(expired)", "DELETE \(expired)", range(descending: false), range(descending: true),
+            widest, widestNarrower, lastStart, after, narrower, one, "SELECT 1 \(expired)", "DELETE \(expired)", range(descending: false),
+            range(descending: true),
         ]
     }
 

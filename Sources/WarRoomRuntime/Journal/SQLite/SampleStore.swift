@@ -520,7 +520,8 @@ enum SampleStore {
                 var sums: [BucketKey: (sum: Double, values: Int)] = [:]
                 for row in try Row.fetchAll(
                     db,
-                    sql: "SELECT series, (t / ?1) * ?1, total(v), count(v) FROM samples WHERE t >= ?2 AND t < ?3 GROUP BY series, 2",
+                    // Buckets round down (`floorDiv`), before 1970 too, as the chunks' points below do.
+                    sql: "SELECT series, (t / ?1 - (t % ?1 < 0)) * ?1, total(v), count(v) FROM samples WHERE t >= ?2 AND t < ?3 GROUP BY series, 2",
                     arguments: [width, from, to])
                 {
                     sums[BucketKey(series: row[0], t: row[1])] = (row[2], row[3])
