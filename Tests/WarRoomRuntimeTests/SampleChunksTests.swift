@@ -336,7 +336,9 @@ struct SampleChunksTests {
         _ = try? SQLiteJournalReader(path: path).changes(afterSeq: 0, samplesAfter: nil, recent: 60)
         try? SQLiteJournalReader(path: path).recentBatches(within: 100_000, committedFrom: 0) { _, _ in true }
         try sqlite(path, "UPDATE sample_chunks SET start = \(SampleChunks.Chunk.start(of: t0, width: 10_000))")
-        for damage in ["points = x'0700'", "points = 7", "points = 'text'", "width = 9223372036854775807", "width = -10000"] {
+        for damage in [
+            "points = x'0700'", "points = 7", "points = 'text'", "width = 9223372036854775807", "width = -10000", "start = 9223372036854775000",
+        ] {
             try sqlite(path, "UPDATE sample_chunks SET \(damage)")
             let reader = try SQLiteJournalReader(path: path)
             #expect(throws: (any Error).self, "\(damage)") {

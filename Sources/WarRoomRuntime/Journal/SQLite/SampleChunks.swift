@@ -147,10 +147,16 @@ enum SampleChunks {
         return overflow ? .min : d
     }
 
+    /// `a + b`, clamped at `Int64.max` (a damaged start near it must not trap).
+    static func above(_ a: Int64, _ b: Int64) -> Int64 {
+        let (d, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : d
+    }
+
     /// How many points the chunks hold.
     static func pointCount(_ db: Database) throws -> Int {
         guard try present(db) else { return 0 }
-        return try Int.fetchOne(db, sql: "SELECT COALESCE(SUM((length(points) - 8) / 8), 0) FROM sample_chunks") ?? 0
+        return try Int.fetchOne(db, sql: "\(Query.countPoints) FROM sample_chunks") ?? 0
     }
 
     /// The newest point's time, if any; nil too when no chunk can hold a
@@ -158,7 +164,7 @@ enum SampleChunks {
     /// chunk read).
     static func newest(_ db: Database, unlessBy known: Int64? = nil) throws -> Int64? {
         guard let span = try maxSpan(db), let last = try Int64.fetchOne(db, sql: Query.lastStart) else { return nil }
-        if let known, known >= last + span { return nil }
+        if let known, known >= above(last, span) { return nil }
         var newest: Int64?
         for row in try Row.fetchAll(db, sql: Query.after, arguments: [below(last, span)]) {
             if let t = try Chunk(row: row).points.last?.t { newest = max(newest ?? t, t) }
@@ -213,7 +219,7 @@ enum SampleChunks {
     /// of any chunk across it; returns how many points went.
     static func expire(before high: Int64, _ db: Database) throws -> Int {
         guard try present(db) else { return 0 }
-        let whole = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM((length(points) - 8) / 8), 0) \(Query.expired)", arguments: [high, buckets])
+        let whole = try Int.fetchOne(db, sql: "\(Query.countPoints) \(Query.expired)", arguments: [high, buckets])
         try db.execute(sql: "DELETE \(Query.expired)", arguments: [high, buckets])
         return (whole ?? 0) + (try take(db, narrowerThan: .max, from: .min, before: high).count)
     }
@@ -243,6 +249,8 @@ enum SampleChunks {
     /// month kept (`SampleChunksTests.queryPlans` reads their plans back).
     enum Query {
         static let widest = "SELECT MAX(width) FROM sample_chunks"
+        /// The points of the chunks selected: the blob's bytes past the bitmap, 8 a point.
+        static let countPoints = "SELECT COALESCE(SUM((length(points) - 8) / 8), 0)"
         static let widestNarrower = "SELECT MAX(width) FROM sample_chunks WHERE width < ?"
         static let lastStart = "SELECT MAX(start) FROM sample_chunks"
         static let after = "SELECT start, series, width, points FROM sample_chunks WHERE start > ?"
@@ -360,7 +368,7 @@ struct ChunkPoints {
         if let next = peeked {
             // Ascending: a chunk still to read holds nothing before its start.
             // Descending: nothing at or after its start plus the longest span.
-            let bound = descending ? next.start + span : next.start
+            let bound = descending ? SampleChunks.above(next.start, span) : next.start
             emit = pending.filter { descending ? $0.t >= bound : $0.t < bound }
             pending.removeAll { descending ? $0.t >= bound : $0.t < bound }
         } else {
