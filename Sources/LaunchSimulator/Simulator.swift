@@ -1,7 +1,10 @@
 public import Foundation
 import Hummingbird
+import HummingbirdCore
 public import Logging
 import NIOCore
+import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 /// The simulated service on a loopback port: `GET /health`, `GET /metrics`,
@@ -52,16 +55,33 @@ public final class LaunchSimulator: Sendable {
         // Fault drills: each request gets the next misbehaviour in a fixed cycle.
         router.get("chaos/health") { _, _ in try await self.chaos(metrics: false) }
         router.get("chaos/metrics") { _, _ in try await self.chaos(metrics: true) }
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: requestedPort), serverName: "warroom-simulator"),
+        // HummingbirdCore's server, without Hummingbird's `Application`: that
+        // adds a date cache refreshed by a timer every second, which would be
+        // the idle demo's own wake-ups. One request a second formats its own.
+        let responder = router.buildResponder()
+        let logger = self.logger
+        let server = try HTTPServerBuilder.http1().buildServer(
+            configuration: .init(address: .hostname(host, port: requestedPort)),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger,
+            responder: { request, writer, channel in
+                let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    logger.debug("simulator: \(error)")
+                    response = Response(status: .internalServerError)
+                }
+                response.headers[.date] = HTTPDate.format(Date())
+                response.headers[.server] = "warroom-simulator"
+                try await writer.write(response: response.head, body: response.body)
+            },
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 self.boundPort.withLock { $0 = port }
                 await onReady(port)
-            },
-            logger: logger)
-        try await app.run()
+            })
+        try await server.run()
     }
 
     private func advanced<T>(_ body: (inout ServiceModel, TimeInterval) -> T) -> T {
@@ -161,5 +181,21 @@ public final class LaunchSimulator: Sendable {
 
     static func text(_ text: String, status: HTTPResponse.Status, type: String) -> Response {
         Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// An HTTP `Date` header (RFC 9110 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37
+/// GMT"): English names whatever the locale, always UTC.
+public enum HTTPDate {
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    public static func format(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let c = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        func two(_ n: Int?) -> String { String(format: "%02d", n ?? 0) }
+        return "\(days[((c.weekday ?? 1) - 1) % 7]), \(two(c.day)) \(months[((c.month ?? 1) - 1) % 12]) \(String(format: "%04d", c.year ?? 0)) "
+            + "\(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
     }
 }

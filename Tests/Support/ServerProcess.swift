@@ -159,6 +159,15 @@ public func post(_ url: String, json: String) async throws -> (Int, String) {
     return (Int(response.status.code), String(buffer: body))
 }
 
+/// GET and return the status and the headers (names lowercased; the body is read and dropped).
+public func head(_ url: String) async throws -> (Int, [String: String]) {
+    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+    _ = try await response.body.collect(upTo: 8 << 20)
+    var headers: [String: String] = [:]
+    for (name, value) in response.headers { headers[name.lowercased()] = value }
+    return (Int(response.status.code), headers)
+}
+
 public func getJSON(_ url: String) async throws -> Any {
     let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
     let body = try await response.body.collect(upTo: 8 << 20)

@@ -43,6 +43,13 @@ struct SimulatorModelTests {
         #expect(idle.samples.filter { $0.key.cohort == .canary } == [Sample(SeriesKey(.canary, .throughput), 0)])
     }
 
+    @Test("the Date header is RFC 9110's IMF-fixdate, in English and UTC whatever the locale")
+    func httpDate() {
+        #expect(HTTPDate.format(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.format(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(HTTPDate.format(Date(timeIntervalSince1970: 1_798_761_599)) == "Thu, 31 Dec 2026 23:59:59 GMT")
+    }
+
     @Test("metrics counters only go up, and buckets are cumulative")
     func counters() {
         var m = ServiceModel(scenario: .demo)
